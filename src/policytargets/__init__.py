@@ -1,0 +1,175 @@
+"""policytargets: write down, check and report on policy targets.
+
+The public face of the library. Everything documented is importable from
+here; implementation modules (``policytargets._…``) are private. Importing
+this package is cheap: pint's registry is built, and pandas imported, only
+when something needs them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._assessment import Assessment, Observation, Status, assess, margin_unit
+from ._conditions import (
+    DEFAULT_RTOL,
+    Approximately,
+    AtLeast,
+    AtMost,
+    Between,
+    Bounds,
+    Comparator,
+    Condition,
+    Direction,
+    Improve,
+    LessThan,
+    Maintained,
+    MoreThan,
+    Point,
+    RelativeChange,
+    Zero,
+)
+from ._errors import (
+    DimensionMismatchError,
+    DuplicateIdError,
+    InvalidValueError,
+    ObservationError,
+    PlanFileError,
+    PolicyTargetsError,
+    UnitParseError,
+    UnknownIdError,
+)
+from ._labels import Label
+from ._model import (
+    Baseline,
+    Basis,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    Milestone,
+    Plan,
+    SourceClause,
+    Target,
+    Validity,
+)
+from ._owners import (
+    Owner,
+    OwnerKind,
+    Responsibility,
+    Role,
+    parse_owner_note,
+    responsibilities_from_note,
+)
+from ._periods import Period
+from ._scoring import (
+    CurrentStatusIndex,
+    GrowthRatio,
+    LinearAchievement,
+    ProgressCategory,
+    ProgressInput,
+    ScoringMethod,
+)
+from ._unit_names import unit_label
+from ._units import (
+    conversion_factor,
+    define_units,
+    get_registry,
+    parse_quantity,
+    parse_unit,
+    to_quantity,
+)
+
+if TYPE_CHECKING:
+    from . import taicang2022
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_RTOL",
+    "TARGET_COLUMNS",
+    "Approximately",
+    "Assessment",
+    "AtLeast",
+    "AtMost",
+    "Baseline",
+    "Basis",
+    "Between",
+    "Bounds",
+    "Comparator",
+    "Condition",
+    "CurrentStatusIndex",
+    "DimensionMismatchError",
+    "Direction",
+    "DuplicateIdError",
+    "Goal",
+    "GrowthRatio",
+    "Improve",
+    "Indicator",
+    "IndicatorKind",
+    "InvalidValueError",
+    "Label",
+    "LessThan",
+    "LinearAchievement",
+    "Maintained",
+    "Milestone",
+    "MoreThan",
+    "Observation",
+    "ObservationError",
+    "Owner",
+    "OwnerKind",
+    "Period",
+    "Plan",
+    "PlanFileError",
+    "Point",
+    "PolicyTargetsError",
+    "ProgressCategory",
+    "ProgressInput",
+    "RelativeChange",
+    "Responsibility",
+    "Role",
+    "ScoringMethod",
+    "SourceClause",
+    "Status",
+    "Target",
+    "UnitParseError",
+    "UnknownIdError",
+    "Validity",
+    "Zero",
+    "__version__",
+    "assess",
+    "conversion_factor",
+    "define_units",
+    "get_registry",
+    "margin_unit",
+    "parse_owner_note",
+    "parse_quantity",
+    "parse_unit",
+    "responsibilities_from_note",
+    "taicang2022",
+    "to_quantity",
+    "unit_label",
+]
+
+#: Names served lazily, so that importing the package stays light:
+#: attribute -> (module, attribute or None for the module itself).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "TARGET_COLUMNS": ("policytargets._tables", "TARGET_COLUMNS"),
+    "taicang2022": ("policytargets.taicang2022", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'policytargets' has no attribute {name!r}") from None
+    value = import_module(module)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,550 @@
+"""The typed model: indicators, targets, milestones, goals and plans.
+
+Every class is a frozen, slotted, keyword-only attrs class. Invariants are
+checked when an object is built, so a Plan that exists is a valid plan: a
+target's unit has its indicator's dimension, ranges are ordered, ids are
+unique, and every owner a plan refers to is registered in it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+from ._conditions import Condition, Direction
+from ._errors import DimensionMismatchError, DuplicateIdError, InvalidValueError, UnknownIdError
+from ._labels import (
+    Label,
+    Lang,
+    check_bool,
+    check_id,
+    check_instance,
+    check_instances,
+    check_optional_text,
+    check_text,
+    to_tuple,
+)
+from ._owners import Owner, OwnerKind, Responsibility
+from ._periods import Period, to_period
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Baseline",
+    "Basis",
+    "Goal",
+    "Indicator",
+    "IndicatorKind",
+    "Milestone",
+    "Plan",
+    "SourceClause",
+    "Target",
+    "Validity",
+]
+
+
+class IndicatorKind(StrEnum):
+    """What an indicator measures, which fixes the dimension its unit may have."""
+
+    RATE = "rate"
+    """A share, numerator / denominator, shown in % (合格率, 覆盖率, 比例)."""
+    COUNT = "count"
+    """A number of things (个, 家, 项, 批次); a flow or a stock."""
+    PER_CAPITA = "per_capita"
+    """A count per N persons or per N units of a stock (批次/千人, 起/万台)."""
+    INDEX = "index"
+    """Points on a scale (满意度指数 80.40分); not a percentage."""
+    AMOUNT = "amount"
+    """A physical amount: area, time, money, mass (万平方米, 亩, 小时, 万元)."""
+
+
+class Basis(StrEnum):
+    """How a count or amount accumulates over a period."""
+
+    FLOW = "flow"
+    """Counted within the period (新增, 年新增, 完成); sub-period observations add up."""
+    STOCK = "stock"
+    """A level at the period's end (总数, 累计, 有效…数达到); the latest observation counts."""
+
+
+class Validity(StrEnum):
+    """Legal status of an issued document."""
+
+    VALID = "valid"
+    """有效: in force."""
+    AMENDED = "amended"
+    """已修改: in force as amended."""
+    REPEALED = "repealed"
+    """失效 / 废止: no longer in force."""
+
+
+def _dimension_of(unit: str) -> str:
+    from ._units import dimensionality
+
+    return dimensionality(unit)
+
+
+def _optional_basis(value: Basis | str | None) -> Basis | None:
+    return None if value is None else Basis(value)
+
+
+def _check_unit(instance: object, attribute: Any, value: Any) -> None:
+    from ._errors import UnitParseError
+    from ._units import parse_unit
+
+    where = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, str):
+        raise InvalidValueError(where, "a unit string such as '%' or '批次/千人'", value)
+    try:
+        parse_unit(value)
+    except UnitParseError as exc:
+        raise InvalidValueError(where, f"a known unit ({exc.reason})", value) from None
+
+
+#: Dimensions each indicator kind accepts; ``None`` accepts any.
+_KIND_DIMENSIONS: dict[IndicatorKind, tuple[str, ...] | None] = {
+    IndicatorKind.RATE: ("dimensionless",),
+    IndicatorKind.COUNT: ("[count]", "[population]"),
+    IndicatorKind.INDEX: ("[score]", "dimensionless"),
+    IndicatorKind.PER_CAPITA: None,
+    IndicatorKind.AMOUNT: None,
+}
+
+
+@frozen(kw_only=True)
+class Indicator:
+    """What is measured.
+
+    Attributes:
+        id: unique within a plan.
+        name: what it is called, in Chinese and English.
+        kind: rate, count, per-capita, index or amount.
+        unit: the unit the indicator is reported in (``"%"``, ``"家"``,
+            ``"批次/千人"``, ``"分"``, ``"万平方米"``).
+        direction: whether higher or lower values are better.
+        basis: flow or stock; required for counts and amounts, absent otherwise.
+        numerator: for a rate, what is counted on top (合格批次).
+        denominator: for a rate, what it is divided by (抽检批次).
+    """
+
+    id: str = field(validator=check_id)
+    name: Label = field(validator=check_instance(Label, "a Label"))
+    kind: IndicatorKind = field(converter=IndicatorKind)
+    unit: str = field(validator=_check_unit)
+    direction: Direction = field(default=Direction.HIGHER_IS_BETTER, converter=Direction)
+    basis: Basis | None = field(default=None, converter=_optional_basis)
+    numerator: Label | None = field(
+        default=None, validator=check_instance(Label, "a Label", optional=True)
+    )
+    denominator: Label | None = field(
+        default=None, validator=check_instance(Label, "a Label", optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        dims = _KIND_DIMENSIONS[self.kind]
+        actual = _dimension_of(self.unit)
+        where = f"Indicator {self.id!r}"
+        if dims is not None and actual not in dims:
+            raise InvalidValueError(
+                f"{where}.unit",
+                f"a unit of dimension {' or '.join(dims)} for a {self.kind}",
+                self.unit,
+            )
+        if self.kind is IndicatorKind.PER_CAPITA and "/" not in self.unit:
+            raise InvalidValueError(f"{where}.unit", "a per-N unit such as '批次/千人'", self.unit)
+        if self.kind is IndicatorKind.AMOUNT and actual == "dimensionless":
+            raise InvalidValueError(f"{where}.unit", "a physical unit for an amount", self.unit)
+        needs_basis = self.kind in (IndicatorKind.COUNT, IndicatorKind.AMOUNT)
+        if needs_basis and self.basis is None:
+            raise InvalidValueError(
+                f"{where}.basis", "'flow' or 'stock' for a count or amount", None
+            )
+        if not needs_basis and self.basis is not None:
+            raise InvalidValueError(f"{where}.basis", f"None for a {self.kind}", self.basis)
+        if self.kind is not IndicatorKind.RATE and (self.numerator or self.denominator):
+            raise InvalidValueError(
+                f"{where}.numerator", "numerator/denominator only on a rate", self.kind
+            )
+
+
+@frozen(kw_only=True)
+class SourceClause:
+    """Where a commitment stands in its document.
+
+    Attributes:
+        section: the clause path, e.g. ``"二.(一)"`` or ``"三.(四).15"``.
+        text: the exact words of the document the commitment comes from.
+    """
+
+    section: str = field(validator=check_text)
+    text: str = field(validator=check_text)
+
+
+def _check_baseline_value(instance: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidValueError("Baseline.value", "a finite number", value)
+
+
+@frozen(kw_only=True)
+class Baseline:
+    """A known starting value, in the target's unit, for a period before the target's."""
+
+    value: float = field(converter=float, validator=_check_baseline_value)
+    period: Period = field(converter=to_period)
+
+
+def _check_condition(instance: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, Condition):
+        raise InvalidValueError(f"{type(instance).__name__}.condition", "a Condition", value)
+
+
+@frozen(kw_only=True, repr=False)
+class Target:
+    """A measurable commitment: an indicator, a condition, a period and its owners.
+
+    Attributes:
+        id: unique within a plan.
+        indicator: what is measured.
+        condition: what the observed value must satisfy.
+        period: the period the commitment is for.
+        unit: the unit the condition's numbers are in; defaults to the
+            indicator's unit and must have the same dimension.
+        responsibilities: owners with their roles; empty means "as the
+            enclosing goal" (see :meth:`Plan.responsibilities_of`).
+        aspirational: 力争, 争取, 努力: evaluated, but reported apart.
+        source: the clause it comes from, with its exact text.
+        baseline: a known starting value, when the plan gives one.
+    """
+
+    id: str = field(validator=check_id)
+    indicator: Indicator = field(validator=check_instance(Indicator, "an Indicator"))
+    condition: Condition = field(validator=_check_condition)
+    period: Period = field(converter=to_period)
+    unit: str = field(validator=_check_unit)
+    responsibilities: tuple[Responsibility, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Responsibility, "Responsibility")
+    )
+    aspirational: bool = field(default=False, validator=check_bool)
+    source: SourceClause | None = field(
+        default=None, validator=check_instance(SourceClause, "a SourceClause", optional=True)
+    )
+    baseline: Baseline | None = field(
+        default=None, validator=check_instance(Baseline, "a Baseline", optional=True)
+    )
+
+    @unit.default
+    def _unit_default(self) -> str:
+        return self.indicator.unit if isinstance(self.indicator, Indicator) else ""
+
+    def __attrs_post_init__(self) -> None:
+        from ._units import is_compatible
+
+        if not is_compatible(self.unit, self.indicator.unit):
+            raise DimensionMismatchError(
+                f"Target {self.id!r}.unit",
+                self.unit,
+                self.indicator.unit,
+                f"{_dimension_of(self.unit)} vs {_dimension_of(self.indicator.unit)}",
+            )
+
+    def describe(self, lang: Lang = "zh") -> str:
+        """The target in words, e.g. ``制造业产品质量合格率达到96.8%以上``."""
+        language: Lang = "en" if lang == "en" else "zh"
+        condition = self.condition.describe(self.unit, language, self.indicator.direction)
+        name = self.indicator.name.text(language)
+        text = f"{name}{condition}" if language == "zh" else f"{name}: {condition}"
+        if self.aspirational:
+            text = ("力争" + text) if language == "zh" else f"{text} (aspirational)"
+        return text
+
+    def __repr__(self) -> str:
+        from ._display import short_repr
+
+        return short_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._display import to_html
+
+        return to_html(self)
+
+
+@frozen(kw_only=True)
+class Milestone:
+    """A commitment with no number, judged done or not done (设立太仓市市长质量奖)."""
+
+    id: str = field(validator=check_id)
+    name: Label = field(validator=check_instance(Label, "a Label"))
+    period: Period = field(converter=to_period)
+    responsibilities: tuple[Responsibility, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Responsibility, "Responsibility")
+    )
+    aspirational: bool = field(default=False, validator=check_bool)
+    source: SourceClause | None = field(
+        default=None, validator=check_instance(SourceClause, "a SourceClause", optional=True)
+    )
+
+
+@frozen(kw_only=True, repr=False)
+class Goal:
+    """A heading that groups targets, milestones and sub-goals.
+
+    Attributes:
+        id: unique within a plan.
+        title: the heading, in Chinese and English.
+        section: the clause path, e.g. ``"二.(一)"``.
+        text: the goal's own prose, when it has some (一、总体要求).
+        responsibilities: owners named for the whole heading.
+    """
+
+    id: str = field(validator=check_id)
+    title: Label = field(validator=check_instance(Label, "a Label"))
+    section: str = field(default="", validator=check_text)
+    text: str | None = field(default=None, validator=check_optional_text)
+    responsibilities: tuple[Responsibility, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Responsibility, "Responsibility")
+    )
+    targets: tuple[Target, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Target, "Target")
+    )
+    milestones: tuple[Milestone, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Milestone, "Milestone")
+    )
+    goals: tuple[Goal, ...] = field(default=(), converter=to_tuple)
+
+    @goals.validator
+    def _check_goals(self, attribute: Any, value: Any) -> None:
+        check_instances(Goal, "Goal")(self, attribute, value)
+
+    def walk(self) -> Iterator[tuple[tuple[Goal, ...], Goal]]:
+        """This goal and every goal under it, depth first, each with its ancestors."""
+        stack: list[tuple[tuple[Goal, ...], Goal]] = [((), self)]
+        while stack:
+            parents, goal = stack.pop()
+            yield parents, goal
+            stack.extend(((*parents, goal), child) for child in reversed(goal.goals))
+
+
+def _optional_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValueError(
+                "Plan date", "an ISO date such as '2022-06-02'", value
+            ) from None
+    return value
+
+
+@frozen(kw_only=True, repr=False)
+class Plan:
+    """An issued document: its metadata, its goal tree and its owner registry.
+
+    Look things up by id with :meth:`target`, :meth:`goal`, :meth:`milestone`
+    and :meth:`owner`; iterate with :meth:`targets`, :meth:`milestones` and
+    :meth:`goals`.
+    """
+
+    id: str = field(validator=check_id)
+    title: Label = field(validator=check_instance(Label, "a Label"))
+    period: Period = field(converter=to_period)
+    issuer: Label | None = field(
+        default=None, validator=check_instance(Label, "a Label", optional=True)
+    )
+    document_number: str | None = field(default=None, validator=check_optional_text)
+    issued: date | None = field(
+        default=None,
+        converter=_optional_date,
+        validator=check_instance(date, "a date", optional=True),
+    )
+    published: date | None = field(
+        default=None,
+        converter=_optional_date,
+        validator=check_instance(date, "a date", optional=True),
+    )
+    validity: Validity = field(default=Validity.VALID, converter=Validity)
+    url: str | None = field(default=None, validator=check_optional_text)
+    addressees: tuple[str, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(str, "text")
+    )
+    goals: tuple[Goal, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Goal, "Goal")
+    )
+    owners: tuple[Owner, ...] = field(
+        default=(), converter=to_tuple, validator=check_instances(Owner, "Owner")
+    )
+    _index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = field(
+        init=False, eq=False, repr=False
+    )
+    _owner_index: dict[str, Owner] = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = {}
+
+        def add(item_id: str, parents: tuple[Goal, ...], item: Goal | Target | Milestone) -> None:
+            if item_id in index:
+                raise DuplicateIdError(f"Plan {self.id!r}", item_id)
+            index[item_id] = (parents, item)
+
+        for root in self.goals:
+            for parents, goal in root.walk():
+                add(goal.id, parents, goal)
+                for target in goal.targets:
+                    add(target.id, (*parents, goal), target)
+                for milestone in goal.milestones:
+                    add(milestone.id, (*parents, goal), milestone)
+        owners: dict[str, Owner] = {}
+        for owner in self.owners:
+            if owner.id in owners:
+                raise DuplicateIdError(f"Plan {self.id!r}.owners", owner.id)
+            owners[owner.id] = owner
+        names: dict[str, Owner] = dict(owners)
+        for owner in self.owners:
+            for name in (owner.name.zh, owner.name.en, *owner.aliases):
+                if name and name not in names:
+                    names[name] = owner
+        for owner in self.owners:
+            for member in owner.members:
+                if member not in owners:
+                    raise UnknownIdError(f"Owner {owner.id!r}.members", member, tuple(owners))
+        for item_id, (_, item) in index.items():
+            for responsibility in item.responsibilities:
+                if responsibility.owner not in owners:
+                    raise UnknownIdError(
+                        f"{type(item).__name__} {item_id!r}.responsibilities",
+                        responsibility.owner,
+                        tuple(owners),
+                    )
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_owner_index", names)
+
+    def _get(self, item_id: str, kind: type[Any], what: str) -> Any:
+        entry = self._index.get(item_id)
+        if entry is None or not isinstance(entry[1], kind):
+            known = tuple(k for k, (_, v) in self._index.items() if isinstance(v, kind))
+            raise UnknownIdError(f"Plan {self.id!r}: {what}", item_id, known)
+        return entry[1]
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id.
+
+        Raises:
+            UnknownIdError: no target has this id.
+        """
+        result: Target = self._get(target_id, Target, "target")
+        return result
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with this id (at any depth)."""
+        result: Goal = self._get(goal_id, Goal, "goal")
+        return result
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        """The milestone with this id."""
+        result: Milestone = self._get(milestone_id, Milestone, "milestone")
+        return result
+
+    def owner(self, key: str) -> Owner:
+        """The owner with this id, Chinese or English name, or alias."""
+        try:
+            return self._owner_index[key]
+        except KeyError:
+            raise UnknownIdError(
+                f"Plan {self.id!r}: owner", key, tuple(o.id for o in self.owners)
+            ) from None
+
+    def targets(self) -> Iterator[Target]:
+        """Every target of the plan, in document order."""
+        for _, item in self._index.values():
+            if isinstance(item, Target):
+                yield item
+
+    def milestones(self) -> Iterator[Milestone]:
+        """Every milestone of the plan, in document order."""
+        for _, item in self._index.values():
+            if isinstance(item, Milestone):
+                yield item
+
+    def goals_flat(self) -> Iterator[Goal]:
+        """Every goal of the plan, depth first in document order."""
+        for _, item in self._index.values():
+            if isinstance(item, Goal):
+                yield item
+
+    def parents_of(self, item_id: str) -> tuple[Goal, ...]:
+        """The goals enclosing an item, outermost first."""
+        entry = self._index.get(item_id)
+        if entry is None:
+            raise UnknownIdError(f"Plan {self.id!r}", item_id, tuple(self._index))
+        return entry[0]
+
+    def section_of(self, item_id: str) -> str:
+        """The clause path of an item: its source section, or its nearest goal's."""
+        item = self._index[item_id][1] if item_id in self._index else None
+        if item is None:
+            raise UnknownIdError(f"Plan {self.id!r}", item_id, tuple(self._index))
+        if isinstance(item, Goal):
+            return item.section
+        if item.source is not None and item.source.section:
+            return item.source.section
+        return next((g.section for g in reversed(self.parents_of(item_id)) if g.section), "")
+
+    def responsibilities_of(self, item_id: str) -> tuple[Responsibility, ...]:
+        """An item's responsibilities: its own, else those of its nearest goal that has some."""
+        entry = self._index.get(item_id)
+        if entry is None:
+            raise UnknownIdError(f"Plan {self.id!r}", item_id, tuple(self._index))
+        parents, item = entry
+        if item.responsibilities:
+            return item.responsibilities
+        for goal in reversed(parents):
+            if goal.responsibilities:
+                return goal.responsibilities
+        return ()
+
+    def members_of(self, owner_id: str) -> tuple[Owner, ...]:
+        """The owners a collective stands for (an ordinary owner stands for itself)."""
+        owner = self.owner(owner_id)
+        if owner.kind is OwnerKind.COLLECTIVE and owner.members:
+            return tuple(self.owner(m) for m in owner.members)
+        return (owner,)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._index
+
+    def __repr__(self) -> str:
+        from ._display import short_repr
+
+        return short_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._display import to_html
+
+        return to_html(self)
+
+    def targets_frame(self) -> pd.DataFrame:
+        """The targets as a pandas DataFrame, one row per target.
+
+        Columns (see ``policytargets.TARGET_COLUMNS``): ``id``, ``section``
+        (clause path such as ``二.(一)``), ``goal_id``, ``indicator_id``,
+        ``indicator_zh``, ``indicator_en``, ``kind``, ``basis``, ``direction``,
+        ``comparator`` (the :class:`Comparator` vocabulary), ``value``,
+        ``value_high``, ``abs_tol``, ``rel_tol``, ``maintained``, ``unit`` (text
+        that :func:`parse_quantity` reads), ``period``, ``aspirational``,
+        ``owners`` (full Chinese names, lead first), ``lead``,
+        ``baseline_value``, ``baseline_period``, ``source_text``.
+        """
+        from ._tables import targets_frame
+
+        return targets_frame(self)
+
+    def responsibility_matrix(self, *, expand_collectives: bool = False) -> pd.DataFrame:
+        """Owners × targets and milestones: ``"lead"``, ``"supporting"`` or missing."""
+        from ._tables import responsibility_matrix
+
+        return responsibility_matrix(self, expand_collectives=expand_collectives)

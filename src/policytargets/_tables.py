@@ -1,0 +1,123 @@
+"""Plans as pandas DataFrames. pandas is imported here, and only here, on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._conditions import Approximately
+from ._owners import Role
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._model import Plan
+
+__all__ = ["TARGET_COLUMNS", "responsibility_matrix", "targets_frame"]
+
+#: The columns of :meth:`Plan.targets_frame`, in order.
+TARGET_COLUMNS: tuple[str, ...] = (
+    "id",
+    "section",
+    "goal_id",
+    "indicator_id",
+    "indicator_zh",
+    "indicator_en",
+    "kind",
+    "basis",
+    "direction",
+    "comparator",
+    "value",
+    "value_high",
+    "abs_tol",
+    "rel_tol",
+    "maintained",
+    "unit",
+    "period",
+    "aspirational",
+    "owners",
+    "lead",
+    "baseline_value",
+    "baseline_period",
+    "source_text",
+)
+
+
+def _owner_names(plan: Plan, item_id: str) -> list[str]:
+    responsibilities = plan.responsibilities_of(item_id)
+    ordered = [r for r in responsibilities if r.role is Role.LEAD] + [
+        r for r in responsibilities if r.role is not Role.LEAD
+    ]
+    return [plan.owner(r.owner).name.text("zh") for r in ordered]
+
+
+def targets_frame(plan: Plan) -> pd.DataFrame:
+    """One row per target; the columns are :data:`TARGET_COLUMNS`."""
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for target in plan.targets():
+        condition = target.condition
+        inner = getattr(condition, "condition", condition)
+        owners = _owner_names(plan, target.id)
+        parents = plan.parents_of(target.id)
+        rows.append(
+            {
+                "id": target.id,
+                "section": plan.section_of(target.id),
+                "goal_id": parents[-1].id if parents else None,
+                "indicator_id": target.indicator.id,
+                "indicator_zh": target.indicator.name.zh,
+                "indicator_en": target.indicator.name.en,
+                "kind": target.indicator.kind.value,
+                "basis": None if target.indicator.basis is None else target.indicator.basis.value,
+                "direction": target.indicator.direction.value,
+                "comparator": condition.comparator.value,
+                "value": condition.value,
+                "value_high": condition.value_high,
+                "abs_tol": inner.abs_tol if isinstance(inner, Approximately) else None,
+                "rel_tol": inner.rel_tol if isinstance(inner, Approximately) else None,
+                "maintained": condition.maintained,
+                "unit": target.unit,
+                "period": str(target.period),
+                "aspirational": target.aspirational,
+                "owners": owners,
+                "lead": owners[0] if owners else None,
+                "baseline_value": None if target.baseline is None else target.baseline.value,
+                "baseline_period": None if target.baseline is None else str(target.baseline.period),
+                "source_text": None if target.source is None else target.source.text,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    for column in ("value", "value_high", "abs_tol", "rel_tol", "baseline_value"):
+        frame[column] = frame[column].astype("float64")
+    frame["maintained"] = frame["maintained"].astype(bool)
+    frame["aspirational"] = frame["aspirational"].astype(bool)
+    return frame
+
+
+def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd.DataFrame:
+    """Owners × items: ``"lead"``, ``"supporting"`` or missing, for every target and milestone.
+
+    Rows are owners (full Chinese names, in registry order), columns are target
+    and milestone ids in document order. With ``expand_collectives``, a
+    collective (各区镇) is replaced by each of its members.
+    """
+    import pandas as pd
+
+    items = [t.id for t in plan.targets()] + [m.id for m in plan.milestones()]
+    cells: dict[tuple[str, str], str] = {}
+    for item_id in items:
+        for r in plan.responsibilities_of(item_id):
+            owners = plan.members_of(r.owner) if expand_collectives else (plan.owner(r.owner),)
+            for owner in owners:
+                key = (owner.id, item_id)
+                if cells.get(key) != Role.LEAD.value:
+                    cells[key] = r.role.value
+    owner_ids = [o.id for o in plan.owners]
+    data = {item: [cells.get((o, item)) for o in owner_ids] for item in items}
+    names = [plan.owner(o).name.text("zh") for o in owner_ids]
+    frame = pd.DataFrame(data, index=pd.Index(names, name="owner"), columns=items)
+    roles = pd.CategoricalDtype([Role.LEAD.value, Role.SUPPORTING.value])
+    frame = frame.astype(roles)
+    frame.columns.name = "item"
+    return frame

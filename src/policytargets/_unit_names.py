@@ -1,0 +1,76 @@
+"""Unit labels for people: the unit as the plan wrote it, or in English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+_EN_WORDS: dict[str, str] = {
+    "个": "",
+    "家": "enterprises",
+    "项": "items",
+    "张": "certificates",
+    "条": "items",
+    "批次": "batches",
+    "批": "batches",
+    "台": "units",
+    "户": "households",
+    "次": "times",
+    "人次": "person-times",
+    "轮": "rounds",
+    "起": "incidents",
+    "处": "sites",
+    "座": "",
+    "件": "pieces",
+    "例": "cases",
+    "人": "persons",
+    "名": "persons",
+    "分": "points",
+    "平方米": "m²",
+    "亩": "mu",
+    "公顷": "ha",
+    "平方公里": "km²",
+    "平方千米": "km²",
+    "米": "m",
+    "公里": "km",
+    "小时": "hours",
+    "个小时": "hours",
+    "分钟": "minutes",
+    "天": "days",
+    "日": "days",
+    "工作日": "working days",
+    "个工作日": "working days",
+    "年": "years",
+    "元": "yuan",
+    "吨": "t",
+    "公斤": "kg",
+    "克": "g",
+    "千瓦时": "kWh",
+    "度": "kWh",
+    "百分点": "percentage points",
+    "％": "%",
+}
+_EN_PREFIXES: dict[str, str] = {"万": "10,000 ", "亿": "100 million ", "千": "1,000 "}
+
+
+def _english_part(part: str) -> str:
+    part = part.strip()
+    if part in _EN_WORDS:
+        return _EN_WORDS[part]
+    if part[:1] in _EN_PREFIXES and part[1:] in _EN_WORDS:
+        return (_EN_PREFIXES[part[:1]] + _EN_WORDS[part[1:]]).strip()
+    return part
+
+
+def unit_label(unit: str, lang: Literal["zh", "en"] = "zh") -> str:
+    """A unit for display: as written in Chinese, translated word by word in English.
+
+    ``unit_label("批次/千人", "en")`` is ``"batches per 1,000 persons"``;
+    ``unit_label("万平方米", "en")`` is ``"10,000 m²"``. Units already in Latin
+    script are returned as they are.
+    """
+    unit = unit.strip()
+    if lang == "zh" or unit.isascii():
+        return unit
+    parts = [_english_part(p) for p in unit.split("/")]
+    head, rest = parts[0], parts[1:]
+    return " per ".join([head or "items", *rest]) if rest else head
