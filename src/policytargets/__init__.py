@@ -140,22 +140,48 @@ __all__ = [
     "assess",
     "conversion_factor",
     "define_units",
+    "dump_plan",
+    "evaluate",
     "get_registry",
+    "load_plan",
     "margin_unit",
     "parse_owner_note",
     "parse_quantity",
     "parse_unit",
+    "plan_from_dict",
+    "plan_from_frames",
+    "plan_json_schema",
+    "plan_to_dict",
+    "plan_to_frames",
+    "plotting",
+    "read_observations",
+    "required_amount",
     "responsibilities_from_note",
     "taicang2022",
+    "threshold_in",
     "to_quantity",
     "unit_label",
+    "validate_observations",
 ]
 
 #: Names served lazily, so that importing the package stays light:
 #: attribute -> (module, attribute or None for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "TARGET_COLUMNS": ("policytargets._tables", "TARGET_COLUMNS"),
+    "dump_plan": ("policytargets._serialization", "dump_plan"),
+    "evaluate": ("policytargets._evaluate", "evaluate"),
+    "load_plan": ("policytargets._serialization", "load_plan"),
+    "plan_from_dict": ("policytargets._serialization", "plan_from_dict"),
+    "plan_from_frames": ("policytargets._tables", "plan_from_frames"),
+    "plan_json_schema": ("policytargets._serialization", "plan_json_schema"),
+    "plan_to_dict": ("policytargets._serialization", "plan_to_dict"),
+    "plan_to_frames": ("policytargets._tables", "plan_to_frames"),
+    "plotting": ("policytargets.plotting", None),
+    "read_observations": ("policytargets._observations", "read_observations"),
+    "required_amount": ("policytargets._derived", "required_amount"),
     "taicang2022": ("policytargets.taicang2022", None),
+    "threshold_in": ("policytargets._derived", "threshold_in"),
+    "validate_observations": ("policytargets._observations", "validate_observations"),
 }
 
 
