@@ -28,7 +28,7 @@ wording became conditions:
 - 力争, 争取: ``aspirational=True``.
 
 Every target quotes the words it comes from (``target.source.text``), and
-each quotation is checked against :data:`SOURCE_TEXT`, the document as
+each quotation is checked against ``SOURCE_TEXT``, the document as
 published, shipped with the package.
 
 Attributes:

@@ -1,0 +1,199 @@
+"""
+Taicang 2022 quality plan: a progress report
+============================================
+
+Evaluate the Taicang 2022 quality plan (太政办〔2022〕64号), encoded in
+``policytargets.taicang2022``, against a table of observations, and print a
+plain-text report: status and margin per target, binding and aspirational
+(力争) targets apart, the milestones, a scorecard per lead owner, and derived
+requirements (a per-capita target as a number of batches, areas in m², 亩 and
+hectares).
+
+The observations in ``examples/data/taicang2022_observations.csv`` are
+ILLUSTRATIVE FIGURES, NOT OFFICIAL RESULTS: they were invented to show the
+library at work.
+
+Run it from the repository root with ``python examples/taicang2022_report.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import policytargets as pt
+from policytargets import taicang2022
+
+DATA = Path(__file__).resolve().parent / "data" / "taicang2022_observations.csv"
+ILLUSTRATIVE = "ILLUSTRATIVE FIGURES, NOT OFFICIAL RESULTS"
+#: The resident population used to turn 7批次/千人 into a number of batches.
+RESIDENTS = 839_000
+
+plan = taicang2022.plan
+
+
+# --- Reading the observations -------------------------------------------------
+
+
+def read_observations(path: Path) -> dict[str, list[pt.Observation]]:
+    """Observations by target or milestone id; lines starting with ``#`` are comments."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        by_id: dict[str, list[pt.Observation]] = defaultdict(list)
+        for row in rows:
+            value = float(row["value"]) if row["value"].strip() else math.nan
+            by_id[row["target_id"]].append(
+                pt.Observation(
+                    period=row["period"],
+                    value=value,
+                    unit=row["unit"],
+                    indicator=row["target_id"],
+                    source=row["source"],
+                )
+            )
+    return by_id
+
+
+# --- Text layout: Chinese characters take two columns in a terminal ------------
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """``text`` in ``columns``: cut with an ellipsis if needed, one space at least after it."""
+    if width(text) > columns - 1:
+        while width(text) > columns - 2:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (columns - width(text))
+
+
+def table(header: tuple[str, ...], rows: list[tuple[str, ...]], sizes: tuple[int, ...]) -> None:
+    """Print a header and rows in aligned columns of the given widths."""
+    for line in (header, tuple("─" * (s - 1) for s in sizes), *rows):
+        cells = (fit(cell, size) for cell, size in zip(line, sizes, strict=True))
+        print(("  " + "".join(cells)).rstrip())
+
+
+def number(value: float) -> str:
+    """A number as people read it: 97.12, 1,046, 0.35."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- Judging every target ------------------------------------------------------
+
+
+def lead_of(item_id: str) -> str:
+    """The id of the owner leading an item (its own or its goal's note)."""
+    leads = [r.owner for r in plan.responsibilities_of(item_id) if r.role is pt.Role.LEAD]
+    return leads[0]
+
+
+def target_row(target: pt.Target, result: pt.Assessment) -> tuple[str, ...]:
+    direction = target.indicator.direction
+    wanted = target.condition.describe(target.unit, "zh", direction)
+    observed = "—" if result.observed is None else number(result.observed) + target.unit
+    if result.projected is not None:
+        observed += f" → {number(result.projected)}"
+    margin = "" if result.margin is None else f"{result.margin:+,.2f}".rstrip("0").rstrip(".")
+    if margin:
+        margin += f" {result.margin_unit}"
+    return (
+        target.source.section if target.source else "",
+        target.indicator.name.zh,
+        wanted,
+        observed,
+        result.status.value,
+        margin,
+    )
+
+
+def main() -> None:
+    observations = read_observations(DATA)
+    results = {t.id: pt.assess(t, observations.get(t.id, ())) for t in plan.targets()}
+
+    print(f"{plan.title.zh}  {plan.title.en}")
+    assert plan.issuer is not None
+    print(f"{plan.document_number} · {plan.issuer.zh} · issued {plan.issued}, ", end="")
+    print(f"published {plan.published} · {plan.validity.value}")
+    print(plan.url)
+    print()
+    print(f"*** {ILLUSTRATIVE} ***")
+    print(f"Observations: {DATA.name} (invented figures that demonstrate the library)")
+
+    statuses = Counter(r.status.value for r in results.values())
+    print("All targets: " + ", ".join(f"{n} {s}" for s, n in statuses.most_common()))
+
+    header = ("section", "indicator", "target", "observed", "status", "margin")
+    sizes = (12, 36, 20, 22, 16, 16)
+    for aspirational, title in ((False, "Binding targets"), (True, "Aspirational targets (力争)")):
+        chosen = [t for t in plan.targets() if t.aspirational is aspirational]
+        print(f"\n{title}: {len(chosen)}")
+        table(header, [target_row(t, results[t.id]) for t in chosen], sizes)
+    print("  observed: the value judged, in the target's unit (the worst one for 保持);")
+    print("  → the value a part-year flow projects to the year's end.")
+
+    print("\nMilestones")
+    rows = []
+    for milestone in plan.milestones():
+        reported = [o.value for o in observations.get(milestone.id, ()) if not o.missing]
+        done = bool(reported[-1]) if reported else None
+        result = pt.assess(milestone, done)
+        section = milestone.source.section if milestone.source else ""
+        rows.append((section, milestone.name.zh, result.status.value, result.reason))
+    table(("section", "milestone", "status", "reason"), rows, (12, 42, 10, 20))
+
+    print("\nScorecard by lead owner (binding targets)")
+    cards: dict[str, Counter[str]] = defaultdict(Counter)
+    for target in plan.targets():
+        if not target.aspirational:
+            status = results[target.id].status
+            column = status.value if status.value in ("met", "not_met", "no_data") else "other"
+            cards[lead_of(target.id)][column] += 1
+    rows = [
+        (
+            owner,
+            plan.owner(owner).name.en,
+            str(card.total()),
+            str(card["met"]),
+            str(card["not_met"]),
+            str(card["no_data"]),
+            str(card["other"]),
+        )
+        for owner, card in sorted(cards.items(), key=lambda item: -item[1].total())
+    ]
+    table(
+        ("owner", "name", "targets", "met", "not met", "no data", "other"),
+        rows,
+        (26, 50, 9, 6, 9, 9, 6),
+    )
+    print("  other: on track, off track or needs baseline (see the status column above)")
+
+    print("\nDerived requirements")
+    sampling = plan.target("food-sampling-per-capita")
+    batches = pt.required_amount(sampling, RESIDENTS)
+    print(
+        f"  {sampling.indicator.name.zh} {sampling.condition.describe(sampling.unit)}: "
+        f"for a resident population of {RESIDENTS:,}, at least "
+        f"{math.ceil(batches.magnitude):,} 批次 in 2022"
+    )
+    for target_id in ("green-space", "afforestation"):
+        target = plan.target(target_id)
+        areas = [
+            f"{number(pt.threshold_in(target, unit).magnitude)} {label}"
+            for unit, label in (("平方米", "m²"), ("亩", "亩"), ("公顷", "ha"))
+        ]
+        wanted = target.condition.describe(target.unit, "zh", target.indicator.direction)
+        print(f"  {target.indicator.name.zh} {wanted} = " + " = ".join(areas))
+    print(f"\n*** {ILLUSTRATIVE} ***")
+
+
+if __name__ == "__main__":
+    main()
