@@ -31,11 +31,12 @@ Every target quotes the words it comes from (``target.source.text``), and
 each quotation is checked against ``SOURCE_TEXT``, the document as
 published, shipped with the package.
 
-Attributes:
-    plan: the plan.
-    SOURCE_TEXT: the document's text, as published on the Taicang government site.
-    OWNERS: the owner registry (departments, towns and districts, collectives).
-    ABOUT: the relative tolerance read into 左右.
+The module holds:
+
+- ``plan``: the plan;
+- ``SOURCE_TEXT``: the document's text, as published on the Taicang government site;
+- ``OWNERS``: the owner registry (departments, towns and districts, collectives);
+- ``ABOUT``: the relative tolerance read into 左右.
 """
 
 from __future__ import annotations
