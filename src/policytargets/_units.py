@@ -8,6 +8,7 @@ converts once per (observed unit, target unit) pair, never once per row.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -191,6 +192,8 @@ def parse_quantity(text: str) -> pint.Quantity[Any]:
     if match is None:
         raise UnitParseError(text, "it does not start with a number")
     number = float(match["number"].replace(",", ""))
+    if not math.isfinite(number):
+        raise UnitParseError(text, "the number is too large to be represented")
     unit_text = match["unit"]
     try:
         unit = parse_unit(unit_text)
