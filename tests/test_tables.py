@@ -14,7 +14,9 @@ from policytargets.testing import plans
 
 
 def _plan() -> pt.Plan:
-    rate = pt.Indicator(id="quality", name=pt.Label(zh="制造业产品质量合格率"), kind="rate", unit="%")
+    rate = pt.Indicator(
+        id="quality", name=pt.Label(zh="制造业产品质量合格率"), kind="rate", unit="%"
+    )
     firms = pt.Indicator(
         id="firms", name=pt.Label(zh="企业", en="firms"), kind="count", unit="家", basis="flow"
     )
