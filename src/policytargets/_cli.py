@@ -1,0 +1,402 @@
+"""The ``policytargets`` command: show, evaluate, validate and export plans.
+
+PLAN is a plan file (``.json``, ``.yaml``, ``.yml``) or the name of a plan
+that ships with the library (``taicang2022`` is ``policytargets.taicang2022.plan``).
+Bad input exits with status 1 and one line on stderr naming the problem;
+usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import math
+import pkgutil
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ._errors import ObservationError, PlanFileError, PolicyTargetsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._labels import Lang
+    from ._model import Plan
+
+__all__ = ["main"]
+
+PROG = "policytargets"
+_PLAN_SUFFIXES = (".json", ".yaml", ".yml")
+_OBSERVATION_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+#: Columns the ``table`` format of ``evaluate`` shows (the other formats show all).
+_TABLE_COLUMNS = (
+    "target_id",
+    "period",
+    "status",
+    "observed",
+    "threshold",
+    "margin",
+    "margin_unit",
+    "coverage",
+)
+
+
+class _UsageError(Exception):
+    """Arguments that parse but do not make sense together (exit status 2)."""
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+def builtin_plans() -> list[str]:
+    """Names of the plans that ship with the library (its public subpackages)."""
+    import policytargets
+
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(policytargets.__path__)
+        if m.ispkg and not m.name.startswith("_")
+    )
+
+
+def resolve_plan(spec: str) -> Plan:
+    """A plan from a file path or a built-in plan name.
+
+    Raises:
+        PlanFileError: the file is bad or missing, or no built-in plan has the name.
+    """
+    from ._model import Plan
+    from ._serialization import load_plan
+
+    path = Path(spec)
+    if path.suffix.lower() in _PLAN_SUFFIXES or path.exists():
+        return load_plan(path)
+    known = builtin_plans()
+    if spec.isidentifier() and spec in known:
+        plan = getattr(importlib.import_module(f"policytargets.{spec}"), "plan", None)
+        if isinstance(plan, Plan):
+            return plan
+    names = ", ".join(known) or "none"
+    raise PlanFileError(
+        spec,
+        (("", f"not a plan file (.json, .yaml, .yml) nor a built-in plan ({names})"),),
+    )
+
+
+# --- text tables ----------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return format(value, ".6g")
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    with contextlib.suppress(TypeError, ValueError):
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
+    columns = [str(c) for c in frame.columns]
+    records = frame.astype(object).to_numpy().tolist()
+    numeric = [
+        all(_is_number(r[i]) or _cell(r[i]) == "" for r in records) and bool(records)
+        for i in range(len(columns))
+    ]
+    return columns, [[_cell(v) for v in r] for r in records], numeric
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A frame as an aligned plain-text table (numbers right-aligned, CJK-aware)."""
+    columns, rows, numeric = _rows(frame)
+    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w, False) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = (_pad(v, w, n) for v, w, n in zip(row, widths, numeric, strict=True))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A frame as a GitHub-flavoured Markdown pipe table (no ``tabulate`` needed)."""
+    columns, rows, numeric = _rows(frame)
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(escape(c) for c in columns) + " |"]
+    lines.append("|" + "|".join("---:" if n else ":---" for n in numeric) + "|")
+    lines.extend("| " + " | ".join(escape(v) for v in row) + " |" for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _output(out: str | None) -> Iterator[TextIO]:
+    if out is None:
+        yield sys.stdout
+        return
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def _targets_table(plan: Plan, lang: str) -> pd.DataFrame:
+    import pandas as pd
+
+    language: Lang = "en" if lang == "en" else "zh"
+    rows = []
+    for target in plan.targets():
+        responsibilities = plan.responsibilities_of(target.id)
+        ordered = sorted(responsibilities, key=lambda r: r.role.value != "lead")
+        owners = "、".join(plan.owner(r.owner).name.text(language) for r in ordered)
+        condition = target.condition.describe(target.unit, language, target.indicator.direction)
+        rows.append(
+            {
+                "id": target.id,
+                "section": plan.section_of(target.id),
+                "indicator": target.indicator.name.text(language),
+                "condition": condition + (" (aspirational)" if target.aspirational else ""),
+                "period": str(target.period),
+                "owners": owners,
+            }
+        )
+    columns = ["id", "section", "indicator", "condition", "period", "owners"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    plan = resolve_plan(args.plan)
+    n_targets = sum(1 for _ in plan.targets())
+    n_milestones = sum(1 for _ in plan.milestones())
+    language: Lang = "en" if args.lang == "en" else "zh"
+    title = plan.title.text(language)
+    header = f"{plan.id}: {title}"
+    if plan.document_number:
+        header += f" ({plan.document_number})"
+    sys.stdout.write(
+        f"{header}\n{n_targets} targets, {n_milestones} milestones, {len(plan.owners)} owners\n\n"
+    )
+    sys.stdout.write(text_table(_targets_table(plan, args.lang)))
+    return 0
+
+
+def _render(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "csv":
+        text: str = frame.to_csv(index=False, lineterminator="\n")
+        return text
+    if fmt == "json":
+        body: str = frame.to_json(orient="records", force_ascii=False, indent=2)
+        return body + "\n"
+    if fmt == "html":
+        html: str = frame.to_html(index=False, na_rep="")
+        return html + "\n"
+    if fmt == "markdown":
+        return markdown_table(frame)
+    from ._evaluate import RESULT_COLUMNS
+
+    # The by columns (region, ...) are not result columns and are always shown.
+    shown = [c for c in frame.columns if c in _TABLE_COLUMNS or c not in RESULT_COLUMNS]
+    return text_table(frame[shown])
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ._evaluate import evaluate
+    from ._observations import read_observations
+
+    plan = resolve_plan(args.plan)
+    observations = read_observations(args.observations)
+    result = evaluate(
+        plan,
+        observations,
+        by=args.by or None,
+        scoring=args.scoring,
+        progress=sys.stderr.isatty(),
+    )
+    text = _render(result, args.format)
+    with _output(args.out) as out:
+        out.write(text)
+    return 0
+
+
+def _is_observation_file(spec: str) -> bool:
+    return Path(spec).suffix.lower() in _OBSERVATION_SUFFIXES
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    if args.plan is not None:
+        from ._observations import read_observations, validate_observations
+
+        if not _is_observation_file(args.file):
+            raise _UsageError(
+                f"{args.file}: with --plan, expected a .csv or .xlsx observation file"
+            )
+        plan = resolve_plan(args.plan)
+        frame = read_observations(args.file)
+        validate_observations(plan, frame)
+        sys.stdout.write(f"{args.file}: {len(frame)} observations valid for plan {plan.id}\n")
+        return 0
+    if _is_observation_file(args.file):
+        raise _UsageError(f"{args.file}: an observation file is checked against a plan: add --plan")
+    plan = resolve_plan(args.file)
+    n_targets = sum(1 for _ in plan.targets())
+    n_milestones = sum(1 for _ in plan.milestones())
+    n_goals = sum(1 for _ in plan.goals_flat())
+    sys.stdout.write(
+        f"{args.file}: valid plan {plan.id} ({n_goals} goals, {n_targets} targets, "
+        f"{n_milestones} milestones, {len(plan.owners)} owners)\n"
+    )
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ._serialization import dumps_plan
+
+    plan = resolve_plan(args.plan)
+    if args.format == "csv":
+        frame = plan.targets_frame()
+        frame["owners"] = frame["owners"].map("、".join)
+        text = frame.to_csv(index=False, lineterminator="\n")
+    else:
+        text = dumps_plan(plan, args.format)
+    with _output(args.out) as out:
+        out.write(text)
+    return 0
+
+
+# --- parser and main ------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Show, evaluate, validate and export policy-target plans.",
+        epilog="PLAN is a .json/.yaml plan file or a built-in plan name such as taicang2022.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    show = sub.add_parser("show", help="a readable table of a plan's targets")
+    show.add_argument("plan", metavar="PLAN")
+    show.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    show.set_defaults(func=_cmd_show)
+
+    evaluate = sub.add_parser("evaluate", help="assess a plan's targets against observations")
+    evaluate.add_argument("plan", metavar="PLAN")
+    evaluate.add_argument("observations", metavar="OBSERVATIONS", help="a .csv or .xlsx file")
+    evaluate.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "markdown", "html"),
+        default="table",
+        help="output format (default table)",
+    )
+    evaluate.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    evaluate.add_argument(
+        "--scoring",
+        choices=("linear", "growth_ratio", "current_status_index"),
+        default="linear",
+        help="progress scoring method (default linear)",
+    )
+    evaluate.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN",
+        help="a disaggregation column (repeatable; default: region when present)",
+    )
+    evaluate.set_defaults(func=_cmd_evaluate)
+
+    validate = sub.add_parser(
+        "validate", help="check a plan file, or an observation file against a plan"
+    )
+    validate.add_argument("file", metavar="PLAN-or-OBSERVATIONS")
+    validate.add_argument("--plan", metavar="PLAN", help="check observations against this plan")
+    validate.set_defaults(func=_cmd_validate)
+
+    export = sub.add_parser("export", help="write a plan as YAML, JSON or a CSV of its targets")
+    export.add_argument("plan", metavar="PLAN")
+    export.add_argument(
+        "--format", choices=("yaml", "json", "csv"), default="yaml", help="(default yaml)"
+    )
+    export.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    export.set_defaults(func=_cmd_export)
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _problems(exc: BaseException) -> list[str]:
+    """Every problem an error lists, one line each (for ``validate``)."""
+    if isinstance(exc, PlanFileError):
+        return [f"{where}: {what}" if where else what for where, what in exc.problems]
+    if isinstance(exc, ObservationError) and exc.failures is not None:
+        return [
+            f"row {r.row}, column {r.column!r}, value {r.value!r}: {r.reason}"
+            for r in exc.failures.itertuples(index=False)
+        ]
+    return []
+
+
+def _error(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        name = exc.filename if exc.filename is not None else ""
+        return f"{name}: {exc.strerror}" if name else exc.strerror
+    return str(exc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 bad data, 2 bad usage)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its message already
+        return exit_.code if isinstance(exit_.code, int) else 2
+    command: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return command(args)
+    except _UsageError as exc:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(f"{PROG}: error: {_one_line(str(exc))}\n")
+        return 2
+    except (PolicyTargetsError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError):  # `policytargets show x | head`
+            return 0
+        problems = _problems(exc) if args.command == "validate" else []
+        for line in problems:
+            sys.stdout.write(f"{_one_line(line)}\n")
+        message = _error(exc)
+        if problems:  # listed on stdout; the error line only counts them
+            n = len(problems)
+            message = f"{args.file}: {n} problem{'s' if n > 1 else ''} (listed on stdout)"
+        sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
+        return 1
