@@ -45,7 +45,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "not_comparable": ("#b2abd2", "#1b1b1b"),
     "needs_baseline": ("#92c5de", "#1b1b1b"),
     "pending": ("#fee090", "#1b1b1b"),
-    "done": ("#1a9850", "#ffffff"),
+    "done": ("#35978f", "#ffffff"),
 }
 
 #: Status -> (Chinese, English) label.

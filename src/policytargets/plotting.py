@@ -407,9 +407,15 @@ def plot_progress(
     return ax
 
 
-def _goal_of(plan: Plan, item_id: str) -> Goal | None:
+def _goal_of(plan: Plan, item_id: str, depth: int) -> Goal | None:
+    """The goal above an item at ``depth`` (1 = a top-level heading), or its nearest."""
     parents = plan.parents_of(item_id)
-    return parents[-1] if parents else None
+    return parents[min(depth, len(parents)) - 1] if parents else None
+
+
+def _check_depth(depth: int) -> None:
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        raise InvalidValueError("depth", "a goal depth of 1 or more", depth)
 
 
 def _goal_text(goal: Goal | None, lang: Lang, limit: int = 16) -> str:
@@ -428,6 +434,7 @@ def plot_scorecard(
     ax: Axes | None = None,
     lang: Lang | None = None,
     role: Literal["lead", "any"] = "lead",
+    depth: int = 2,
 ) -> Axes:
     """A heatmap of owners × goals: the share of judged targets met or on track.
 
@@ -446,12 +453,16 @@ def plot_scorecard(
         ax: the Axes to draw on; a new figure when ``None``.
         lang: ``"zh"``, ``"en"`` or ``None`` (Chinese when a CJK font exists).
         role: count only targets an owner leads (``"lead"``) or any role.
+        depth: the level of the goals that make the columns: 1 for the
+            top-level headings (二、), 2 for the ones below (二.(一)); a target
+            less deep counts under its own goal.
 
     Returns:
         The Axes drawn on (a colour bar is added beside it).
     """
     import numpy as np
 
+    _check_depth(depth)
     if role not in ("lead", "any"):
         raise InvalidValueError("role", "'lead' or 'any'", role)
     language = _resolve_lang(lang)
@@ -462,7 +473,7 @@ def plot_scorecard(
     for target_id, status in zip(frame["target_id"], frame["status"], strict=True):
         if target_id not in targets:
             continue
-        goal = _goal_of(plan, target_id)
+        goal = _goal_of(plan, target_id, depth)
         key = "" if goal is None else goal.id
         goals.setdefault(key, goal)
         for r in plan.responsibilities_of(target_id):
@@ -533,6 +544,7 @@ def plot_status_summary(
     ax: Axes | None = None,
     lang: Lang | None = None,
     by: Literal["goal", "aspirational"] = "goal",
+    depth: int = 2,
 ) -> Axes:
     """Stacked bars: how many targets (and milestones) have each status.
 
@@ -542,14 +554,17 @@ def plot_status_summary(
             Assessments (milestones' ``pending`` / ``done`` count too).
         ax: the Axes to draw on; a new figure when ``None``.
         lang: ``"zh"``, ``"en"`` or ``None`` (Chinese when a CJK font exists).
-        by: one bar per goal (the one directly above each target), or one for
-            binding and one for aspirational (力争) targets.
+        by: one bar per goal, or one for binding and one for aspirational
+            (力争) targets.
+        depth: with ``by="goal"``, the level of the goals that make the bars
+            (1 for 二、, 2 for 二.(一)).
 
     Returns:
         The Axes drawn on.
     """
     from matplotlib.ticker import MaxNLocator
 
+    _check_depth(depth)
     if by not in ("goal", "aspirational"):
         raise InvalidValueError("by", "'goal' or 'aspirational'", by)
     language = _resolve_lang(lang)
@@ -563,7 +578,7 @@ def plot_status_summary(
         if item is None:
             continue
         if by == "goal":
-            goal = _goal_of(plan, target_id)
+            goal = _goal_of(plan, target_id, depth)
             key = "" if goal is None else goal.id
             names.setdefault(key, _goal_text(goal, language, limit=24))
         else:
@@ -597,7 +612,7 @@ def plot_status_summary(
     ax.set_yticks(range(len(order)), [names[k] for k in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("目标数" if language == "zh" else "number of targets")
+    ax.set_xlabel("目标与任务数" if language == "zh" else "number of targets and milestones")
     ax.spines[["top", "right"]].set_visible(False)
     title = _text(plan.title, language, plan.id, limit=60)
     ax.set_title(title + (" · 状态汇总" if language == "zh" else " · status summary"), loc="left")
