@@ -279,3 +279,28 @@ class TestPlotStatusSummary:
         _draw(ax)
         assert sum(int(t.get_text()) for t in ax.texts) == len(results)
         plt.close("all")
+
+
+class TestGoalDepth:
+    """The goals that group a scorecard or a summary are chosen by depth."""
+
+    def test_depth_one_groups_by_top_level_heading(self) -> None:
+        plan = _plan()
+        top = pt.Plan(
+            id="nested",
+            title=plan.title,
+            period="2022",
+            goals=(pt.Goal(id="root", title=pt.Label(en="Main goals"), goals=plan.goals),),
+            owners=plan.owners,
+        )
+        results = _assessments(plan)
+        deep = plotting.plot_status_summary(top, results, lang="en")
+        shallow = plotting.plot_status_summary(top, results, lang="en", depth=1)
+        assert len(deep.get_yticklabels()) == 2
+        assert [t.get_text() for t in shallow.get_yticklabels()] == ["Main goals"]
+
+    @pytest.mark.parametrize("depth", [0, -1, 1.5, True])
+    def test_a_depth_below_one_is_refused(self, depth: object) -> None:
+        plan = _plan()
+        with pytest.raises(pt.InvalidValueError, match="depth"):
+            plotting.plot_scorecard(plan, _assessments(plan), depth=depth)  # type: ignore[arg-type]
