@@ -1,0 +1,303 @@
+"""The policytargets command line, end to end, on taicang2022 and on bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import policytargets as pt
+from policytargets._cli import main, markdown_table, text_table
+
+DATA = Path(__file__).parent / "data"
+OBSERVATIONS = DATA / "taicang2022_observations.csv"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("policytargets: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+class TestShow:
+    """``show PLAN`` prints a readable table of targets."""
+
+    def test_builtin_plan(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A built-in plan by name: header, then one row per target with words and owners."""
+        code, out, err = _run(capsys, "show", "taicang2022")
+        assert (code, err) == (0, "")
+        assert out.startswith("taicang2022: 2022年太仓市质量强市工作要点 (太政办〔2022〕64号)")
+        assert "manufacturing-pass-rate" in out
+        assert "达到96.8%以上" in out
+        assert "各成员单位" in out
+        n_targets = sum(1 for _ in pt.taicang2022.plan.targets())
+        assert len(out.splitlines()) == 3 + 2 + n_targets
+
+    def test_plan_file_in_english(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A plan file is read the same way, and --lang en describes conditions in English."""
+        path = tmp_path / "plan.yaml"
+        pt.dump_plan(pt.taicang2022.plan, path)
+        code, out, _ = _run(capsys, "show", path, "--lang", "en")
+        assert code == 0
+        assert "at least 96.8%" in out
+
+    def test_unknown_plan(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A name that is neither a file nor a built-in plan is one line naming the built-ins."""
+        code, out, err = _run(capsys, "show", "nosuchplan")
+        assert (code, out) == (1, "")
+        _assert_one_line_error(err, "nosuchplan", "taicang2022")
+
+    def test_bad_plan_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A bad plan file is one line naming the file and the paths inside it."""
+        code, _, err = _run(capsys, "show", DATA / "bad_fields.yaml")
+        assert code == 1
+        _assert_one_line_error(err, "bad_fields.yaml", "goals[0].targets[0].condition.value")
+
+
+class TestEvaluate:
+    """``evaluate PLAN OBSERVATIONS`` assesses every target."""
+
+    def test_table(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The default table shows status and margin per target."""
+        code, out, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS)
+        assert (code, err) == (0, "")
+        row = next(line for line in out.splitlines() if "manufacturing-pass-rate" in line)
+        assert row.split()[:3] == ["manufacturing-pass-rate", "2022", "met"]
+
+    def test_csv_matches_the_library(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--format csv --out FILE writes what pt.evaluate returns."""
+        out_file = tmp_path / "result.csv"
+        code, out, _ = _run(
+            capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "csv", "--out", out_file
+        )
+        assert (code, out) == (0, "")
+        written = pd.read_csv(out_file, dtype={"period": str})
+        expected = pt.evaluate(pt.taicang2022.plan, pt.read_observations(OBSERVATIONS))
+        assert list(written["target_id"]) == list(expected["target_id"].astype(str))
+        assert list(written["status"]) == list(expected["status"].astype(str))
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--format json gives one record per row, Chinese kept readable."""
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "json")
+        records = json.loads(out)
+        assert code == 0
+        first = records[0]
+        assert (first["target_id"], first["status"]) == ("manufacturing-pass-rate", "met")
+        assert "百分点" in out
+
+    def test_markdown_and_html(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Markdown is a pipe table; HTML is a table element."""
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "markdown")
+        assert code == 0
+        assert out.splitlines()[0].startswith("| target_id | period | status |")
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "html")
+        assert code == 0
+        assert "<table" in out
+        assert "manufacturing-pass-rate" in out
+
+    def test_scoring_and_by_are_passed_on(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """--scoring and --by reach pt.evaluate unchanged."""
+        import policytargets._evaluate as module
+
+        calls: list[dict[str, Any]] = []
+        real = module.evaluate
+
+        def spy(plan: pt.Plan, observations: Any, **kwargs: Any) -> Any:
+            calls.append(kwargs)
+            return real(plan, observations, **kwargs)
+
+        monkeypatch.setattr(module, "evaluate", spy)
+        code, _, _ = _run(
+            capsys,
+            "evaluate",
+            "taicang2022",
+            OBSERVATIONS,
+            "--scoring",
+            "growth_ratio",
+        )
+        assert code == 0
+        assert calls[0]["scoring"] == "growth_ratio"
+        assert calls[0]["by"] is None
+        assert calls[0]["progress"] is False  # stderr is not a terminal under pytest
+
+    def test_missing_observation_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing observation file is one line naming it."""
+        code, _, err = _run(capsys, "evaluate", "taicang2022", DATA / "absent.csv")
+        assert code == 1
+        _assert_one_line_error(err, "absent.csv")
+
+    def test_bad_observations(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Observations of an unknown target are one line naming the problem."""
+        code, _, err = _run(capsys, "evaluate", "taicang2022", DATA / "bad_observations.csv")
+        assert code == 1
+        _assert_one_line_error(err, "no_such_target")
+
+    def test_unknown_format_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An output format that does not exist exits with status 2."""
+        code, _, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "pdf")
+        assert code == 2
+        assert "invalid choice" in err
+
+
+class TestValidate:
+    """``validate`` checks a plan file, or observations against a plan, listing every problem."""
+
+    def test_valid_plan(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A good plan file is reported valid with its size."""
+        path = tmp_path / "plan.json"
+        pt.dump_plan(pt.taicang2022.plan, path)
+        code, out, err = _run(capsys, "validate", path)
+        assert (code, err) == (0, "")
+        assert "valid plan taicang2022" in out
+
+    def test_bad_plan_lists_every_problem(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every bad field is a line on stdout; stderr has one line counting them."""
+        code, out, err = _run(capsys, "validate", DATA / "bad_references.json")
+        assert code == 1
+        assert out.splitlines() == [
+            "owners[1].id: owner id 'o1' is used twice",
+            "goals[0].responsibilities[0].owner: unknown owner 'nobody'; "
+            "the plan's owners are 'o1'",
+            "goals[0].goals[0].id: id 'g' is used twice in the plan",
+        ]
+        _assert_one_line_error(err, "3 problems")
+
+    def test_valid_observations(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Observations that fit the plan are reported valid."""
+        code, out, _ = _run(capsys, "validate", OBSERVATIONS, "--plan", "taicang2022")
+        assert code == 0
+        assert "valid for plan taicang2022" in out
+
+    def test_bad_observations_list_every_row(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Each bad observation row is a line naming its row, column and reason."""
+        code, out, err = _run(
+            capsys, "validate", DATA / "bad_observations.csv", "--plan", "taicang2022"
+        )
+        assert code == 1
+        assert out.splitlines() == ["row 0, column 'target_id', value 'no_such_target': unknown_id"]
+        _assert_one_line_error(err, "1 problem")
+
+    def test_observations_need_a_plan(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An observation file without --plan is a usage error."""
+        code, _, err = _run(capsys, "validate", OBSERVATIONS)
+        assert code == 2
+        assert "--plan" in err.splitlines()[-1]
+
+
+class TestExport:
+    """``export PLAN`` writes YAML, JSON or a CSV of the targets."""
+
+    @pytest.mark.parametrize("fmt", ["yaml", "json"])
+    def test_export_round_trips(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+    ) -> None:
+        """An exported plan file loads back as the same plan."""
+        path = tmp_path / f"plan.{fmt}"
+        code, out, _ = _run(capsys, "export", "taicang2022", "--format", fmt, "--out", path)
+        assert (code, out) == (0, "")
+        assert pt.load_plan(path) == pt.taicang2022.plan
+
+    def test_export_to_stdout_is_yaml(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without --format and --out, YAML goes to stdout."""
+        code, out, _ = _run(capsys, "export", "taicang2022")
+        assert code == 0
+        assert out.startswith("format_version: 1\n")
+
+    def test_export_csv(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The CSV export is the targets frame, owners joined with 、."""
+        code, out, _ = _run(capsys, "export", "taicang2022", "--format", "csv")
+        assert code == 0
+        frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
+        assert list(frame.columns) == list(pt.TARGET_COLUMNS)
+        assert len(frame) == sum(1 for _ in pt.taicang2022.plan.targets())
+
+    def test_unwritable_output(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """An output path in a missing directory is one line naming it."""
+        out_file = tmp_path / "missing" / "plan.yaml"
+        code, _, err = _run(capsys, "export", "taicang2022", "--out", out_file)
+        assert code == 1
+        _assert_one_line_error(err, "No such file or directory")
+
+    def test_bad_plan(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A plan file with a syntax error is one line giving the line number."""
+        code, _, err = _run(capsys, "export", DATA / "bad_syntax.json")
+        assert code == 1
+        _assert_one_line_error(err, "line 6")
+
+
+class TestRenderers:
+    """The small table renderers need no extra packages."""
+
+    def test_text_table_aligns_chinese(self) -> None:
+        """Columns line up when cells hold double-width characters."""
+        frame = pd.DataFrame({"name": ["质量", "ab"], "value": [1.5, 10.0]})
+        lines = text_table(frame).splitlines()
+        assert lines[:2] == ["name  value", "----  -----"]
+        assert lines[2] == "质量    1.5"
+        assert lines[3] == "ab       10"
+
+    def test_markdown_escapes_pipes(self) -> None:
+        """A | inside a cell is escaped, numbers are right-aligned, missing values empty."""
+        frame = pd.DataFrame({"text": ["a|b"], "n": [float("nan")]})
+        assert markdown_table(frame) == "| text | n |\n|:---|---:|\n| a\\|b |  |\n"
+
+
+class TestProgram:
+    """The installed entry points."""
+
+    def test_python_dash_m(self) -> None:
+        """``python -m policytargets`` runs the same command line in a fresh process."""
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        done = subprocess.run(
+            [sys.executable, "-m", "policytargets", "show", "taicang2022"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "达到96.8%以上" in done.stdout
+
+    def test_python_dash_m_bad_input(self) -> None:
+        """A bad input in a fresh process exits 1 with one line and no traceback."""
+        done = subprocess.run(
+            [sys.executable, "-m", "policytargets", "validate", str(DATA / "bad_fields.yaml")],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+        assert done.returncode == 1
+        _assert_one_line_error(done.stderr, "problems")
+
+    def test_no_command_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without a command, usage is printed and the status is 2."""
+        code, _, err = _run(capsys)
+        assert code == 2
+        assert "usage: policytargets" in err
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--version prints the library version."""
+        code, out, _ = _run(capsys, "--version")
+        assert (code, out.strip()) == (0, f"policytargets {pt.__version__}")
