@@ -261,6 +261,20 @@ class TestErrors:
             pt.plan_from_dict(data)
         assert [where for where, _ in excinfo.value.problems] == [location]
 
+    @pytest.mark.parametrize(
+        ("suffix", "text"),
+        [
+            (".yaml", 'format_version: 1\nid: p\nid: q\ntitle: {zh: 计划}\nperiod: "2022"\n'),
+            (".json", '{"id": "p", "id": "q", "title": {"zh": "计划"}, "period": "2022"}'),
+        ],
+    )
+    def test_repeated_key_is_refused(self, tmp_path: Path, suffix: str, text: str) -> None:
+        """A key given twice is an error, not a silent choice of the last value."""
+        path = tmp_path / f"plan{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="'id' appears twice"):
+            pt.load_plan(path)
+
     def test_json_nan_is_refused(self, tmp_path: Path) -> None:
         """JSON's non-standard NaN is not read as a number."""
         path = tmp_path / "plan.json"
