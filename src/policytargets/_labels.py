@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
 
 from attrs import field, frozen
 
@@ -11,6 +12,7 @@ from ._errors import InvalidValueError
 __all__ = ["Label", "Lang"]
 
 Lang = Literal["zh", "en"]
+E = TypeVar("E", bound=StrEnum)
 
 
 def check_id(instance: object, attribute: Any, value: Any) -> None:
@@ -62,6 +64,19 @@ def to_tuple(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(value)
     return value
+
+
+def to_enum(kind: type[E], where: str, value: Any) -> E:
+    """A member of ``kind`` from itself or its value, for attrs converters.
+
+    Refuses anything else with :class:`InvalidValueError` naming the field and
+    the accepted values (``StrEnum("x")`` alone raises a bare ``ValueError``).
+    """
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        accepted = ", ".join(repr(m.value) for m in kind)
+        raise InvalidValueError(where, f"one of {accepted}", value) from None
 
 
 def check_instance(kind: type | tuple[type, ...], name: str, *, optional: bool = False) -> Any:

@@ -27,6 +27,7 @@ from ._labels import (
     check_instances,
     check_optional_text,
     check_text,
+    to_enum,
     to_tuple,
 )
 from ._owners import Owner, OwnerKind, Responsibility
@@ -90,8 +91,20 @@ def _dimension_of(unit: str) -> str:
     return dimensionality(unit)
 
 
+def _indicator_kind(value: Any) -> IndicatorKind:
+    return to_enum(IndicatorKind, "Indicator.kind", value)
+
+
+def _direction(value: Any) -> Direction:
+    return to_enum(Direction, "Indicator.direction", value)
+
+
+def _validity(value: Any) -> Validity:
+    return to_enum(Validity, "Plan.validity", value)
+
+
 def _optional_basis(value: Basis | str | None) -> Basis | None:
-    return None if value is None else Basis(value)
+    return None if value is None else to_enum(Basis, "Indicator.basis", value)
 
 
 def _check_unit(instance: object, attribute: Any, value: Any) -> None:
@@ -135,9 +148,9 @@ class Indicator:
 
     id: str = field(validator=check_id)
     name: Label = field(validator=check_instance(Label, "a Label"))
-    kind: IndicatorKind = field(converter=IndicatorKind)
+    kind: IndicatorKind = field(converter=_indicator_kind)
     unit: str = field(validator=_check_unit)
-    direction: Direction = field(default=Direction.HIGHER_IS_BETTER, converter=Direction)
+    direction: Direction = field(default=Direction.HIGHER_IS_BETTER, converter=_direction)
     basis: Basis | None = field(default=None, converter=_optional_basis)
     numerator: Label | None = field(
         default=None, validator=check_instance(Label, "a Label", optional=True)
@@ -367,7 +380,7 @@ class Plan:
         converter=_optional_date,
         validator=check_instance(date, "a date", optional=True),
     )
-    validity: Validity = field(default=Validity.VALID, converter=Validity)
+    validity: Validity = field(default=Validity.VALID, converter=_validity)
     url: str | None = field(default=None, validator=check_optional_text)
     addressees: tuple[str, ...] = field(
         default=(), converter=to_tuple, validator=check_instances(str, "text")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 from attrs import field, frozen
 
 from ._errors import InvalidValueError
-from ._labels import Label, check_id, check_instance, check_instances, to_tuple
+from ._labels import Label, check_id, check_instance, check_instances, to_enum, to_tuple
 
 __all__ = [
     "Owner",
@@ -40,6 +41,14 @@ class Role(StrEnum):
     SUPPORTING = "supporting"
 
 
+def _owner_kind(value: Any) -> OwnerKind:
+    return to_enum(OwnerKind, "Owner.kind", value)
+
+
+def _role(value: Any) -> Role:
+    return to_enum(Role, "Responsibility.role", value)
+
+
 def _check_members(instance: Owner, attribute: object, value: tuple[str, ...]) -> None:
     if not isinstance(value, tuple) or not all(isinstance(m, str) and m for m in value):
         raise InvalidValueError("Owner.members", "a tuple of owner ids", value)
@@ -64,7 +73,7 @@ class Owner:
 
     id: str = field(validator=check_id)
     name: Label = field(validator=check_instance(Label, "a Label"))
-    kind: OwnerKind = field(default=OwnerKind.DEPARTMENT, converter=OwnerKind)
+    kind: OwnerKind = field(default=OwnerKind.DEPARTMENT, converter=_owner_kind)
     members: tuple[str, ...] = field(default=(), converter=to_tuple, validator=_check_members)
     aliases: tuple[str, ...] = field(
         default=(), converter=to_tuple, validator=check_instances(str, "name")
@@ -76,7 +85,7 @@ class Responsibility:
     """An owner and its role (lead or supporting) on a goal, target or milestone."""
 
     owner: str = field(validator=check_id)
-    role: Role = field(default=Role.LEAD, converter=Role)
+    role: Role = field(default=Role.LEAD, converter=_role)
 
 
 _NOTE = re.compile(
