@@ -9,6 +9,7 @@ unique, and every owner a plan refers to is registered in it.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
@@ -199,6 +200,14 @@ class SourceClause:
     text: str = field(validator=check_text)
 
 
+def _real_to_float(value: Any) -> Any:
+    # Only real numbers become floats; text, None and the rest reach the validator and
+    # are refused by name (float() would read "5" and crash on None).
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _check_baseline_value(instance: object, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidValueError("Baseline.value", "a finite number", value)
@@ -208,7 +217,7 @@ def _check_baseline_value(instance: object, attribute: Any, value: Any) -> None:
 class Baseline:
     """A known starting value, in the target's unit, for a period before the target's."""
 
-    value: float = field(converter=float, validator=_check_baseline_value)
+    value: float = field(converter=_real_to_float, validator=_check_baseline_value)
     period: Period = field(converter=to_period)
 
 
