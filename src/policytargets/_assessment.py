@@ -202,6 +202,12 @@ def _as_observations(observations: Any, target: Target) -> list[Observation]:
         return []
     if isinstance(observations, Observation | str | pint.Quantity):
         observations = [observations]
+    if not isinstance(observations, Iterable):
+        raise InvalidValueError(
+            "observations",
+            "Observations, text such as '96.9%' or pint Quantities (or one of them)",
+            observations,
+        )
     result = []
     for i, item in enumerate(observations):
         if isinstance(item, Observation):
