@@ -82,8 +82,10 @@ def get_registry() -> pint.UnitRegistry[Any]:
 def _build_registry() -> pint.UnitRegistry[Any]:
     import pint
 
+    # on_redefinition="raise": define_units must refuse to change what an
+    # existing unit means (pint's default only logs a warning and redefines).
     registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
-        autoconvert_offset_to_baseunit=True, cache_folder=None
+        autoconvert_offset_to_baseunit=True, cache_folder=None, on_redefinition="raise"
     )
     definitions = resources.files("policytargets").joinpath("plan_units.txt")
     with resources.as_file(definitions) as path:
