@@ -1,0 +1,326 @@
+"""Units: parsing plan text, the plan units, conversion, and foreign registries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pint
+import pytest
+
+import policytargets as pt
+from policytargets import _units
+
+
+def base(text: str) -> tuple[float, str]:
+    """A quantity's magnitude and dimensionality in base units, for exact comparison."""
+    q = pt.parse_quantity(text).to_base_units()
+    return float(q.magnitude), str(q.dimensionality)
+
+
+class TestParseQuantity:
+    """parse_quantity reads quantities as plans write them."""
+
+    @pytest.mark.parametrize(
+        ("text", "magnitude", "unit"),
+        [
+            ("96.8%", 96.8, "%"),
+            ("10.9万平方米", 10.9, "万平方米"),
+            ("7批次/千人", 7.0, "批次/千人"),
+            ("400亩", 400.0, "亩"),
+            ("80.40分", 80.4, "分"),
+            ("1.5 hectare", 1.5, "公顷"),
+            ("35家", 35.0, "家"),
+            ("1小时", 1.0, "hour"),
+            ("5,873 batch", 5873.0, "批次"),
+            ("５,８７３ 批次", 5873.0, "batch"),
+            ("９６.８％", 96.8, "%"),
+            ("0.57", 0.57, ""),
+            ("-3.5‰", -3.5, "‰"),
+            (".5%", 0.5, "%"),
+            ("1e3 个", 1000.0, "个"),
+            ("100 m²", 100.0, "平方米"),
+            ("2亿元", 2.0, "亿元"),
+            ("12个工作日", 12.0, "day"),
+        ],
+    )
+    def test_reads_the_number_and_the_unit(self, text: str, magnitude: float, unit: str) -> None:
+        q = pt.parse_quantity(text)
+        assert q.magnitude == pytest.approx(magnitude, rel=1e-15)
+        assert pt.conversion_factor(f"{q.units}", unit) == pytest.approx(1.0, rel=1e-12)
+
+    def test_returns_a_quantity_of_the_library_registry(self) -> None:
+        assert pt.parse_quantity("96.8%")._REGISTRY is pt.get_registry()
+
+    @pytest.mark.parametrize(
+        "text",
+        ["abc", "", "   ", "%", "12 foo", "nan %", "inf %", "12 / ", "1..2%", "96.8 %%%x", "4³³5%"],
+    )
+    def test_refuses_unreadable_text_naming_it(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError) as info:
+            pt.parse_quantity(text)
+        assert info.value.text == text
+        assert repr(text) in str(info.value)
+
+    def test_refuses_a_number_too_large_for_a_float(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="too large"):
+            pt.parse_quantity("1e999%")
+
+    @pytest.mark.parametrize("value", [96.8, None, b"96.8%"])
+    def test_refuses_what_is_not_text(self, value: Any) -> None:
+        with pytest.raises(pt.UnitParseError, match="expected text"):
+            pt.parse_quantity(value)
+
+
+class TestParseUnit:
+    """parse_unit reads unit text and refuses, by name, what is no unit."""
+
+    def test_empty_text_is_dimensionless(self) -> None:
+        assert pt.parse_unit("") == pt.get_registry().dimensionless
+
+    @pytest.mark.parametrize(
+        "text",
+        ["~", "12 / ", "米/0", "%^0", "m^ 0", "+) E³`", '2 """)', "m**2**99", "m ** 1000", "3"],
+    )
+    def test_garbage_raises_unit_parse_error_not_a_pint_internal(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError) as info:
+            pt.parse_unit(text)
+        assert info.value.text == text
+
+    def test_non_text_raises_unit_parse_error(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="expected text"):
+            pt.parse_unit(5)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("zh", "en"), [("批次每千人", "批次/千人"), ("m^2", "m**2"), ("㎡", "m**2"), ("％", "%")]
+    )
+    def test_alternative_spellings_mean_the_same_unit(self, zh: str, en: str) -> None:
+        assert pt.parse_unit(zh) == pt.parse_unit(en)
+
+
+class TestPlanUnits:
+    """The plan units carry the values DOMAIN.md gives them."""
+
+    @pytest.mark.parametrize(
+        ("text", "square_metres"),
+        [
+            ("1亩", 10000 / 15),
+            ("1 mu", 10000 / 15),
+            ("15亩", 10000.0),
+            ("1公顷", 1e4),
+            ("1 hectare", 1e4),
+            ("1平方米", 1.0),
+            ("1万平方米", 1e4),
+            ("1平方公里", 1e6),
+        ],
+    )
+    def test_areas(self, text: str, square_metres: float) -> None:
+        magnitude, dims = base(text)
+        assert dims == "[length] ** 2"
+        assert magnitude == pytest.approx(square_metres, rel=1e-12)
+
+    def test_mu_is_the_chinese_area_not_a_micro_prefix(self) -> None:
+        assert pt.parse_unit("mu") == pt.parse_unit("亩")
+        assert str(pt.parse_quantity("1 mu").dimensionality) == "[length] ** 2"
+
+    @pytest.mark.parametrize(
+        ("text", "items"), [("1万个", 1e4), ("1亿个", 1e8), ("1千个", 1e3), ("3万台", 3e4)]
+    )
+    def test_multipliers(self, text: str, items: float) -> None:
+        assert base(text) == (pytest.approx(items, rel=1e-12), "[count]")
+
+    @pytest.mark.parametrize(
+        "word", ["个", "家", "项", "张", "条", "批次", "台", "户", "次", "人次", "轮"]
+    )
+    def test_counting_words_are_counts(self, word: str) -> None:
+        assert base(f"2{word}") == (2.0, "[count]")
+
+    @pytest.mark.parametrize(("text", "fraction"), [("1%", 0.01), ("1‰", 0.001), ("1百分点", 0.01)])
+    def test_fractions_are_dimensionless(self, text: str, fraction: float) -> None:
+        assert base(text) == (pytest.approx(fraction), "dimensionless")
+
+    def test_a_per_capita_value_never_compares_with_a_percentage(self) -> None:
+        assert base("7批次/千人")[1] == "[count] / [population]"
+        with pytest.raises(pt.DimensionMismatchError):
+            pt.conversion_factor("批次/千人", "%")
+
+    @pytest.mark.parametrize("other", ["%", "", "个"])
+    def test_score_points_are_not_a_percentage_or_a_count(self, other: str) -> None:
+        with pytest.raises(pt.DimensionMismatchError):
+            pt.conversion_factor("分", other)
+
+    def test_a_count_is_not_a_percentage(self) -> None:
+        with pytest.raises(pt.DimensionMismatchError):
+            pt.conversion_factor("个", "%")
+
+
+class TestConversionFactor:
+    """conversion_factor gives the multiplier from one unit to another of its dimension."""
+
+    @pytest.mark.parametrize(
+        ("source", "target", "factor"),
+        [
+            ("%", "", 0.01),
+            ("", "%", 100.0),
+            ("‰", "%", 0.1),
+            ("百分点", "%", 1.0),
+            ("万平方米", "亩", 15.0),
+            ("公顷", "亩", 15.0),
+            ("亩", "平方米", 10000 / 15),
+            ("批次/千人", "批次/万人", 10.0),
+            ("万个", "个", 1e4),
+            ("小时", "分钟", 60.0),
+            ("亿元", "万元", 1e4),
+        ],
+    )
+    def test_factors(self, source: str, target: str, factor: float) -> None:
+        assert pt.conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)
+
+    def test_mismatch_names_both_units_and_their_dimensions(self) -> None:
+        with pytest.raises(pt.DimensionMismatchError) as info:
+            pt.conversion_factor("批次/千人", "%")
+        assert info.value.unit == "批次/千人"
+        assert info.value.expected_unit == "%"
+        assert "[population]" in str(info.value)
+
+    def test_an_unknown_unit_is_a_unit_parse_error(self) -> None:
+        with pytest.raises(pt.UnitParseError):
+            pt.conversion_factor("widgets", "个")
+
+
+class TestForeignRegistries:
+    """Quantities of other pint registries are converted at the edge or refused clearly."""
+
+    @pytest.fixture(params=["own", "application"])
+    def registry(self, request: pytest.FixtureRequest) -> Any:
+        if request.param == "own":
+            return pint.UnitRegistry()
+        return pint.get_application_registry()
+
+    @pytest.mark.parametrize(
+        ("magnitude", "unit", "same_as"),
+        [(57, "percent", "57%"), (1.5, "hectare", "22.5亩"), (2, "hour", "120分钟")],
+    )
+    def test_a_foreign_quantity_converts_to_the_library_registry(
+        self, registry: Any, magnitude: float, unit: str, same_as: str
+    ) -> None:
+        q = pt.to_quantity(registry.Quantity(magnitude, unit))
+        assert q._REGISTRY is pt.get_registry()
+        expected = pt.parse_quantity(same_as)
+        assert q.to(expected.units).magnitude == pytest.approx(expected.magnitude, rel=1e-12)
+
+    def test_a_foreign_quantity_is_judged_by_assess(self, registry: Any) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(en="rate"), kind="rate", unit="%")
+        target = pt.Target(id="t", indicator=rate, condition=pt.AtLeast(value=57), period="2022")
+        assert pt.assess(target, registry.Quantity(0.57, "")).status is pt.Status.MET
+        assert pt.assess(target, registry.Quantity(0.56, "")).status is pt.Status.NOT_MET
+
+    def test_a_foreign_unit_the_library_lacks_is_a_clear_error(self) -> None:
+        own = pint.UnitRegistry()
+        own.define("widget = [widget]")
+        with pytest.raises(pt.PolicyTargetsError, match="define_units") as info:
+            pt.to_quantity(own.Quantity(3, "widget"))
+        assert isinstance(info.value, pt.UnitParseError)
+        assert "widget" in str(info.value)
+
+    def test_a_foreign_registry_with_abbreviated_display_still_converts(self) -> None:
+        own = pint.UnitRegistry()
+        own.formatter.default_format = "~P"
+        q = pt.to_quantity(own.Quantity(2, "km**2/hour"))
+        assert q == pt.get_registry().Quantity(2, "km**2/hour")
+
+    def test_a_foreign_mu_keeps_the_meaning_pint_gave_it(self) -> None:
+        # pint reads "mu" as milli-atomic-mass units: converted by name, it stays a mass.
+        q = pt.to_quantity(pint.UnitRegistry().Quantity(1, "mu"))
+        assert str(q.dimensionality) == "[mass]"
+
+    def test_without_conversion_pint_refuses_to_mix_registries(self) -> None:
+        # The failure to_quantity exists to avoid.
+        with pytest.raises(ValueError, match="different registries"):
+            _ = pint.UnitRegistry().Quantity(1, "m") + pt.parse_quantity("1 m")
+
+    @pytest.mark.parametrize("value", [96.8, None, [1]])
+    def test_what_is_not_text_or_a_quantity_is_refused(self, value: Any) -> None:
+        with pytest.raises(pt.UnitParseError):
+            pt.to_quantity(value)
+
+    def test_text_is_parsed(self) -> None:
+        assert pt.to_quantity("96.8%") == pt.parse_quantity("96.8%")
+
+
+@pytest.fixture
+def fresh_registry() -> Iterator[None]:
+    """A registry of the test's own, so that the units it defines never leak into others."""
+    saved = _units._registry, list(_units._extra_definitions)
+    _units._registry, _units._extra_definitions[:] = None, []
+    _units._clear_caches()
+    try:
+        yield
+    finally:
+        _units._registry, _units._extra_definitions[:] = saved
+        _units._clear_caches()
+
+
+@pytest.mark.usefixtures("fresh_registry")
+class TestDefineUnits:
+    """define_units adds units to the library's registry, and never changes existing ones."""
+
+    def test_a_defined_unit_parses_and_converts(self) -> None:
+        pt.define_units("# a crate of test items\ntest_crate = 12 * item = 箱测")
+        assert pt.conversion_factor("箱测", "个") == 12.0
+        assert base("2 test_crate") == (24.0, "[count]")
+
+    def test_a_defined_prefix_combines_with_units(self) -> None:
+        pt.define_units("testbai- = 100 = 测百-")
+        assert pt.conversion_factor("测百个", "个") == pytest.approx(100.0)
+
+    def test_definitions_survive_a_rebuilt_registry(self) -> None:
+        pt.define_units("test_crate = 12 * item = 箱测")
+        _units._registry = None
+        _units._clear_caches()
+        assert pt.conversion_factor("箱测", "个") == 12.0
+
+    def test_an_invalid_definition_is_a_unit_parse_error(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="not a valid pint definition"):
+            pt.define_units("this is = not valid = =")
+
+    @pytest.mark.parametrize(
+        "text", ["item = [count]", "mou = 1000 * meter ** 2", "other_mu = 1000 * meter ** 2 = 亩"]
+    )
+    def test_redefining_an_existing_unit_is_refused(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError, match="redefine"):
+            pt.define_units(text)
+        assert pt.conversion_factor("亩", "平方米") == pytest.approx(10000 / 15)
+        assert base("2个") == (2.0, "[count]")
+
+
+class TestRegistry:
+    """The registry is one object, built once."""
+
+    def test_get_registry_returns_the_same_registry(self) -> None:
+        assert pt.get_registry() is pt.get_registry()
+
+    def test_quantities_of_the_registry_compare_across_units(self) -> None:
+        a, b = pt.parse_quantity("15亩"), pt.parse_quantity("1万平方米")
+        assert math.isclose(a.to(b.units).magnitude, b.magnitude, rel_tol=1e-12)
+
+
+class TestUnitLabel:
+    """unit_label shows a unit in Chinese as written, or in English word by word."""
+
+    @pytest.mark.parametrize(
+        ("unit", "en"),
+        [
+            ("批次/千人", "batches per 1,000 persons"),
+            ("万平方米", "10,000 m²"),
+            ("亩", "mu"),
+            ("%", "%"),
+            ("m**2", "m**2"),
+        ],
+    )
+    def test_english(self, unit: str, en: str) -> None:
+        assert pt.unit_label(unit, "en") == en
+
+    def test_chinese_is_the_unit_as_written(self) -> None:
+        assert pt.unit_label("批次/千人") == "批次/千人"
