@@ -1,0 +1,518 @@
+"""Observation tables: reading them from files and checking them against a plan.
+
+An observation table is a long DataFrame with a key column (``target_id``, or
+``indicator_id`` for values that apply to every target of an indicator),
+``period`` (text such as ``"2022"`` or ``"2022-Q1"``), ``value`` (float, NaN
+for "not available"), ``unit`` (text), optional ``numerator`` and
+``denominator``, and any disaggregation columns (``region`` …).
+
+:func:`validate_observations` and :func:`policytargets.evaluate` share one
+implementation of the checks, :func:`prepare`: it factorises every string key
+once (categorical columns are used as they are) and reports every bad row at
+once in a DataFrame of failure cases, pandera style.
+
+Reason codes in ``ObservationError.failures``:
+
+* ``missing_column`` — a required column (or a ``by`` column) is absent;
+* ``unknown_id`` — the key names no target (or indicator) of the plan, or is empty;
+* ``bad_period`` — the period cannot be read, or straddles a target period's edge;
+* ``unparsable_unit`` — the unit is not a known unit (a missing unit is only
+  accepted on a missing value);
+* ``non_numeric_value`` — ``value``, ``numerator`` or ``denominator`` holds
+  something other than a number;
+* ``dimension_mismatch`` — the unit cannot be compared with the target's
+  (reported by :func:`validate_observations` only: :func:`evaluate` gives
+  such rows the status ``not_comparable``, as :func:`assess` does);
+* ``duplicate`` — two observations of one key, breakdown and period disagree;
+* ``overlapping_periods`` — observations of a flow overlap, so they cannot be summed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._errors import InvalidValueError, ObservationError, UnitParseError
+from ._periods import Period
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+    from ._model import Plan, Target
+
+__all__ = ["FAILURE_COLUMNS", "prepare", "read_observations", "validate_observations"]
+
+#: The columns of ``ObservationError.failures``.
+FAILURE_COLUMNS: tuple[str, ...] = ("row", "column", "value", "reason")
+
+_KEYS = ("target_id", "indicator_id")
+_NUMERIC = ("value", "numerator", "denominator")
+_TEXT = ("target_id", "indicator_id", "period", "unit")
+
+
+def read_observations(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read an observation table from a CSV or Excel (``.xlsx``) file.
+
+    Text columns stay text (``"2022"`` is a period, not a number; ``"0101"``
+    keeps its zero); ``value``, ``numerator`` and ``denominator`` are read as
+    float64, empty cells as NaN (missing, which :func:`evaluate` reports as
+    ``no_data``).
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        InvalidValueError: the file type is not CSV or xlsx.
+        ObservationError: a numeric column holds text (``failures`` lists
+            every such cell, naming the column).
+    """
+    import pandas as pd
+
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise FileNotFoundError(f"{name}: no such observation file")
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in (".csv", ".txt"):
+        frame = pd.read_csv(name, dtype=str, keep_default_na=False, na_values=[""])
+    elif suffix in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(name, dtype=object, engine="openpyxl")
+        frame = frame.astype(object).where(frame.notna(), None)
+        for column in frame.columns:
+            if column not in _NUMERIC:
+                frame[column] = frame[column].map(_cell_text, na_action="ignore")
+    else:
+        raise InvalidValueError("read_observations(path)", "a .csv or .xlsx file", name)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    failures = []
+    for column in _NUMERIC:
+        if column in frame.columns:
+            numbers, bad = _to_float(frame[column])
+            if bad.any():
+                failures.append(
+                    _failures(frame.index[bad], column, frame.loc[bad, column], "non_numeric_value")
+                )
+            frame[column] = numbers
+    if failures:
+        table = _concat(failures)
+        raise ObservationError(
+            f"{name}: {len(table)} cell(s) are not numbers in column(s) "
+            f"{', '.join(sorted(set(table['column'])))}",
+            table,
+        )
+    return frame
+
+
+def _cell_text(value: Any) -> str:
+    # Excel stores 2022 as a number; a period or id is text, so write it back
+    # without a trailing ".0".
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _to_float(column: pd.Series[Any]) -> tuple[pd.Series[Any], npt.NDArray[np.bool_]]:
+    """A column as float64, and which non-missing cells are not numbers."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return column.astype("float64"), np.asarray(column.notna())
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        # float64 stays as it is (no copy); integers become float64.
+        return column.astype("float64"), np.zeros(len(column), dtype=bool)
+    present = np.asarray(column.notna())
+    converted = pd.to_numeric(
+        column.map(_number_or_none, na_action="ignore"), errors="coerce"
+    ).astype("float64")
+    bad = present & np.asarray(converted.isna())
+    return converted.where(~bad, np.nan), bad
+
+
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return None
+
+
+def validate_observations(
+    plan: Plan, frame: pd.DataFrame, *, by: Sequence[str] | None = None
+) -> None:
+    """Check an observation table against a plan, reporting every bad row at once.
+
+    Missing values (NaN) are not failures: they are the ``no_data`` status.
+    Exact repeats are not failures either; two different values for one key,
+    breakdown and period are.
+
+    Args:
+        plan: the plan the observations are for.
+        frame: the observation table (see the module docs for its columns).
+        by: the disaggregation columns (default: ``region`` when present).
+
+    Returns:
+        None when the table is valid.
+
+    Raises:
+        ObservationError: ``failures`` is a DataFrame with columns ``row``
+            (the frame's index label), ``column``, ``value`` and ``reason``,
+            one row per problem.
+    """
+    prepare(plan, frame, by=by, strict=True)
+
+
+@dataclass
+class Prepared:
+    """An observation table reduced to integer codes and small lookup tables.
+
+    Every string column is factorised once; ``*_codes`` index the matching
+    list of distinct values.
+    """
+
+    frame: pd.DataFrame
+    key: str
+    by: list[str]
+    targets: list[Target]
+    key_codes: npt.NDArray[np.integer[Any]]
+    key_targets: list[list[int]]
+    period_codes: npt.NDArray[np.integer[Any]]
+    periods: list[Period]
+    unit_codes: npt.NDArray[np.integer[Any]]
+    units: list[str | None]
+    by_codes: npt.NDArray[np.integer[Any]]
+    by_values: pd.DataFrame
+    value: npt.NDArray[np.float64]
+    numerator: npt.NDArray[np.float64] | None
+    denominator: npt.NDArray[np.float64] | None
+    failures: list[pd.DataFrame] = field(default_factory=list)
+
+
+def _failures(rows: Iterable[Any], column: str, values: Iterable[Any], reason: str) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = list(rows)
+    values = [_plain(v) for v in values]
+    # An empty ``column`` means "the value is the column's name" (missing_column).
+    columns = [str(v) for v in values] if not column else [column] * len(rows)
+    if not column:
+        values = [None] * len(rows)
+    return pd.DataFrame(
+        {
+            "row": pd.Series(rows, dtype=object),
+            "column": pd.Series(columns, dtype=object),
+            "value": pd.Series(values, dtype=object),
+            "reason": pd.Series([reason] * len(rows), dtype=object),
+        },
+        columns=list(FAILURE_COLUMNS),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
+    table = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=list(FAILURE_COLUMNS))
+    )
+    return table.reset_index(drop=True)
+
+
+def failure_table(
+    frame: pd.DataFrame, positions: npt.NDArray[np.intp], column: str, reason: str
+) -> pd.DataFrame:
+    """Failure cases for rows at ``positions`` of ``frame`` (values read from ``column``)."""
+    values = frame[column].iloc[positions] if column in frame.columns else [None] * len(positions)
+    return _failures(frame.index[positions], column, values, reason)
+
+
+def raise_failures(failures: list[pd.DataFrame], what: str = "observations") -> None:
+    """Raise ObservationError listing every failure, if there are any."""
+    if not failures:
+        return
+    table = _concat(failures)
+    counts = table["reason"].value_counts()
+    summary = ", ".join(f"{n} {reason}" for reason, n in counts.items())
+    first = table.iloc[0]
+    where = "" if first["row"] is None else f"row {first['row']!r}, "
+    raise ObservationError(
+        f"{len(table)} bad {what} ({summary}); first: {where}column {first['column']!r}, "
+        f"value {first['value']!r}: {first['reason']}; see .failures for all",
+        table,
+    )
+
+
+def _factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], list[Any]]:
+    """Integer codes and distinct values; a categorical's own codes are used as they are.
+
+    Missing values get code -1.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # The categorical's own codes (int8, int16…), not copied: free.
+        return column.cat.codes.to_numpy(), list(column.cat.categories)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), list(uniques)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def prepare(
+    plan: Plan,
+    frame: pd.DataFrame,
+    *,
+    by: Sequence[str] | None = None,
+    strict: bool = False,
+) -> Prepared:
+    """Check an observation table and reduce it to codes (shared by validate and evaluate).
+
+    Args:
+        plan: the plan.
+        frame: the observation table.
+        by: disaggregation columns (default: ``region`` when present).
+        strict: also report dimension mismatches and conflicting duplicates
+            (what :func:`validate_observations` does); :func:`evaluate` finds
+            those itself, with the same semantics as :func:`assess`.
+
+    Raises:
+        ObservationError: every failure at once.
+        InvalidValueError: ``frame`` is not a DataFrame or ``by`` is not a list of names.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidValueError(
+            "observations", "a pandas (or Dask) DataFrame", type(frame).__name__
+        )
+    if by is None:
+        by_list = ["region"] if "region" in frame.columns else []
+    elif isinstance(by, str):
+        by_list = [by]
+    else:
+        by_list = list(by)
+    if not all(isinstance(b, str) for b in by_list):
+        raise InvalidValueError("evaluate(by=)", "column names", by)
+    clash = [b for b in by_list if b in (*_KEYS, "period", *_NUMERIC, "unit")]
+    if clash:
+        raise InvalidValueError("evaluate(by=)", "disaggregation columns, not reserved ones", clash)
+
+    failures: list[pd.DataFrame] = []
+    key = next((k for k in _KEYS if k in frame.columns), None)
+    required = [key or "target_id", "period", "value", "unit", *by_list]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise_failures([_failures([None] * len(missing), "", missing, "missing_column")])
+    assert key is not None
+    n = len(frame)
+    targets = list(plan.targets())
+
+    # Keys: each distinct id is looked up once.
+    key_codes, key_values = _factorize(frame[key])
+    lookup: dict[str, list[int]] = {}
+    for i, target in enumerate(targets):
+        if key == "target_id":
+            lookup.setdefault(target.id, []).append(i)
+        else:
+            lookup.setdefault(target.indicator.id, []).append(i)
+    key_targets = [lookup.get(k, []) if isinstance(k, str) else [] for k in key_values]
+    unknown = np.array([not t for t in key_targets], dtype=bool)
+    if unknown.any() or (key_codes < 0).any():
+        bad = (key_codes < 0) | (unknown[np.maximum(key_codes, 0)] & (key_codes >= 0))
+        failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
+
+    # Periods.
+    period_codes, period_values = _factorize(frame["period"])
+    periods: list[Period] = []
+    bad_period = np.zeros(len(period_values), dtype=bool)
+    for i, text in enumerate(period_values):
+        try:
+            periods.append(Period.parse(text))
+        except InvalidValueError:
+            periods.append(Period.year(1))
+            bad_period[i] = True
+    # Row masks only when some code is bad: a pass over the rows costs, a look at the codes not.
+    bad_rows = np.zeros(n, dtype=bool)
+    if bad_period.any() or (period_codes < 0).any():
+        bad_rows = (period_codes < 0) | bad_period[np.maximum(period_codes, 0)]
+    # A period that straddles a target period's edge is refused, as assess does.
+    straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
+    for k, indices in enumerate(key_targets):
+        for i in indices:
+            tp = targets[i].period
+            for p, period in enumerate(periods):
+                if not bad_period[p] and tp.overlaps(period) and not tp.contains(period):
+                    straddle[k, p] = True
+    if straddle.any():
+        ok = (key_codes >= 0) & (period_codes >= 0)
+        crossing = np.zeros(n, dtype=bool)
+        crossing[ok] = straddle[key_codes[ok], period_codes[ok]]
+        bad_rows |= crossing
+    if bad_rows.any():
+        failures.append(failure_table(frame, np.flatnonzero(bad_rows), "period", "bad_period"))
+
+    # Numbers.
+    numbers: dict[str, Any] = {}
+    for column in _NUMERIC:
+        if column not in frame.columns:
+            numbers[column] = None
+            continue
+        values, bad = _to_float(frame[column])
+        numbers[column] = np.ascontiguousarray(values.to_numpy(dtype=np.float64))
+        if bad.any():
+            failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
+    value = numbers["value"]
+
+    # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
+    unit_codes, unit_values = _factorize(frame["unit"])
+    units: list[str | None] = []
+    bad_unit = np.zeros(len(unit_values) + 1, dtype=bool)
+    from ._units import parse_unit
+
+    for i, text in enumerate(unit_values):
+        if not isinstance(text, str):
+            units.append(None)
+            bad_unit[i] = True
+            continue
+        try:
+            parse_unit(text)
+            units.append(text)
+        except UnitParseError:
+            units.append(None)
+            bad_unit[i] = True
+    units.append(None)  # the code of a missing unit
+    if (unit_codes < 0).any():
+        unit_codes = np.where(unit_codes < 0, len(unit_values), unit_codes)
+    bad_unit[len(unit_values)] = True
+    if bad_unit[: len(unit_values)].any() or (unit_codes == len(unit_values)).any():
+        unusable = bad_unit[unit_codes]
+        named = unit_codes < len(unit_values)
+        bad_rows = unusable & (named | ~np.isnan(value))
+        if bad_rows.any():
+            failures.append(
+                failure_table(frame, np.flatnonzero(bad_rows), "unit", "unparsable_unit")
+            )
+
+    # Disaggregation: one integer code per distinct combination.
+    by_codes: Any = np.zeros(n, dtype=np.intp)
+    by_values = pd.DataFrame(index=pd.RangeIndex(1))
+    if by_list:
+        parts = [_by_codes(frame[b]) for b in by_list]
+        if len(parts) == 1:
+            by_codes = parts[0][0]
+            by_values = pd.DataFrame({by_list[0]: parts[0][1]})
+        else:
+            combined = parts[0][0].astype(np.int64)
+            for codes, uniques in parts[1:]:
+                combined = combined * len(uniques) + codes
+            codes_all, uniq = pd.factorize(combined)
+            by_codes = np.asarray(codes_all, dtype=np.intp)
+            cols = {}
+            rest = np.asarray(uniq, dtype=np.int64)
+            for b, (_, uniques) in reversed(list(zip(by_list, parts, strict=True))):
+                cols[b] = uniques.take(rest % len(uniques))
+                rest = rest // len(uniques)
+            by_values = pd.DataFrame({b: cols[b] for b in by_list})
+
+    prepared = Prepared(
+        frame=frame,
+        key=key,
+        by=by_list,
+        targets=targets,
+        key_codes=key_codes,
+        key_targets=key_targets,
+        period_codes=period_codes,
+        periods=periods,
+        unit_codes=unit_codes,
+        units=units,
+        by_codes=by_codes,
+        by_values=by_values,
+        value=value,
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+        failures=failures,
+    )
+    if strict and not failures:
+        _strict_checks(prepared)
+    raise_failures(prepared.failures)
+    return prepared
+
+
+def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
+    """Codes for a disaggregation column; a missing value is a group of its own."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        categories = column.cat.categories
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(categories), codes)
+            return codes, pd.Index([*categories, None], dtype=object)
+        return codes, categories
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
+
+
+def _strict_checks(p: Prepared) -> None:
+    """Dimension mismatches and conflicting duplicates, for validate_observations."""
+    import numpy as np
+
+    from ._units import is_compatible
+
+    usable = ~np.isnan(p.value)
+    # Dimension: every target a key maps to shares its indicator's dimension.
+    table = np.ones((len(p.key_targets), len(p.units)), dtype=bool)
+    for k, indices in enumerate(p.key_targets):
+        target_unit = p.targets[indices[0]].unit
+        for u, unit in enumerate(p.units):
+            table[k, u] = unit is not None and is_compatible(unit, target_unit)
+    mismatch = usable & ~table[p.key_codes, p.unit_codes]
+    if mismatch.any():
+        p.failures.append(
+            failure_table(p.frame, np.flatnonzero(mismatch), "unit", "dimension_mismatch")
+        )
+    # Duplicates: one key, breakdown and period with two different (value, unit).
+    rows = np.flatnonzero(usable & ~mismatch)
+    if len(rows) < 2:
+        return
+    start = np.array([q.start.toordinal() for q in p.periods], dtype=np.int64)
+    end = np.array([q.end.toordinal() for q in p.periods], dtype=np.int64)
+    keys = (
+        p.unit_codes[rows],
+        p.value[rows],
+        start[p.period_codes[rows]],
+        end[p.period_codes[rows]],
+        p.by_codes[rows],
+        p.key_codes[rows],
+    )
+    order = np.lexsort(keys)
+    srt = [k[order] for k in keys]
+    same_group = (srt[5][1:] == srt[5][:-1]) & (srt[4][1:] == srt[4][:-1])
+    same_group &= (srt[3][1:] == srt[3][:-1]) & (srt[2][1:] == srt[2][:-1])
+    differs = (srt[1][1:] != srt[1][:-1]) | (srt[0][1:] != srt[0][:-1])
+    conflict = same_group & differs
+    if conflict.any():
+        # Every row of a group that holds two different values is reported.
+        group = np.concatenate([[0], np.cumsum(~same_group)])
+        bad_groups = np.unique(group[1:][conflict])
+        bad = rows[order[np.isin(group, bad_groups)]]
+        p.failures.append(failure_table(p.frame, np.sort(bad), "value", "duplicate"))

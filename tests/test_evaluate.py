@@ -1,0 +1,461 @@
+"""Tests of pt.evaluate: equal to pt.assess row for row, at any scale."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import policytargets as pt
+from policytargets.testing import UNIT_GROUPS, observation_values, plans
+
+ROOT = Path(__file__).resolve().parents[1]
+NUMBERS = ("observed", "projected", "threshold", "margin", "baseline", "coverage", "score")
+
+
+def _candidate_periods(target: pt.Target) -> list[pt.Period]:
+    """The target period, the one before, their halves, quarters and months, and one after."""
+    tp, prev = target.period, target.period.previous()
+    after = pt.Period.parse(str(tp.end.year + 2))
+    found = {tp, prev, after}
+    for year in {tp.start.year, prev.start.year, tp.end.year}:
+        texts = [str(year), f"{year}-H1", f"{year}-H2"]
+        texts += [f"{year}-Q{q}" for q in range(1, 5)]
+        texts += [f"{year}-{m:02d}" for m in range(1, 13)]
+        for text in texts:
+            q = pt.Period.parse(text)
+            if tp.contains(q) or prev.contains(q):
+                found.add(q)
+    return sorted(found)
+
+
+@st.composite
+def plans_and_observations(draw: st.DrawFn, regions: tuple[str, ...] = ("north", "south")) -> Any:
+    """A generated plan and a long observation frame for (some of) its targets."""
+    plan = draw(plans())
+    rows = []
+    for target in plan.targets():
+        if not draw(st.booleans()):
+            continue
+        kind = target.indicator.kind
+        others = [u for k, g in UNIT_GROUPS.items() if k is not kind for u in g]
+        candidates = _candidate_periods(target)
+        for region in draw(st.lists(st.sampled_from(regions), unique=True, min_size=1)):
+            for _ in range(draw(st.integers(1, 3))):
+                unit = draw(
+                    st.sampled_from(UNIT_GROUPS[kind])
+                    if draw(st.integers(0, 9))
+                    else st.sampled_from(others)
+                )
+                value = draw(st.one_of(observation_values(0, 2e5), st.just(math.nan)))
+                pooled = kind is pt.IndicatorKind.RATE and draw(st.booleans())
+                den = draw(observation_values(1, 1e4)) if pooled else math.nan
+                num = draw(observation_values(0, den)) if pooled else math.nan
+                rows.append(
+                    {
+                        "target_id": target.id,
+                        "region": region,
+                        "period": str(draw(st.sampled_from(candidates))),
+                        "value": value,
+                        "unit": unit,
+                        "numerator": num,
+                        "denominator": den,
+                    }
+                )
+    columns = ["target_id", "region", "period", "value", "unit", "numerator", "denominator"]
+    return plan, pd.DataFrame(rows, columns=columns).astype({"value": float})
+
+
+def _observations(frame: pd.DataFrame) -> list[pt.Observation]:
+    def number(x: float) -> float | None:
+        return None if math.isnan(x) else float(x)
+
+    return [
+        pt.Observation(
+            period=row.period,
+            value=row.value,
+            unit=row.unit,
+            region=row.region,
+            numerator=number(row.numerator),
+            denominator=number(row.denominator),
+        )
+        for row in frame.itertuples()
+    ]
+
+
+def _expected(plan: pt.Plan, frame: pd.DataFrame, scoring: Any = "linear") -> dict[Any, Any]:
+    """What pt.assess gives per (target, region); an exception stands for 'raises'."""
+    expected: dict[Any, Any] = {}
+    for target in plan.targets():
+        mine = frame[frame["target_id"] == target.id]
+        tp, prev = target.period, target.period.previous()
+        relevant = [
+            r
+            for r, p in zip(mine["region"], mine["period"], strict=True)
+            if tp.contains(pt.Period.parse(p))
+            or prev.contains(pt.Period.parse(p))
+            or tp.overlaps(pt.Period.parse(p))
+        ]
+        if not relevant:
+            expected[(target.id, None)] = pt.assess(target, [], scoring=scoring)
+        for region in dict.fromkeys(relevant):
+            group = mine[mine["region"] == region]
+            try:
+                result = pt.assess(target, _observations(group), scoring=scoring)
+            except pt.InvalidValueError as exc:
+                result = exc
+            expected[(target.id, region)] = result
+    return expected
+
+
+def _close(actual: float, wanted: float | None) -> bool:
+    if wanted is None:
+        return math.isnan(actual)
+    return math.isclose(actual, wanted, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _check_equal(result: pd.DataFrame, expected: dict[Any, Any]) -> None:
+    if any(isinstance(e, Exception) for e in expected.values()):
+        raise AssertionError("expected an ObservationError")
+    assert len(result) == len(expected)
+    for row in result.itertuples():
+        region = getattr(row, "region", None)
+        key = (row.target_id, None if pd.isna(region) else region)
+        wanted = expected[key]
+        assert row.status == wanted.status.value, (key, row.reason, wanted.reason)
+        assert row.reason == wanted.reason
+        score = None if wanted.score is None else wanted.score.value
+        method = None if wanted.score is None else wanted.score.method
+        for name, value in zip(
+            NUMBERS,
+            (
+                wanted.observed,
+                wanted.projected,
+                wanted.threshold,
+                wanted.margin,
+                wanted.baseline,
+                wanted.coverage,
+                score,
+            ),
+            strict=True,
+        ):
+            assert _close(getattr(row, name), value), (key, name, getattr(row, name), value)
+        assert (None if pd.isna(row.score_method) else row.score_method) == method
+        assert row.aspirational == wanted.aspirational
+        assert row.period == str(wanted.period)
+        assert row.unit == wanted.unit
+        assert row.margin_unit == wanted.margin_unit
+
+
+def _evaluate_or_error(plan: pt.Plan, frame: pd.DataFrame, **kwargs: Any) -> Any:
+    try:
+        return pt.evaluate(plan, frame, **kwargs)
+    except pt.ObservationError as exc:
+        return exc
+
+
+class TestEqualsAssess:
+    """pt.evaluate gives, row for row, what pt.assess gives per group."""
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans_and_observations())
+    def test_generated_plans_and_observations(self, data: Any) -> None:
+        plan, frame = data
+        expected = _expected(plan, frame)
+        result = _evaluate_or_error(plan, frame)
+        if isinstance(result, pt.ObservationError):
+            assert any(isinstance(e, Exception) for e in expected.values()), result
+            return
+        _check_equal(result, expected)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        plans_and_observations(),
+        st.sampled_from(["growth_ratio", "current_status_index"]),
+    )
+    def test_every_built_in_scoring_method(self, data: Any, scoring: str) -> None:
+        plan, frame = data
+        try:
+            expected = _expected(plan, frame, scoring)
+        except OverflowError:  # Python floats raise where numpy gives inf
+            return
+        result = _evaluate_or_error(plan, frame, scoring=scoring)
+        if isinstance(result, pt.ObservationError):
+            assert any(isinstance(e, Exception) for e in expected.values()), result
+            return
+        _check_equal(result, expected)
+
+
+@st.composite
+def whole_period_observations(draw: st.DrawFn) -> Any:
+    """A plan and one observation per (target, region) covering the target's period."""
+    plan = draw(plans())
+    rows = []
+    for target in plan.targets():
+        for region in ("north", "south", "east"):
+            if draw(st.integers(0, 4)) == 0:
+                continue
+            kind = target.indicator.kind
+            value = draw(st.one_of(observation_values(0, 2e5), st.just(math.nan)))
+            rows.append(
+                {
+                    "target_id": target.id,
+                    "region": region,
+                    "period": str(target.period),
+                    "value": value,
+                    "unit": draw(st.sampled_from(UNIT_GROUPS[kind])),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
+    frame = frame.astype({"value": float})
+    frame["numerator"] = math.nan
+    frame["denominator"] = math.nan
+    return plan, frame
+
+
+class TestFastPath:
+    """One observation per group over the whole period: the numpy fast path agrees too."""
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(whole_period_observations(), st.booleans())
+    def test_equals_assess(self, data: Any, categorical: bool) -> None:
+        plan, frame = data
+        expected = _expected(plan, frame)
+        if categorical:
+            frame = frame.astype(dict.fromkeys(("target_id", "region", "unit"), "category"))
+        _check_equal(pt.evaluate(plan, frame), expected)
+
+
+def _rate(**kwargs: Any) -> pt.Target:
+    indicator = pt.Indicator(id="rate", name=pt.Label(zh="合格率"), kind="rate", unit="%")
+    return pt.Target(
+        id=kwargs.pop("id", "t"),
+        indicator=indicator,
+        period=kwargs.pop("period", "2022"),
+        **kwargs,
+    )
+
+
+def _flow(**kwargs: Any) -> pt.Target:
+    indicator = pt.Indicator(
+        id="new", name=pt.Label(zh="新增企业"), kind="count", unit="家", basis="flow"
+    )
+    return pt.Target(id=kwargs.pop("id", "f"), indicator=indicator, period="2022", **kwargs)
+
+
+def _plan(*targets: pt.Target) -> pt.Plan:
+    goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=targets)
+    return pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+
+
+def _frame(rows: list[tuple[Any, ...]], key: str = "target_id") -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[key, "period", "value", "unit"]).astype({"value": float})
+
+
+class TestStatuses:
+    """Every status, judged as pt.assess judges it."""
+
+    def test_met_and_not_met(self) -> None:
+        plan = _plan(
+            _rate(id="a", condition=pt.AtLeast(value=57)),
+            _rate(id="b", condition=pt.LessThan(value=5)),
+        )
+        result = pt.evaluate(plan, _frame([("a", "2022", 0.57, ""), ("b", "2022", 5, "%")]))
+        assert list(result["status"]) == ["met", "not_met"]
+        assert list(result["margin"]) == [0.0, 0.0]
+
+    def test_flow_observed_in_part_is_projected(self) -> None:
+        plan = _plan(_flow(condition=pt.AtLeast(value=100)))
+        frame = _frame([("f", "2022-Q1", 20, "家"), ("f", "2022-Q2", 30, "家")])
+        row = pt.evaluate(plan, frame).iloc[0]
+        assert row["status"] == "on_track"
+        assert row["observed"] == 50
+        assert row["projected"] == pytest.approx(50 / (181 / 365))
+
+    def test_off_track(self) -> None:
+        plan = _plan(_flow(condition=pt.AtLeast(value=1000)))
+        row = pt.evaluate(plan, _frame([("f", "2022-H1", 20, "万家")])).iloc[0]
+        assert (row["status"], row["observed"]) == ("on_track", 200_000)
+        row = pt.evaluate(plan, _frame([("f", "2022-H1", 20, "家")])).iloc[0]
+        assert row["status"] == "off_track"
+
+    def test_missing_values_and_absent_targets_are_no_data(self) -> None:
+        plan = _plan(
+            _rate(id="a", condition=pt.AtLeast(value=1)), _rate(id="b", condition=pt.Zero())
+        )
+        result = pt.evaluate(plan, _frame([("a", "2022", math.nan, "%")]))
+        assert list(result["status"]) == ["no_data", "no_data"]
+        assert list(result["reason"]) == [
+            "every observation for 2022 is missing",
+            "no observation for 2022",
+        ]
+
+    def test_another_dimension_is_not_comparable(self) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=1)))
+        row = pt.evaluate(plan, _frame([("t", "2022", 3, "家")])).iloc[0]
+        assert row["status"] == "not_comparable"
+        assert math.isnan(row["observed"])
+
+    def test_relative_change_needs_the_previous_period(self) -> None:
+        plan = _plan(_rate(condition=pt.RelativeChange(percent=10)))
+        row = pt.evaluate(plan, _frame([("t", "2022", 50, "%")])).iloc[0]
+        assert row["status"] == "needs_baseline"
+        frame = _frame([("t", "2022", 50, "%"), ("t", "2021", 40, "%")])
+        row = pt.evaluate(plan, frame).iloc[0]
+        assert (row["status"], row["baseline"], row["threshold"]) == ("met", 40, 44)
+
+    def test_maintained_is_judged_on_the_worst_observation(self) -> None:
+        plan = _plan(_rate(condition=pt.Maintained(condition=pt.AtLeast(value=90))))
+        frame = _frame(
+            [("t", f"2022-Q{q}", v, "%") for q, v in ((1, 95), (2, 89), (3, 99), (4, 97))]
+        )
+        row = pt.evaluate(plan, frame).iloc[0]
+        assert (row["status"], row["observed"]) == ("not_met", 89)
+        assert row["reason"].startswith("the worst observation")
+
+    def test_rates_pool_numerators_and_denominators(self) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=90)))
+        frame = _frame([("t", "2022-H1", 80, "%"), ("t", "2022-H2", 100, "%")])
+        frame["numerator"] = [8.0, 90.0]
+        frame["denominator"] = [10.0, 90.0]
+        row = pt.evaluate(plan, frame).iloc[0]
+        assert row["observed"] == pytest.approx(98)
+
+    @pytest.mark.parametrize(
+        ("condition", "value", "status"),
+        [
+            (pt.MoreThan(value=5), 5, "not_met"),
+            (pt.AtMost(value=5), 5, "met"),
+            (pt.Point(value=5), 6, "met"),
+            (pt.Approximately(value=5, abs_tol=0.5), 5.4, "met"),
+            (pt.Between(low=1, high=3), 4, "not_met"),
+            (pt.Improve(), 5, "needs_baseline"),
+            (pt.Zero(), 0, "met"),
+        ],
+    )
+    def test_every_condition_type(self, condition: pt.Condition, value: float, status: str) -> None:
+        plan = _plan(_rate(condition=condition))
+        frame = _frame([("t", "2022", value, "%")])
+        result = pt.evaluate(plan, frame)
+        assert result["status"].iloc[0] == status
+        assert (
+            status
+            == pt.assess(
+                plan.target("t"), pt.Observation(period="2022", value=value, unit="%")
+            ).status.value
+        )
+
+
+class TestKeysAndGroups:
+    """Keys by target or indicator, breakdown columns and irrelevant periods."""
+
+    def test_indicator_id_applies_to_every_target_of_the_indicator(self) -> None:
+        plan = _plan(
+            _rate(id="a", condition=pt.AtLeast(value=50)),
+            _rate(id="b", condition=pt.AtLeast(value=70), period="2023"),
+        )
+        frame = _frame([("rate", "2022", 60, "%"), ("rate", "2023", 60, "%")], key="indicator_id")
+        result = pt.evaluate(plan, frame)
+        assert dict(zip(result["target_id"], result["status"], strict=True)) == {
+            "a": "met",
+            "b": "not_met",
+        }
+
+    def test_by_columns_split_groups_and_other_periods_are_ignored(self) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=50)))
+        frame = _frame([("t", "2022", 60, "%"), ("t", "2022", 40, "%"), ("t", "2030", 1, "%")])
+        frame["town"] = ["a", "b", "a"]
+        result = pt.evaluate(plan, frame, by=["town"])
+        assert list(zip(result["town"], result["status"], strict=True)) == [
+            ("a", "met"),
+            ("b", "not_met"),
+        ]
+
+    def test_unknown_ids_are_listed_all_at_once(self) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=50)))
+        frame = _frame([("x", "2022", 1, "%"), ("t", "2022", 1, "%"), ("y", "2022", 1, "%")])
+        with pytest.raises(pt.ObservationError) as info:
+            pt.evaluate(plan, frame)
+        failures = info.value.failures
+        assert list(failures["row"]) == [0, 2]
+        assert set(failures["reason"]) == {"unknown_id"}
+
+    def test_two_values_for_one_period_are_refused(self) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=50)))
+        frame = _frame([("t", "2022", 60, "%"), ("t", "2022", 61, "%")])
+        with pytest.raises(pt.ObservationError) as info:
+            pt.evaluate(plan, frame)
+        assert list(info.value.failures["reason"]) == ["duplicate", "duplicate"]
+
+    def test_a_custom_scorer_is_called_per_group(self) -> None:
+        plan = _plan(
+            _rate(condition=pt.AtLeast(value=80), baseline=pt.Baseline(value=60, period="2021"))
+        )
+
+        def halfway(p: pt.ProgressInput) -> Any:
+            return pt.LinearAchievement(
+                value=0.5, actual=p.current, baseline=p.baseline, target=p.target, method="halfway"
+            )
+
+        row = pt.evaluate(plan, _frame([("t", "2022", 70, "%")]), scoring=halfway).iloc[0]
+        assert (row["score"], row["score_method"]) == (0.5, "halfway")
+
+    def test_progress_bar_goes_to_stderr(self, capsys: pytest.CaptureFixture[str]) -> None:
+        plan = _plan(_rate(condition=pt.AtLeast(value=50)))
+        pt.evaluate(plan, _frame([("t", "2022", 60, "%")]), progress=True)
+        assert "evaluating" in capsys.readouterr().err
+
+
+class TestDask:
+    """A Dask DataFrame gives the rows pandas gives."""
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans_and_observations())
+    def test_partitioned_frame_equals_pandas(self, data: Any) -> None:
+        dd = pytest.importorskip("dask.dataframe")
+        plan, frame = data
+        try:
+            expected = pt.evaluate(plan, frame)
+        except pt.ObservationError:
+            return
+        lazy = pt.evaluate(plan, dd.from_pandas(frame, npartitions=3))
+        actual = lazy.compute()
+        keys = ["target_id", "region"] if "region" in expected.columns else ["target_id"]
+
+        def norm(f: pd.DataFrame) -> pd.DataFrame:
+            text = [c for c in f.columns if not pd.api.types.is_float_dtype(f[c].dtype)]
+            f = f.astype(dict.fromkeys(text, object))
+            f[text] = f[text].where(f[text].notna(), None)
+            return f.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
+
+        pd.testing.assert_frame_equal(norm(actual), norm(expected), check_dtype=False)
+
+
+class TestBenchmark:
+    """The benchmark script runs and ends with the ratio line."""
+
+    def test_smoke(self) -> None:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "evaluate_bench.py"),
+                "--rows",
+                "4000",
+                "--repeats",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        last = done.stdout.strip().splitlines()[-1]
+        assert last.startswith("ratio_to_numpy=")
+        assert float(last.split("=")[1]) > 0
