@@ -163,6 +163,7 @@ def _is_dask(frame: Any) -> bool:
 class _Tables:
     """Everything that depends on the target alone, or on the target and one code."""
 
+    targets: list[Any]
     n_targets: int
     n_periods: int
     n_units: int
@@ -262,6 +263,7 @@ def _tables(p: Prepared) -> _Tables:
     infos = [_period_info(q) for q in p.periods] or [(False, 0, 0)]
     rate = np.array([t.indicator.kind is IndicatorKind.RATE for t in targets], dtype=bool)
     return _Tables(
+        targets=targets,
         n_targets=nt,
         n_periods=nper,
         n_units=nu,
@@ -379,7 +381,7 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
         pairs = np.stack([t[where].astype(np.float64), base[where]], axis=1)
         unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
         values = np.empty((len(unique), 6))
-        targets = _CURRENT_TARGETS
+        targets = tb.targets
         for i, (ti, b) in enumerate(unique):
             target = targets[int(ti)]
             d = target.indicator.direction
@@ -398,10 +400,6 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
         lc[where], hc[where] = values[inverse, 2] > 0, values[inverse, 3] > 0
         thr[where], goal[where] = values[inverse, 4], values[inverse, 5]
     return low, high, lc, hc, thr, goal
-
-
-# The targets of the evaluation in progress, for the rare per-(target, baseline) bounds.
-_CURRENT_TARGETS: list[Any] = []
 
 
 def _reference(value: F64, low: F64, high: F64, thr: F64) -> F64:
@@ -626,7 +624,6 @@ def _evaluate_prepared(
     import numpy as np
 
     tb = _tables(p)
-    _CURRENT_TARGETS[:] = p.targets
     method = _BUILT_IN.get(getattr(scorer, "__name__", ""))
     if method is not None and scorer is not resolve_scorer(method.value):
         method = None
