@@ -70,7 +70,8 @@ class TestStatuses:
     def test_no_data(self, observations: Any) -> None:
         a = pt.assess(target(), observations)
         assert a.status is S.NO_DATA
-        assert a.observed is None and a.margin is None
+        assert a.observed is None
+        assert a.margin is None
         assert "2022" in a.reason
 
     def test_all_missing_is_no_data(self) -> None:
@@ -405,4 +406,6 @@ class TestAssessmentDisplay:
 
     def test_repr_names_the_target_status_and_margin(self) -> None:
         text = repr(pt.assess(target(), "96.9%"))
-        assert "'t'" in text and "met" in text and "百分点" in text
+        assert "'t'" in text
+        assert "met" in text
+        assert "百分点" in text
