@@ -1,0 +1,320 @@
+"""The typed model: invariants checked at construction, lookups and wording."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+import policytargets as pt
+
+RATE = pt.Indicator(
+    id="pass_rate",
+    name=pt.Label(zh="制造业产品质量合格率", en="Pass rate of manufactured products"),
+    kind="rate",
+    unit="%",
+)
+
+
+def indicator(**fields: Any) -> pt.Indicator:
+    given: dict[str, Any] = {"id": "i", "name": pt.Label(zh="指标"), "kind": "rate", "unit": "%"}
+    return pt.Indicator(**{**given, **fields})
+
+
+def target(id: str = "t", **fields: Any) -> pt.Target:
+    given: dict[str, Any] = {
+        "indicator": RATE,
+        "condition": pt.AtLeast(value=96.8),
+        "period": "2022",
+    }
+    return pt.Target(id=id, **{**given, **fields})
+
+
+OWNERS = (
+    pt.Owner(
+        id="市市场监管局", name=pt.Label(zh="市市场监管局", en="SAMR"), aliases=("市场监管局",)
+    ),
+    pt.Owner(id="市工信局", name=pt.Label(zh="市工信局")),
+    pt.Owner(id="城厢镇", name=pt.Label(zh="城厢镇"), kind="district"),
+    pt.Owner(id="各区镇", name=pt.Label(zh="各区镇"), kind="collective", members=("城厢镇",)),
+)
+
+
+def plan(*goals: pt.Goal, owners: tuple[pt.Owner, ...] = OWNERS, **fields: Any) -> pt.Plan:
+    return pt.Plan(
+        id="p", title=pt.Label(zh="计划"), period="2022", goals=goals, owners=owners, **fields
+    )
+
+
+class TestIndicator:
+    """An indicator's unit fits its kind; counts and amounts say flow or stock."""
+
+    @pytest.mark.parametrize(
+        ("kind", "unit", "basis"),
+        [
+            ("rate", "%", None),
+            ("rate", "‰", None),
+            ("count", "家", "flow"),
+            ("count", "万个", "stock"),
+            ("per_capita", "批次/千人", None),
+            ("per_capita", "起/万台", None),
+            ("index", "分", None),
+            ("amount", "万平方米", "stock"),
+            ("amount", "小时", "flow"),
+        ],
+    )
+    def test_valid_kinds_and_units(self, kind: str, unit: str, basis: str | None) -> None:
+        i = indicator(kind=kind, unit=unit, basis=basis)
+        assert (i.kind, i.unit) == (pt.IndicatorKind(kind), unit)
+
+    @pytest.mark.parametrize(
+        ("fields", "expected"),
+        [
+            ({"kind": "rate", "unit": "个"}, "dimension"),
+            ({"kind": "index", "unit": "个"}, "dimension"),
+            ({"kind": "count", "unit": "%", "basis": "flow"}, "dimension"),
+            ({"kind": "per_capita", "unit": "%"}, "per-N unit"),
+            ({"kind": "amount", "unit": "%", "basis": "flow"}, "physical unit"),
+            ({"kind": "count", "unit": "个"}, "'flow' or 'stock'"),
+            ({"kind": "rate", "unit": "%", "basis": "flow"}, "None for a rate"),
+            (
+                {"kind": "count", "unit": "个", "basis": "stock", "numerator": pt.Label(zh="x")},
+                "rate",
+            ),
+            ({"unit": "foo"}, "known unit"),
+            ({"unit": 5}, "unit string"),
+            ({"kind": "rat"}, "'rate'"),
+            ({"direction": "up"}, "'higher'"),
+            ({"kind": "count", "unit": "个", "basis": "flux"}, "'flow'"),
+            ({"id": ""}, "id"),
+            ({"id": " x"}, "id"),
+            ({"name": "合格率"}, "Label"),
+        ],
+    )
+    def test_invalid_indicators_name_field_expected_and_received(
+        self, fields: dict[str, Any], expected: str
+    ) -> None:
+        with pytest.raises(pt.InvalidValueError) as info:
+            indicator(**fields)
+        error = info.value
+        assert error.where.startswith("Indicator")
+        assert expected in error.expected
+        assert repr(error.received) in str(error)
+
+    def test_the_default_direction_is_higher_is_better(self) -> None:
+        assert RATE.direction is pt.Direction.HIGHER_IS_BETTER
+        assert pt.Direction.LOWER_IS_BETTER.sign == -1
+
+
+class TestTarget:
+    """A target's unit defaults to its indicator's and must share its dimension."""
+
+    def test_unit_defaults_to_the_indicator_unit(self) -> None:
+        assert target().unit == "%"
+
+    @pytest.mark.parametrize("unit", ["‰", "", "百分点"])
+    def test_a_compatible_unit_is_accepted(self, unit: str) -> None:
+        assert target(unit=unit).unit == unit
+
+    @pytest.mark.parametrize("unit", ["个", "批次/千人", "分", "亩"])
+    def test_a_unit_of_another_dimension_is_a_dimension_mismatch(self, unit: str) -> None:
+        with pytest.raises(pt.DimensionMismatchError) as info:
+            target(unit=unit)
+        assert (info.value.unit, info.value.expected_unit) == (unit, "%")
+        assert "Target 't'.unit" in str(info.value)
+        assert isinstance(info.value, ValueError)
+
+    @pytest.mark.parametrize(
+        ("fields", "where"),
+        [
+            ({"condition": 96.8}, "Target.condition"),
+            ({"period": "2022x"}, "Period"),
+            ({"aspirational": "yes"}, "Target.aspirational"),
+            ({"responsibilities": ("市工信局",)}, "Target.responsibilities[0]"),
+            ({"source": "二.(一)"}, "Target.source"),
+            ({"baseline": 80.0}, "Target.baseline"),
+            ({"indicator": "pass_rate"}, "Target.indicator"),
+        ],
+    )
+    def test_invalid_fields_are_refused_by_name(self, fields: dict[str, Any], where: str) -> None:
+        with pytest.raises(pt.InvalidValueError) as info:
+            target(**fields)
+        assert info.value.where == where
+
+    def test_describe(self) -> None:
+        t = target(aspirational=True)
+        assert t.describe("zh") == "力争制造业产品质量合格率达到96.8%以上"
+        assert (
+            t.describe("en") == "Pass rate of manufactured products: at least 96.8% (aspirational)"
+        )
+
+    def test_frozen_slotted_keyword_only(self) -> None:
+        t = target()
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            t.id = "u"  # type: ignore[misc]
+        assert not hasattr(t, "__dict__")
+        with pytest.raises(TypeError):
+            pt.Target("t", RATE, pt.AtLeast(value=1), "2022")  # type: ignore[misc]
+
+    def test_lists_become_tuples(self) -> None:
+        t = target(responsibilities=[pt.Responsibility(owner="x")])
+        assert t.responsibilities == (pt.Responsibility(owner="x", role="lead"),)
+
+
+class TestBaselineAndSource:
+    """Baselines are finite numbers for a period; source clauses are text."""
+
+    @pytest.mark.parametrize("value", ["80", None, float("nan"), float("inf"), True])
+    def test_a_baseline_value_must_be_a_finite_number(self, value: Any) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Baseline\.value"):
+            pt.Baseline(value=value, period="2021")
+
+    def test_a_baseline_value_becomes_a_float(self) -> None:
+        assert pt.Baseline(value=80, period=2021) == pt.Baseline(value=80.0, period="2021")
+
+    def test_a_source_clause_needs_text(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"SourceClause\.text"):
+            pt.SourceClause(section="二.(一)", text=None)  # type: ignore[arg-type]
+
+
+class TestPlanInvariants:
+    """A Plan that exists is valid: ids unique, owners registered."""
+
+    def test_duplicate_target_ids_raise(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(target("t"), target("t")))
+        with pytest.raises(pt.DuplicateIdError) as info:
+            plan(goal)
+        assert info.value.duplicate == "t"
+        assert "unique" in str(info.value)
+
+    def test_a_goal_and_a_target_may_not_share_an_id(self) -> None:
+        goal = pt.Goal(id="x", title=pt.Label(zh="目标"), targets=(target("x"),))
+        with pytest.raises(pt.DuplicateIdError):
+            plan(goal)
+
+    def test_duplicate_ids_across_nested_goals_raise(self) -> None:
+        inner = pt.Goal(id="g2", title=pt.Label(zh="二"), targets=(target("t"),))
+        outer = pt.Goal(id="g1", title=pt.Label(zh="一"), targets=(target("t"),), goals=(inner,))
+        with pytest.raises(pt.DuplicateIdError):
+            plan(outer)
+
+    def test_duplicate_owner_ids_raise(self) -> None:
+        with pytest.raises(pt.DuplicateIdError, match="owners"):
+            plan(owners=(OWNERS[1], OWNERS[1]))
+
+    def test_an_unregistered_owner_raises_unknown_id(self) -> None:
+        t = target(responsibilities=(pt.Responsibility(owner="市教育局"),))
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,))
+        with pytest.raises(pt.UnknownIdError) as info:
+            plan(goal)
+        assert info.value.key == "市教育局"
+        assert "市工信局" in info.value.known
+        assert isinstance(info.value, LookupError)
+
+    def test_an_unregistered_goal_owner_raises(self) -> None:
+        goal = pt.Goal(
+            id="g", title=pt.Label(zh="目标"), responsibilities=(pt.Responsibility(owner="nobody"),)
+        )
+        with pytest.raises(pt.UnknownIdError, match="nobody"):
+            plan(goal)
+
+    def test_an_unregistered_collective_member_raises(self) -> None:
+        group = pt.Owner(id="各区镇", name=pt.Label(zh="各区镇"), kind="collective", members=("x",))
+        with pytest.raises(pt.UnknownIdError, match="members"):
+            plan(owners=(group,))
+
+    def test_a_bad_issue_date_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="ISO date"):
+            plan(issued="2022-13-01")
+
+    def test_an_unknown_validity_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Plan\.validity"):
+            plan(validity="gone")
+
+
+class TestPlanLookups:
+    """A plan finds its items by id and owners by id, name or alias."""
+
+    lead = pt.Responsibility(owner="市市场监管局")
+    support = pt.Responsibility(owner="市工信局", role="supporting")
+    t1 = target("t1", source=pt.SourceClause(section="二.(一).1", text="达到96.8%以上"))
+    t2 = target("t2", responsibilities=(support,))
+    m1 = pt.Milestone(id="m1", name=pt.Label(zh="设立质量奖"), period="2022")
+    inner = pt.Goal(id="g2", title=pt.Label(zh="(一)"), section="二.(一)", targets=(t2,))
+    outer = pt.Goal(
+        id="g1",
+        title=pt.Label(zh="二、主要目标"),
+        section="二",
+        responsibilities=(lead,),
+        targets=(t1,),
+        milestones=(m1,),
+        goals=(inner,),
+    )
+    p = plan(outer, issued="2022-06-02", document_number="太政办〔2022〕64号")
+
+    def test_items_by_id(self) -> None:
+        assert self.p.target("t2") is self.t2
+        assert self.p.goal("g2") is self.inner
+        assert self.p.milestone("m1") is self.m1
+        assert "t1" in self.p
+        assert "nope" not in self.p
+
+    def test_a_wrong_kind_of_id_is_unknown(self) -> None:
+        with pytest.raises(pt.UnknownIdError) as info:
+            self.p.target("g1")
+        assert info.value.known == ("t1", "t2")
+
+    def test_iteration_in_document_order(self) -> None:
+        assert [t.id for t in self.p.targets()] == ["t1", "t2"]
+        assert [m.id for m in self.p.milestones()] == ["m1"]
+        assert [g.id for g in self.p.goals_flat()] == ["g1", "g2"]
+        assert self.p.parents_of("t2") == (self.outer, self.inner)
+
+    def test_owners_by_id_name_or_alias(self) -> None:
+        assert self.p.owner("市场监管局") is self.p.owner("市市场监管局") is self.p.owner("SAMR")
+        with pytest.raises(pt.UnknownIdError):
+            self.p.owner("市教育局")
+
+    def test_responsibilities_are_inherited_from_the_nearest_goal(self) -> None:
+        assert self.p.responsibilities_of("t1") == (self.lead,)
+        assert self.p.responsibilities_of("t2") == (self.support,)
+        assert self.p.responsibilities_of("m1") == (self.lead,)
+
+    def test_sections(self) -> None:
+        assert self.p.section_of("t1") == "二.(一).1"
+        assert self.p.section_of("t2") == "二.(一)"
+        assert self.p.section_of("m1") == "二"
+        with pytest.raises(pt.UnknownIdError):
+            self.p.section_of("nope")
+
+    def test_members_of_a_collective(self) -> None:
+        assert [o.id for o in self.p.members_of("各区镇")] == ["城厢镇"]
+        assert [o.id for o in self.p.members_of("市工信局")] == ["市工信局"]
+
+    def test_metadata(self) -> None:
+        assert self.p.issued == date(2022, 6, 2)
+        assert self.p.validity is pt.Validity.VALID
+
+    def test_plans_compare_by_value(self) -> None:
+        again = plan(self.outer, issued=date(2022, 6, 2), document_number="太政办〔2022〕64号")
+        assert again == self.p
+
+
+class TestLabel:
+    """A label has a Chinese or an English text, and falls back between them."""
+
+    def test_fallback(self) -> None:
+        assert pt.Label(en="rate").text("zh") == "rate"
+        assert pt.Label(zh="合格率").text("en") == "合格率"
+        assert str(pt.Label(zh="合格率", en="rate")) == "合格率"
+
+    @pytest.mark.parametrize("fields", [{}, {"zh": " ", "en": ""}])
+    def test_an_empty_label_is_refused(self, fields: dict[str, str]) -> None:
+        with pytest.raises(pt.InvalidValueError, match="Label"):
+            pt.Label(**fields)
+
+    def test_text_only(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Label\.zh"):
+            pt.Label(zh=5)  # type: ignore[arg-type]
