@@ -79,8 +79,10 @@ class Period:
                 )
             if m := _RANGE.match(value):
                 return cls(start=date.fromisoformat(m[1]), end=date.fromisoformat(m[2]))
+        except InvalidValueError:
+            raise  # an end before the start says so itself
         except ValueError:
-            pass
+            pass  # an impossible date (2022-02-30): the generic message below
         raise InvalidValueError(
             "Period",
             "a period such as '2022', '2022-H1', '2022-Q1', '2022-06' or '2022-01-01/2022-06-30'",
