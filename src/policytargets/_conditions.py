@@ -126,11 +126,36 @@ def satisfies(
     """
     import numpy as np
 
+    def side(bound: Any, closed: Any, upper: bool) -> Any:
+        # Branch on a scalar (or uniform) ``closed``: one comparison per value
+        # instead of the two that ``np.where`` computes. ``None``: a scalar
+        # infinite closed bound, which excludes nothing but NaN.
+        infinite = np.inf if upper else -np.inf
+        if np.ndim(bound) == 0 and np.ndim(closed) == 0 and bool(closed) and bound == infinite:
+            return None
+        tol = rtol * np.abs(bound)
+        uniform: bool | None = None
+        if np.ndim(closed) == 0:
+            uniform = bool(closed)
+        elif np.shape(closed) == np.broadcast_shapes(np.shape(observed), np.shape(bound)):
+            closed = np.asarray(closed)
+            uniform = True if closed.all() else False if not closed.any() else None
+        if upper:
+            if uniform is None:
+                return np.where(closed, observed <= bound + tol, observed < bound - tol)
+            return observed <= bound + tol if uniform else observed < bound - tol
+        if uniform is None:
+            return np.where(closed, observed >= bound - tol, observed > bound + tol)
+        return observed >= bound - tol if uniform else observed > bound + tol
+
     with np.errstate(invalid="ignore"):
-        tol_low = rtol * np.abs(low)
-        tol_high = rtol * np.abs(high)
-        above = np.where(low_closed, observed >= low - tol_low, observed > low + tol_low)
-        below = np.where(high_closed, observed <= high + tol_high, observed < high - tol_high)
+        above = side(low, low_closed, False)
+        below = side(high, high_closed, True)
+    if above is None and below is None:
+        values = np.asarray(observed)
+        return np.asarray(values == values)
+    if above is None or below is None:
+        return np.asarray(below if above is None else above)
     return np.asarray(above & below)
 
 
