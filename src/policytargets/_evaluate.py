@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._assessment import Status, margin_unit
@@ -448,6 +448,7 @@ class _Context:
     rtol: float
     methods: list[str]
     n_reason: int  # local reason codes per target
+    described: dict[int, str] = field(default_factory=dict)  # condition texts per target
 
     @property
     def judged_base(self) -> int:
@@ -608,7 +609,10 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
         return needs(incomparable(units[local - 4 - nu]))
     code, pct = divmod(local - cx.judged_base, 102)
     sj, what = divmod(code, 4)
-    described = target.condition.describe(target.unit, "en", target.indicator.direction)
+    described = cx.described.get(ti)
+    if described is None:
+        described = target.condition.describe(target.unit, "en", target.indicator.direction)
+        cx.described[ti] = described
     text = f"{_WHAT[what]} {_VERB[_JUDGED[sj]]} '{described}'"
     if pct <= 100:
         text += f" ({pct}% of {period} observed)"
@@ -636,11 +640,10 @@ def _evaluate_prepared(
         methods=[m.value for m in ScoringMethod],
         n_reason=4 + 2 * len(p.units) + 16 * 102,
     )
-    fast = _fast(cx, progress)
+    fast = _fast(cx, progress, absent)
     if fast is not None:
-        out, t, by_frame, _ = fast
-    else:
-        out, t, by_frame, _ = _general(cx, progress)
+        return fast
+    out, t, by_frame, _ = _general(cx, progress)
     present = np.zeros(tb.n_targets, dtype=bool)
     present[t] = True
     missing = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
@@ -691,122 +694,263 @@ def _run(chunks: list[slice], work: Callable[[slice], bool], progress: bool, wha
             bar.close()
 
 
-def _fast(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame | None, int] | None:
-    """One observation per group, covering the whole target period: numpy over the rows."""
+class _ReasonCodes:
+    """Reason texts as categorical codes: one text per distinct (target, local reason)."""
+
+    def __init__(self, cx: _Context) -> None:
+        self.cx = cx
+        self.texts: list[str] = []
+        self._by_text: dict[str, int] = {}
+        self._by_key: dict[tuple[int, int], int] = {}
+
+    def get(self, ti: int, local: int) -> int:
+        code = self._by_key.get((ti, local))
+        if code is None:
+            text = _reason_text(self.cx, ti, local)
+            code = self._by_text.setdefault(text, len(self.texts))
+            if code == len(self.texts):
+                self.texts.append(text)
+            self._by_key[(ti, local)] = code
+        return code
+
+
+def _per_target(values: list[str]) -> tuple[Any, list[str]]:
+    """Codes per target (smallest dtype pandas keeps) and the distinct values."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    return np.asarray(codes).astype(_code_dtype(len(uniques))), [str(u) for u in uniques]
+
+
+def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
+    """A categorical over ``codes`` without a validation pass (no copy when the dtype fits)."""
+    import pandas as pd
+
+    codes = codes.astype(_code_dtype(len(categories)), copy=False)
+    index: Any = pd.Index(categories, dtype=object)
+    result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
+    return result
+
+
+def _sparse(rows: Any, values: Any, length: int, fill: float) -> Any:
+    """A float SparseArray holding ``values`` at ``rows`` (any order) and ``fill`` elsewhere."""
+    import numpy as np
+    import pandas as pd
+
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):
+        order = np.argsort(rows, kind="stable")
+        rows, values = rows[order], values[order]
+    sparse: Any = pd.arrays.SparseArray  # from_indices (pandas 3) is not in the stubs yet
+    if hasattr(sparse, "from_indices"):
+        return sparse.from_indices(values, rows, length, fill_value=fill)
+    from pandas._libs.sparse import IntIndex  # pandas 2: the documented way then
+
+    index = IntIndex(length, rows.astype(np.int32))
+    return sparse(values, sparse_index=index, fill_value=fill)
+
+
+def _concat_parts(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
     import numpy as np
 
+    rows = [np.arange(r.start, r.stop) if isinstance(r, slice) else r for r, _ in parts]
+    values = [np.broadcast_to(v, len(r)) for r, (_, v) in zip(rows, parts, strict=True)]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(values)
+
+
+def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
+    """One observation per group, covering the whole target period: the result, or None.
+
+    Rows are judged in chunks that stay in the CPU cache, run by run of one
+    target, so every per-target number is a scalar: no gather per row, one
+    comparison per bound, and columns constant per target are filled, not
+    gathered. Every column is written straight into its final array; the
+    rare rows (missing values, incomparable units) are patched in place.
+    None sends the table to the general path.
+    """
+    import numpy as np
+    import pandas as pd
+
     p, tb = cx.prepared, cx.tables
-    n = len(p.value)
-    if n == 0 or any(len(k) != 1 for k in p.key_targets):
-        return None
-    if cx.method is None:
+    n, nt = len(p.value), tb.n_targets
+    if n == 0 or cx.method is None or p.pairs is None:
         return None  # a custom scorer is called per group, on the general path
+    if any(len(k) != 1 for k in p.key_targets):
+        return None
     key_target = np.array([k[0] for k in p.key_targets], dtype=np.intp)
     n_by = len(p.by_values)
-    if tb.n_targets * n_by > 8 * n + (1 << 20):
+    if nt * n_by > 8 * n + (1 << 20):
         return None
-    seen = np.zeros(tb.n_targets * n_by, dtype=bool)
-    out = _Out.empty(n)
-    t_all = np.empty(n, dtype=_code_dtype(tb.n_targets))
-    counted: list[int] = []
-    nper, nu, rtol = tb.n_periods, tb.n_units, cx.rtol
+    # Every (key, period) pair that occurs is its target's own whole period.
+    kk, pp = np.nonzero(p.pairs)
+    if not tb.full[key_target[kk] * tb.n_periods + pp].all():
+        return None
+    present = np.zeros(nt, dtype=bool)
+    present[key_target[kk]] = True
+    absent_t = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
+    m = n + len(absent_t)
+
     # Per target, with the plan's baseline (if any) already applied to the bounds.
-    t_idx = np.arange(tb.n_targets, dtype=np.intp)
     base = tb.plan_base
-    low, high, lc, hc, thr, goal = _bounds(tb, t_idx, base)
+    low, high, lc, hc, thr, goal = _bounds(tb, np.arange(nt, dtype=np.intp), base)
     no_base = tb.needs & np.isnan(base)
-    any_no_base = bool(no_base.any())
-    nearest = bool(np.isnan(thr[~no_base]).any())
-    has_score = np.isfinite(base) & np.isfinite(goal) & ~no_base
-    method_t = np.where(has_score, cx.methods.index(cx.method.value) if cx.method else -1, -1)
-    method_t = method_t.astype(np.int16)
-    # Reason codes (see _assemble): judged, whole period covered, per status.
-    maint = tb.maintained.astype(np.int32)
-    reason_base = (cx.judged_base + 101 + 204 * maint).astype(np.int32)
-    reason_step = (408 + 102 * maint).astype(np.int32)
-    sign, total = tb.sign, tb.total_years
+    has_base = np.isfinite(base)
+    has_score = has_base & np.isfinite(goal) & ~no_base
+    factor2d = tb.factor.reshape(nt, tb.n_units)
+    codes = _ReasonCodes(cx)
+    met_code = np.zeros(nt, dtype=np.int64)
+    not_code = np.zeros(nt, dtype=np.int64)
+    for ti in np.flatnonzero(present).tolist():
+        if no_base[ti]:
+            met_code[ti] = not_code[ti] = codes.get(ti, 2)
+        else:  # judged, whole period covered: see _assemble for the numbering
+            maint = int(tb.maintained[ti])
+            met_code[ti] = codes.get(ti, cx.judged_base + 101 + 204 * maint)
+            not_code[ti] = codes.get(ti, cx.judged_base + 509 + 306 * maint)
+    predicted = len(codes.texts)
+    targets = p.targets
+    per_target = {
+        "period": _per_target([str(x.period) for x in targets]),
+        "margin_unit": _per_target([margin_unit(x.unit) for x in targets]),
+        "unit": _per_target([x.unit for x in targets]),
+    }
+    method_tab = np.where(has_score, cx.methods.index(cx.method.value), -1).astype(np.int8)
+    aspirational = np.array([x.aspirational for x in targets], dtype=bool)
+    key_column = p.frame[p.key]
+    # The input's own target_id categorical is the result's: no copy.
+    reuse_key = (
+        p.key == "target_id"
+        and isinstance(key_column.dtype, pd.CategoricalDtype)
+        and not len(absent_t)
+    )
 
-    full2d = tb.full.reshape(tb.n_targets, nper)
-    factor2d = tb.factor.reshape(tb.n_targets, nu)
+    def buffers(k: int) -> dict[str, Any]:
+        arrays = {
+            "status": np.empty(k, dtype=np.int8),
+            "observed": np.empty(k),
+            "threshold": np.empty(k),
+            "margin": np.empty(k),
+            "reason": np.empty(k, dtype=_code_dtype(predicted + nt * (2 + tb.n_units))),
+            "method": np.empty(k, dtype=np.int8),
+            "aspirational": np.empty(k, dtype=bool),
+            **{name: np.empty(k, dtype=tab.dtype) for name, (tab, _) in per_target.items()},
+        }
+        if not reuse_key:
+            arrays["target_id"] = np.empty(k, dtype=_code_dtype(nt))
+        return arrays
+
+    out = buffers(m)
+    seen = np.zeros(nt * n_by, dtype=bool)
+    counted: list[int] = []
     runs: list[tuple[int, int, int]] = []  # (target, first by code, last by code)
+    used = np.zeros((nt, 2), dtype=bool)  # some row got the met / not-met reason
+    bad_parts: list[tuple[Any, Any]] = []  # (rows, target * n_local + local reason)
+    base_parts: list[tuple[Any, Any]] = []  # (rows, baseline)
+    score_parts: list[tuple[Any, Any]] = []  # (rows, score)
+    n_local = 4 + tb.n_units
+    rtol, sign, total, scoring = cx.rtol, tb.sign, tb.total_years, cx.method
+    code_nb, code_nc, code_nd = (
+        _S[Status.NEEDS_BASELINE],
+        _S[Status.NOT_COMPARABLE],
+        _S[Status.NO_DATA],
+    )
 
-    def block(s: slice, t: Any, uc: Ints) -> None:
-        """Judge rows ``s``, all of target ``t`` (an int) or of targets ``t`` (an array).
+    def run(o: dict[str, Any], s: slice, ti: int, value: F64, uc: Ints, rows: Any) -> None:
+        """Judge rows ``s`` of the buffers ``o``, all of target ``ti``.
 
-        With one target the per-target numbers are scalars and broadcast: no
-        gathers per row, which is most of the cost of the array case.
+        ``value`` and ``uc`` are the rows' inputs, ``rows`` their positions
+        in the result (a slice, or an array when the chunk was reordered).
         """
-        factors = factor2d[t, uc] if not isinstance(t, int) else factor2d[t][uc]
-        v = p.value[s] * factors
-        lo, hi = low[t], high[t]
-        holds = satisfies(v, lo, hi, lc[t], hc[t], rtol)
-        ref = _reference(v, lo + 0 * v, hi + 0 * v, thr[t] + 0 * v) if nearest else thr[t]
-        with np.errstate(invalid="ignore"):
-            margin = v - ref
-            margin[np.abs(margin) <= rtol * np.abs(ref)] = 0.0
-        status = (~holds).view(np.int8)  # Status.MET is 0, NOT_MET 1
-        b = base[t]
-        assert cx.method is not None
-        if has_score[t].any():
-            out.score[s] = _scores(cx.method, b, v, goal[t], sign[t], total[t], total[t])
-        else:
-            out.score[s] = np.nan
-        out.status[s] = status
-        out.reason[s] = reason_base[t] + reason_step[t] * status
-        out.observed[s] = v
-        out.projected[s] = np.nan
-        out.threshold[s] = ref
-        out.margin[s] = margin
-        out.baseline[s] = b
-        out.coverage[s] = 1.0
-        out.method[s] = method_t[t]
-        t_all[s] = t
-        start = s.start
-        if any_no_base:
-            rows = np.flatnonzero(np.broadcast_to(no_base[t], v.shape))
-            if len(rows):
-                at = rows + start
-                out.status[at] = _S[Status.NEEDS_BASELINE]
-                out.reason[at] = 2
-                for column in (out.threshold, out.margin, out.score, out.baseline):
-                    column[at] = np.nan
-                out.method[at] = -1
+        v = o["observed"][s]
+        np.multiply(value, factor2d[ti][uc], out=v)
+        for name, (tab, _) in per_target.items():
+            o[name][s] = tab[ti]
+        o["aspirational"][s] = aspirational[ti]
+        o["method"][s] = method_tab[ti]
+        if not reuse_key:
+            o["target_id"][s] = ti
         bad = np.flatnonzero(np.isnan(v))
+        th, mg, st, rs = o["threshold"][s], o["margin"][s], o["status"][s], o["reason"][s]
+        if no_base[ti]:
+            st.fill(code_nb)
+            rs.fill(met_code[ti])
+            th.fill(np.nan)
+            mg.fill(np.nan)
+            used[ti] |= len(bad) < len(v)
+        else:
+            lo, hi, ref = float(low[ti]), float(high[ti]), float(thr[ti])
+            holds = satisfies(v, lo, hi, bool(lc[ti]), bool(hc[ti]), rtol)
+            np.logical_not(holds, out=st.view(np.bool_))  # MET is 0, NOT_MET 1
+            rs.fill(not_code[ti])
+            np.copyto(rs, met_code[ti], where=holds)
+            n_met = int(np.count_nonzero(holds))
+            used[ti, 0] |= n_met > 0
+            used[ti, 1] |= n_met + len(bad) < len(v)
+            tol: Any
+            if not np.isnan(ref):
+                th.fill(ref)
+                np.subtract(v, ref, out=mg)
+                tol = rtol * abs(ref)
+            else:  # two-sided: the margin is measured from the nearer end
+                th.fill(lo if np.isinf(hi) else hi)
+                if not (np.isinf(lo) or np.isinf(hi)):
+                    np.copyto(th, lo, where=np.abs(v - lo) <= np.abs(v - hi))
+                np.subtract(v, th, out=mg)
+                tol = rtol * np.abs(th)
+            np.copyto(mg, 0.0, where=np.abs(mg) <= tol)
+            if has_score[ti]:
+                values = _scores(scoring, base[ti], v, goal[ti], sign[ti], total[ti], total[ti])
+                score_parts.append((rows, values))
+        if has_base[ti]:
+            b = np.full(len(v), base[ti])
+            b[bad] = np.nan
+            base_parts.append((rows, b))
         if len(bad):
-            at = bad + start
-            missing = np.isnan(p.value[at])
-            out.status[at] = np.where(missing, _S[Status.NO_DATA], _S[Status.NOT_COMPARABLE])
-            out.reason[at] = np.where(missing, 1, 4 + uc[bad].astype(np.int32))
-            for column in (out.observed, out.threshold, out.margin, out.score, out.baseline):
-                column[at] = np.nan
-            out.coverage[at] = 0.0
-            out.method[at] = -1
+            missing = np.isnan(value[bad])
+            st[bad] = np.where(missing, code_nd, code_nc)
+            local = np.where(missing, 1, 4 + uc[bad].astype(np.int64))
+            at = bad + rows.start if isinstance(rows, slice) else rows[bad]
+            bad_parts.append((at, ti * n_local + local))
+            th[bad] = np.nan
+            mg[bad] = np.nan
+            o["method"][s][bad] = -1
+
+    def once(ti: int, by: Ints) -> None:
+        # One target's rows with increasing breakdown codes are distinct groups.
+        if len(by) > 1 and not bool((by[1:] > by[:-1]).all()):
+            seen[ti * n_by + by.astype(np.intp)] = True
+            counted.append(len(by))
+        else:
+            runs.append((ti, int(by[0]), int(by[-1])))
 
     def work(s: slice) -> bool:
         kc = p.key_codes[s]
         edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
-        if len(edges) * 64 > len(kc):
-            # Targets interleaved: gather per-target numbers row by row.
-            t = key_target[kc]
-            if not full2d[t, p.period_codes[s]].all():
-                return False
-            seen[t * n_by + p.by_codes[s].astype(np.intp)] = True
-            counted.append(len(t))
-            block(s, t, p.unit_codes[s])
+        if len(edges) * 64 <= len(kc):
+            for i, j in itertools.pairwise([0, *edges.tolist(), len(kc)]):
+                sub = slice(s.start + i, s.start + j)
+                ti = int(key_target[kc[i]])
+                once(ti, p.by_codes[sub])
+                run(out, sub, ti, p.value[sub], p.unit_codes[sub], sub)
             return True
-        bounds = [0, *edges.tolist(), len(kc)]
-        for i, j in itertools.pairwise(bounds):
+        # Targets interleaved: judge the chunk sorted by target in scratch
+        # buffers, then scatter the rows back. Slower, still no Python per row.
+        order = np.argsort(kc, kind="stable")
+        kc = kc[order]
+        edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
+        rows = order + s.start
+        value, uc, by = p.value[s][order], p.unit_codes[s][order], p.by_codes[s][order]
+        scratch = buffers(len(kc))
+        for i, j in itertools.pairwise([0, *edges.tolist(), len(kc)]):
             ti = int(key_target[kc[i]])
-            sub = slice(s.start + i, s.start + j)
-            if not full2d[ti][p.period_codes[sub]].all():
-                return False
-            by = p.by_codes[sub].astype(np.intp)
-            if j - i > 1 and not bool((by[1:] > by[:-1]).all()):
-                seen[ti * n_by + by] = True
-                counted.append(j - i)
-            else:
-                runs.append((ti, int(by[0]), int(by[-1])))
-            block(sub, ti, p.unit_codes[sub])
+            once(ti, np.sort(by[i:j]))
+            run(scratch, slice(i, j), ti, value[i:j], uc[i:j], rows[i:j])
+        for name, array in scratch.items():
+            out[name][rows] = array
         return True
 
     if not _run(_chunks(n, CHUNK), work, progress, "evaluating"):
@@ -825,7 +969,64 @@ def _fast(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame | None
                     return None
     if int(np.count_nonzero(seen)) != sum(counted):
         return None  # a group has several observations: the general path handles it
-    return out, t_all, None, n
+
+    # Rare rows, then one no_data row per absent target; codes in (target, reason) order.
+    bad_rows, bad_keys = _concat_parts(bad_parts)
+    if len(bad_rows):
+        keys, inverse = np.unique(bad_keys.astype(np.int64), return_inverse=True)
+        table = np.array([codes.get(int(k // n_local), int(k % n_local)) for k in keys])
+        out["reason"][bad_rows] = table[np.asarray(inverse).ravel()]
+    if len(absent_t):
+        tail = slice(n, m)
+        out["status"][tail] = code_nd
+        out["reason"][tail] = [codes.get(int(ti), 0) for ti in absent_t]
+        for name in ("observed", "threshold", "margin"):
+            out[name][tail] = np.nan
+        out["method"][tail] = -1
+        out["aspirational"][tail] = aspirational[absent_t]
+        for name, (tab, _) in per_target.items():
+            out[name][tail] = tab[absent_t]
+        out["target_id"][tail] = absent_t
+    reason_codes, texts = out["reason"], codes.texts
+    # A predicted met / not-met text no row got: drop it (one recode pass, only then).
+    keep = np.ones(len(texts), dtype=bool)
+    keep[:predicted] = False
+    keep[met_code[used[:, 0]]] = True
+    keep[not_code[used[:, 1]]] = True
+    if not keep.all():
+        recode = (np.cumsum(keep) - 1).astype(reason_codes.dtype)
+        reason_codes = recode[reason_codes]
+        texts = [x for x, k in zip(texts, keep, strict=True) if k]
+
+    columns: dict[str, Any] = {}
+    if reuse_key:
+        columns["target_id"] = key_column.array
+    else:
+        columns["target_id"] = _categorical(out["target_id"], [x.id for x in targets])
+    for name in p.by:
+        # The result rows are the input rows: the input column is reused as it is.
+        col = p.frame[name]
+        if len(absent_t):
+            filler = pd.Series([None] * len(absent_t), dtype=col.dtype)
+            col = pd.concat([col.reset_index(drop=True), filler], ignore_index=True)
+        columns[name] = col.array
+    coverage_rows = np.concatenate([bad_rows, np.arange(n, m)])
+    columns["period"] = _categorical(out["period"], per_target["period"][1])
+    columns["status"] = _categorical(out["status"], _STATUSES)
+    columns["observed"] = out["observed"]
+    columns["projected"] = _sparse([], [], m, np.nan)
+    columns["threshold"] = out["threshold"]
+    columns["margin"] = out["margin"]
+    columns["margin_unit"] = _categorical(out["margin_unit"], per_target["margin_unit"][1])
+    columns["unit"] = _categorical(out["unit"], per_target["unit"][1])
+    columns["baseline"] = _sparse(*_concat_parts(base_parts), m, np.nan)
+    columns["coverage"] = _sparse(coverage_rows, np.zeros(len(coverage_rows)), m, 1.0)
+    columns["score"] = _sparse(*_concat_parts(score_parts), m, np.nan)
+    columns["score_method"] = _categorical(out["method"], cx.methods)
+    columns["aspirational"] = out["aspirational"]
+    columns["reason"] = _categorical(reason_codes, texts)
+    # copy=False: the columns are fresh (or the input's own); copying doubles the peak.
+    return pd.DataFrame(columns, copy=False)
 
 
 def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, int]:
@@ -1139,14 +1340,15 @@ def _frame(
     columns["period"] = per_target([str(x.period) for x in targets])
     columns["status"] = categorical(out.status, _STATUSES)
     columns["observed"] = out.observed
-    columns["projected"] = out.projected
+    # Mostly missing (or, for coverage, mostly 1): sparse, as on the fast path.
+    columns["projected"] = pd.arrays.SparseArray(out.projected, fill_value=np.nan)
     columns["threshold"] = out.threshold
     columns["margin"] = out.margin
     columns["margin_unit"] = per_target([margin_unit(x.unit) for x in targets])
     columns["unit"] = per_target([x.unit for x in targets])
-    columns["baseline"] = out.baseline
-    columns["coverage"] = out.coverage
-    columns["score"] = out.score
+    columns["baseline"] = pd.arrays.SparseArray(out.baseline, fill_value=np.nan)
+    columns["coverage"] = pd.arrays.SparseArray(out.coverage, fill_value=1.0)
+    columns["score"] = pd.arrays.SparseArray(out.score, fill_value=np.nan)
     columns["score_method"] = categorical(out.method, cx.methods)
     columns["aspirational"] = np.array([x.aspirational for x in targets], dtype=bool)[t]
     columns["reason"] = reason
@@ -1235,11 +1437,13 @@ def evaluate_dask(
 
 
 def _uncategorise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals as plain text: partitions' categories differ, and Dask concatenates them."""
+    """Plain text and dense floats: partitions' categories differ, and Dask concatenates them."""
     import pandas as pd
 
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        elif isinstance(frame[column].dtype, pd.SparseDtype):
+            frame[column] = frame[column].astype("float64")
     return frame

@@ -44,7 +44,13 @@ if TYPE_CHECKING:
 
     from ._model import Plan, Target
 
-__all__ = ["FAILURE_COLUMNS", "prepare", "read_observations", "validate_observations"]
+__all__ = [
+    "FAILURE_COLUMNS",
+    "prepare",
+    "read_observations",
+    "used_pairs",
+    "validate_observations",
+]
 
 #: The columns of ``ObservationError.failures``.
 FAILURE_COLUMNS: tuple[str, ...] = ("row", "column", "value", "reason")
@@ -193,6 +199,8 @@ class Prepared:
     numerator: npt.NDArray[np.float64] | None
     denominator: npt.NDArray[np.float64] | None
     failures: list[pd.DataFrame] = field(default_factory=list)
+    #: ``pairs[k, p]``: some row has key code ``k`` and period code ``p``.
+    pairs: npt.NDArray[np.bool_] | None = None
 
 
 def _failures(rows: Iterable[Any], column: str, values: Iterable[Any], reason: str) -> pd.DataFrame:
@@ -335,7 +343,8 @@ def prepare(
             lookup.setdefault(target.indicator.id, []).append(i)
     key_targets = [lookup.get(k, []) if isinstance(k, str) else [] for k in key_values]
     unknown = np.array([not t for t in key_targets], dtype=bool)
-    if unknown.any() or (key_codes < 0).any():
+    # A minimum is one pass without a temporary mask; masks only when something is bad.
+    if unknown.any() or (n and key_codes.min() < 0):
         bad = (key_codes < 0) | (unknown[np.maximum(key_codes, 0)] & (key_codes >= 0))
         failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
 
@@ -349,11 +358,13 @@ def prepare(
         except InvalidValueError:
             periods.append(Period.year(1))
             bad_period[i] = True
-    # Row masks only when some code is bad: a pass over the rows costs, a look at the codes not.
-    bad_rows = np.zeros(n, dtype=bool)
-    if bad_period.any() or (period_codes < 0).any():
+    bad_rows = np.zeros(0, dtype=bool)
+    if bad_period.any() or (n and period_codes.min() < 0):
         bad_rows = (period_codes < 0) | bad_period[np.maximum(period_codes, 0)]
     # A period that straddles a target period's edge is refused, as assess does.
+    # Which (key, period) pairs occur is a small table; rows are only looked at
+    # again when a pair that occurs straddles.
+    pairs = used_pairs(key_codes, period_codes, len(key_values), len(periods))
     straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
     for k, indices in enumerate(key_targets):
         for i in indices:
@@ -361,11 +372,11 @@ def prepare(
             for p, period in enumerate(periods):
                 if not bad_period[p] and tp.overlaps(period) and not tp.contains(period):
                     straddle[k, p] = True
-    if straddle.any():
+    if (straddle[:, : pairs.shape[1]] & pairs).any():
         ok = (key_codes >= 0) & (period_codes >= 0)
         crossing = np.zeros(n, dtype=bool)
         crossing[ok] = straddle[key_codes[ok], period_codes[ok]]
-        bad_rows |= crossing
+        bad_rows = crossing | bad_rows if len(bad_rows) else crossing
     if bad_rows.any():
         failures.append(failure_table(frame, np.flatnonzero(bad_rows), "period", "bad_period"))
 
@@ -399,7 +410,7 @@ def prepare(
             units.append(None)
             bad_unit[i] = True
     units.append(None)  # the code of a missing unit
-    if (unit_codes < 0).any():
+    if n and unit_codes.min() < 0:
         unit_codes = np.where(unit_codes < 0, len(unit_values), unit_codes)
     bad_unit[len(unit_values)] = True
     if bad_unit[: len(unit_values)].any() or (unit_codes == len(unit_values)).any():
@@ -449,11 +460,42 @@ def prepare(
         numerator=numbers["numerator"],
         denominator=numbers["denominator"],
         failures=failures,
+        pairs=pairs,
     )
     if strict and not failures:
         _strict_checks(prepared)
     raise_failures(prepared.failures)
     return prepared
+
+
+def used_pairs(
+    key_codes: npt.NDArray[np.integer[Any]],
+    period_codes: npt.NDArray[np.integer[Any]],
+    n_keys: int,
+    n_periods: int,
+) -> npt.NDArray[np.bool_]:
+    """Which (key code, period code) pairs occur; rows with a missing code are left out.
+
+    Chunk by chunk: a chunk holding one pair (rows sorted by key, the usual
+    export) costs four reductions and no temporary.
+    """
+    import numpy as np
+
+    pairs = np.zeros((max(n_keys, 1), max(n_periods, 1)), dtype=bool)
+    flat = pairs.reshape(-1)
+    step = 1 << 16
+    for i in range(0, len(key_codes), step):
+        kc, pc = key_codes[i : i + step], period_codes[i : i + step]
+        k_lo, k_hi, p_lo, p_hi = int(kc.min()), int(kc.max()), int(pc.min()), int(pc.max())
+        if k_lo == k_hi and p_lo == p_hi:
+            if k_lo >= 0 and p_lo >= 0:
+                pairs[k_lo, p_lo] = True
+            continue
+        ok = (kc >= 0) & (pc >= 0) if min(k_lo, p_lo) < 0 else slice(None)
+        combined = kc[ok].astype(np.int64) * pairs.shape[1]
+        combined += pc[ok]
+        flat[combined] = True
+    return pairs
 
 
 def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
@@ -464,7 +506,7 @@ def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
         categories = column.cat.categories
-        if (codes < 0).any():
+        if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(categories), codes)
             return codes, pd.Index([*categories, None], dtype=object)
         return codes, categories
