@@ -746,9 +746,10 @@ def _sparse(rows: Any, values: Any, length: int, fill: float) -> Any:
     sparse: Any = pd.arrays.SparseArray  # from_indices (pandas 3) is not in the stubs yet
     if hasattr(sparse, "from_indices"):
         return sparse.from_indices(values, rows, length, fill_value=fill)
-    from pandas._libs.sparse import IntIndex  # pandas 2: the documented way then
+    from pandas._libs.sparse import IntIndex  # pandas 2: the only way there was then
 
-    index = IntIndex(length, rows.astype(np.int32))
+    int_index: Any = IntIndex
+    index = int_index(length, rows.astype(np.int32))
     return sparse(values, sparse_index=index, fill_value=fill)
 
 
