@@ -78,7 +78,7 @@ class TestIndicator:
             ({"kind": "per_capita", "unit": "%"}, "per-N unit"),
             ({"kind": "amount", "unit": "%", "basis": "flow"}, "physical unit"),
             ({"kind": "count", "unit": "个"}, "'flow' or 'stock'"),
-            ({"kind": "rate", "unit": "%", "basis": "flow"}, "None for a rate"),
+            ({"kind": "rate", "unit": "%", "basis": "flow"}, "None for kind 'rate'"),
             (
                 {"kind": "count", "unit": "个", "basis": "stock", "numerator": pt.Label(zh="x")},
                 "rate",

@@ -167,7 +167,7 @@ class Indicator:
         if dims is not None and actual not in dims:
             raise InvalidValueError(
                 f"{where}.unit",
-                f"a unit of dimension {' or '.join(dims)} for a {self.kind}",
+                f"a unit of dimension {' or '.join(dims)} for kind {self.kind.value!r}",
                 self.unit,
             )
         if self.kind is IndicatorKind.PER_CAPITA and "/" not in self.unit:
@@ -180,7 +180,9 @@ class Indicator:
                 f"{where}.basis", "'flow' or 'stock' for a count or amount", None
             )
         if not needs_basis and self.basis is not None:
-            raise InvalidValueError(f"{where}.basis", f"None for a {self.kind}", self.basis)
+            raise InvalidValueError(
+                f"{where}.basis", f"None for kind {self.kind.value!r}", self.basis
+            )
         if self.kind is not IndicatorKind.RATE and (self.numerator or self.denominator):
             raise InvalidValueError(
                 f"{where}.numerator", "numerator/denominator only on a rate", self.kind
@@ -351,6 +353,16 @@ class Goal:
             yield parents, goal
             stack.extend(((*parents, goal), child) for child in reversed(goal.goals))
 
+    def __repr__(self) -> str:
+        from ._display import short_repr
+
+        return short_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._display import to_html
+
+        return to_html(self)
+
 
 def _optional_date(value: Any) -> Any:
     if isinstance(value, str):
@@ -369,7 +381,7 @@ class Plan:
 
     Look things up by id with :meth:`target`, :meth:`goal`, :meth:`milestone`
     and :meth:`owner`; iterate with :meth:`targets`, :meth:`milestones` and
-    :meth:`goals`.
+    :meth:`goals_flat`.
     """
 
     id: str = field(validator=check_id)
@@ -558,7 +570,9 @@ class Plan:
         ``comparator`` (the :class:`Comparator` vocabulary), ``value``,
         ``value_high``, ``abs_tol``, ``rel_tol``, ``maintained``, ``unit`` (text
         that :func:`parse_quantity` reads), ``period``, ``aspirational``,
-        ``owners`` (full Chinese names, lead first), ``lead``,
+        ``owners`` (owner ids, lead first: in a Chinese plan, the full names its
+        notes use, such as ``市住建局`` for 住建局; :meth:`owner` gives the whole
+        record), ``lead``,
         ``baseline_value``, ``baseline_period``, ``source_text``.
         """
         from ._tables import targets_frame

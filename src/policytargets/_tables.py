@@ -75,7 +75,7 @@ def _owner_names(plan: Plan, item_id: str) -> list[str]:
     ordered = [r for r in responsibilities if r.role is Role.LEAD] + [
         r for r in responsibilities if r.role is not Role.LEAD
     ]
-    return [plan.owner(r.owner).name.text("zh") for r in ordered]
+    return [r.owner for r in ordered]
 
 
 def targets_frame(plan: Plan) -> pd.DataFrame:
@@ -126,7 +126,8 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
 def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd.DataFrame:
     """Owners × items: ``"lead"``, ``"supporting"`` or missing, for every target and milestone.
 
-    Rows are owners (full Chinese names, in registry order), columns are target
+    Rows are owner ids (in a Chinese plan, the names its notes use: 市住建局), in
+    registry order; columns are target
     and milestone ids in document order. With ``expand_collectives``, a
     collective (各区镇) is replaced by each of its members.
     """
@@ -143,8 +144,7 @@ def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd
                     cells[key] = r.role.value
     owner_ids = [o.id for o in plan.owners]
     data = {item: [cells.get((o, item)) for o in owner_ids] for item in items}
-    names = [plan.owner(o).name.text("zh") for o in owner_ids]
-    frame = pd.DataFrame(data, index=pd.Index(names, name="owner"), columns=items)
+    frame = pd.DataFrame(data, index=pd.Index(owner_ids, name="owner"), columns=items)
     roles = pd.CategoricalDtype([Role.LEAD.value, Role.SUPPORTING.value])
     frame = frame.astype(roles)
     frame.columns.name = "item"
@@ -238,7 +238,7 @@ def _indicator_cells(indicator: Indicator) -> dict[str, Any]:
 def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     """A plan as pandas DataFrames, one per noun; :func:`plan_from_frames` reverses it.
 
-    Frames (columns in :data:`FRAME_COLUMNS`):
+    Frames (columns in ``FRAME_COLUMNS``):
 
     * ``plan``: one row of document metadata;
     * ``goals``: one row per goal, depth first, with its ``parent_id``;
@@ -548,7 +548,7 @@ def plan_from_frames(frames: Mapping[str, pd.DataFrame]) -> Plan:
     ``plan``, ``goals``, ``targets``, ``milestones``, ``owners`` and
     ``responsibilities`` are required; ``indicators`` is optional and, when
     given, each target's indicator must match a row of it. Columns are the
-    ones :data:`FRAME_COLUMNS` lists, no more and no fewer.
+    ones ``FRAME_COLUMNS`` lists, no more and no fewer.
 
     Raises:
         PlanFileError: listing every bad cell at once, each located as
