@@ -434,7 +434,7 @@ class TestDescribe:
                 "万平方米",
                 "higher",
                 "10.9万平方米",
-                "10.9 10,000 m² (or more)",
+                "109,000 m² (or more)",
             ),
             (pt.Point(value=2), "起", "lower", "2起", "2 incidents (or fewer)"),
             (

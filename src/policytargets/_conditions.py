@@ -186,11 +186,13 @@ def fmt_number(value: float) -> str:
 
 
 def _with_unit(value: float, unit: str, lang: Lang) -> str:
-    from ._unit_names import unit_label
+    from ._unit_names import english_amount, unit_label
 
-    label = unit_label(unit, lang)
-    number = fmt_number(value)
-    if lang == "zh" or label in ("%", "‰") or not label:
+    if lang == "zh":
+        return f"{fmt_number(value)}{unit_label(unit, 'zh')}"
+    value, label = english_amount(value, unit)
+    number = f"{int(value):,}" if value == int(value) and abs(value) < 1e15 else f"{value:,}"
+    if label in ("%", "‰") or not label:
         return f"{number}{label}"
     return f"{number} {label}"
 

@@ -8,7 +8,7 @@ _EN_WORDS: dict[str, str] = {
     "个": "",
     "家": "enterprises",
     "项": "items",
-    "张": "certificates",
+    "张": "",
     "条": "items",
     "批次": "batches",
     "批": "batches",
@@ -50,6 +50,7 @@ _EN_WORDS: dict[str, str] = {
     "％": "%",
 }
 _EN_PREFIXES: dict[str, str] = {"万": "10,000 ", "亿": "100 million ", "千": "1,000 "}
+_MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3}
 
 
 def _english_part(part: str) -> str:
@@ -59,6 +60,20 @@ def _english_part(part: str) -> str:
     if part[:1] in _EN_PREFIXES and part[1:] in _EN_WORDS:
         return (_EN_PREFIXES[part[:1]] + _EN_WORDS[part[1:]]).strip()
     return part
+
+
+def english_amount(value: float, unit: str) -> tuple[float, str]:
+    """A value and unit as an English reader expects them: multipliers folded into the number.
+
+    ``english_amount(10.9, "万平方米")`` is ``(109000.0, "m²")``; units with a
+    denominator (``批次/千人``) and units without a Chinese multiplier are
+    returned unchanged, the label translated by :func:`unit_label`.
+    """
+    unit = unit.strip()
+    head = unit[:1]
+    if "/" not in unit and head in _MULTIPLIERS and unit[1:] in _EN_WORDS:
+        return value * _MULTIPLIERS[head], _EN_WORDS[unit[1:]]
+    return value, unit_label(unit, "en")
 
 
 def unit_label(unit: str, lang: Literal["zh", "en"] = "zh") -> str:
