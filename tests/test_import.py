@@ -109,6 +109,7 @@ PUBLIC_API = [
     "RelativeChange",
     "Responsibility",
     "Role",
+    "Score",
     "ScoringMethod",
     "SourceClause",
     "Status",

@@ -68,6 +68,7 @@ from ._scoring import (
     LinearAchievement,
     ProgressCategory,
     ProgressInput,
+    Score,
     ScoringMethod,
 )
 from ._unit_names import unit_label
@@ -128,6 +129,7 @@ __all__ = [
     "RelativeChange",
     "Responsibility",
     "Role",
+    "Score",
     "ScoringMethod",
     "SourceClause",
     "Status",

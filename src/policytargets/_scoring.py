@@ -79,13 +79,19 @@ class Score(Protocol):
     """What a scoring method returns: a method name, a value (or None) and a reason."""
 
     @property
-    def method(self) -> str: ...
+    def method(self) -> str:
+        """The method's name, e.g. ``"linear"``."""
+        ...
 
     @property
-    def value(self) -> float | None: ...
+    def value(self) -> float | None:
+        """The score, or ``None`` where it is undefined."""
+        ...
 
     @property
-    def reason(self) -> str: ...
+    def reason(self) -> str:
+        """Why the score is ``None`` (empty when it is not)."""
+        ...
 
 
 Scorer = Callable[[ProgressInput], Score]
