@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import policytargets as pt
@@ -459,3 +459,68 @@ class TestBenchmark:
         last = done.stdout.strip().splitlines()[-1]
         assert last.startswith("ratio_to_numpy=")
         assert float(last.split("=")[1]) > 0
+
+
+@st.composite
+def long_runs(draw: st.DrawFn) -> Any:
+    """A plan and 100 regions per target in target order: long runs of one target."""
+    plan = draw(plans())
+    frames = []
+    for target in plan.targets():
+        units = draw(st.lists(st.sampled_from(UNIT_GROUPS[target.indicator.kind]), min_size=1))
+        values = draw(st.lists(observation_values(0, 2e5) | st.just(math.nan), min_size=1))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "target_id": target.id,
+                    "region": [f"r{i:03d}" for i in range(100)],
+                    "period": str(target.period),
+                    "value": [values[i % len(values)] for i in range(100)],
+                    "unit": [units[i % len(units)] for i in range(100)],
+                }
+            )
+        )
+    assume(frames)
+    return plan, pd.concat(frames, ignore_index=True).astype({"value": float})
+
+
+class TestRowOrder:
+    """The fast path's two kernels (runs of one target, interleaved targets) agree."""
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(long_runs(), st.randoms(use_true_random=False))
+    def test_shuffled_rows_give_the_same_rows(self, data: Any, random: Any) -> None:
+        plan, frame = data
+        in_runs = pt.evaluate(plan, frame)
+        order = list(range(len(frame)))
+        random.shuffle(order)
+        shuffled = pt.evaluate(plan, frame.iloc[order].reset_index(drop=True))
+
+        def norm(f: pd.DataFrame) -> pd.DataFrame:
+            f = f.astype({c: object for c in f.columns if c not in NUMBERS})
+            f = f.astype(dict.fromkeys(NUMBERS, float))
+            return f.sort_values(["target_id", "region"]).reset_index(drop=True)
+
+        pd.testing.assert_frame_equal(norm(in_runs), norm(shuffled))
+
+
+class TestResultColumns:
+    """The documented column types: categorical text, sparse but numeric floats."""
+
+    def test_sparse_columns_are_numbers(self) -> None:
+        plan = _plan(
+            _rate(
+                id="a",
+                condition=pt.AtLeast(value=50),
+                baseline=pt.Baseline(value=40, period="2021"),
+            ),
+            _rate(id="b", condition=pt.AtLeast(value=50)),
+        )
+        frame = _frame([("a", "2022", 60, "%"), ("b", "2022", math.nan, "%")])
+        result = pt.evaluate(plan, frame)
+        assert list(result["coverage"] * 100) == [100.0, 0.0]
+        assert list(result["baseline"].isna()) == [False, True]
+        assert list(result["score"] > 0.5) == [True, False]
+        assert result["projected"].isna().all()
+        assert str(result["status"].dtype) == "category"
+        assert str(result["reason"].dtype) == "category"

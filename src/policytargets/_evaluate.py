@@ -78,7 +78,7 @@ _BUILT_IN = {
     "current_status_index": ScoringMethod.CURRENT_STATUS_INDEX,
 }
 #: Rows per chunk on the fast path: a chunk's temporaries stay in the CPU cache.
-CHUNK = 1 << 15
+CHUNK = 1 << 16
 _WHAT = ("observed value", "projected value", "every observation", "the worst observation")
 _VERB = {
     Status.MET: "meets",
@@ -867,7 +867,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         in the result (a slice, or an array when the chunk was reordered).
         """
         v = o["observed"][s]
-        np.multiply(value, factor2d[ti][uc], out=v)
+        # mode="clip" skips the bounds check (every unit code indexes the
+        # table), which makes take several times faster than v[uc].
+        np.take(factor2d[ti], uc, out=v, mode="clip")
+        np.multiply(v, value, out=v)
         for name, (tab, _) in per_target.items():
             o[name][s] = tab[ti]
         o["aspirational"][s] = aspirational[ti]
@@ -886,8 +889,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             lo, hi, ref = float(low[ti]), float(high[ti]), float(thr[ti])
             holds = satisfies(v, lo, hi, bool(lc[ti]), bool(hc[ti]), rtol)
             np.logical_not(holds, out=st.view(np.bool_))  # MET is 0, NOT_MET 1
-            rs.fill(not_code[ti])
-            np.copyto(rs, met_code[ti], where=holds)
+            # reason = met + status * (not met - met): arithmetic beats a masked copy.
+            np.multiply(st, not_code[ti] - met_code[ti], out=rs, casting="unsafe")
+            rs += met_code[ti]
             n_met = int(np.count_nonzero(holds))
             used[ti, 0] |= n_met > 0
             used[ti, 1] |= n_met + len(bad) < len(v)

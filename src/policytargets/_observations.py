@@ -274,7 +274,7 @@ def _factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], li
 
     if isinstance(column.dtype, pd.CategoricalDtype):
         # The categorical's own codes (int8, int16…), not copied: free.
-        return column.cat.codes.to_numpy(), list(column.cat.categories)
+        return column.array.codes, list(column.array.categories)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.intp), list(uniques)
 
@@ -486,16 +486,30 @@ def used_pairs(
     step = 1 << 16
     for i in range(0, len(key_codes), step):
         kc, pc = key_codes[i : i + step], period_codes[i : i + step]
-        k_lo, k_hi, p_lo, p_hi = int(kc.min()), int(kc.max()), int(pc.min()), int(pc.max())
-        if k_lo == k_hi and p_lo == p_hi:
-            if k_lo >= 0 and p_lo >= 0:
-                pairs[k_lo, p_lo] = True
+        if _one_pair(pairs, kc, pc):
             continue
+        edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
+        if len(edges) < 16 and all(
+            _one_pair(pairs, kc[a:b], pc[a:b])
+            for a, b in zip([0, *edges.tolist()], [*edges.tolist(), len(kc)], strict=True)
+        ):
+            continue
+        k_lo, p_lo = int(kc.min()), int(pc.min())
         ok = (kc >= 0) & (pc >= 0) if min(k_lo, p_lo) < 0 else slice(None)
         combined = kc[ok].astype(np.int64) * pairs.shape[1]
         combined += pc[ok]
         flat[combined] = True
     return pairs
+
+
+def _one_pair(pairs: npt.NDArray[np.bool_], kc: Any, pc: Any) -> bool:
+    """Mark the pair of rows that all share one key and one period; False if they do not."""
+    k_lo, k_hi, p_lo, p_hi = int(kc.min()), int(kc.max()), int(pc.min()), int(pc.max())
+    if k_lo != k_hi or p_lo != p_hi:
+        return False
+    if k_lo >= 0 and p_lo >= 0:
+        pairs[k_lo, p_lo] = True
+    return True
 
 
 def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
@@ -504,8 +518,8 @@ def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.
     import pandas as pd
 
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        categories = column.cat.categories
+        codes = column.array.codes
+        categories = column.array.categories
         if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(categories), codes)
             return codes, pd.Index([*categories, None], dtype=object)
