@@ -12,14 +12,16 @@ for each (target, breakdown) group, without Python code per observation:
   target unit) pair with :func:`~policytargets.conversion_factor`;
 * values are judged with the shared kernel :func:`policytargets._conditions.satisfies`.
 
-Two paths share one final step (:func:`_assemble`):
+Two paths, both tested against :func:`policytargets.assess`:
 
 * the fast path, when every observation is the only one of its group and
   covers the whole target period: pure numpy over the rows, in chunks that
-  stay in the CPU cache, on two threads (numpy releases the GIL);
+  stay in the CPU cache, run by run of one target (so per-target numbers are
+  scalars), written straight into the result's own arrays (:func:`_fast`);
 * the general path: observations sorted once by (group, current / previous
   period, period end, period start), then flows summed, rates pooled,
-  duplicates and the latest value found with ``reduceat``-style grouping.
+  duplicates and the latest value found with ``reduceat``-style grouping,
+  then every group judged by :func:`_assemble`.
 """
 
 from __future__ import annotations
@@ -124,8 +126,17 @@ def evaluate(
         ``period``, ``status`` (values of :class:`~policytargets.Status`),
         ``observed``, ``projected``, ``threshold``, ``margin``,
         ``margin_unit``, ``unit``, ``baseline``, ``coverage``, ``score``,
-        ``score_method``, ``aspirational`` and ``reason``; text columns are
-        categorical, missing numbers NaN. Rows come in the order in which
+        ``score_method``, ``aspirational`` and ``reason``. Types: text
+        columns (``target_id``, ``period``, ``status``, ``margin_unit``,
+        ``unit``, ``score_method``, ``reason``) are categorical (a
+        categorical ``target_id`` or ``by`` column of the input is reused
+        as it is, with its own categories); ``observed``, ``threshold`` and
+        ``margin`` are float64; ``projected``, ``baseline`` and ``score``
+        are ``Sparse[float64, nan]`` and ``coverage`` ``Sparse[float64,
+        1.0]``: mostly missing (or 1) on long tables, they cost memory
+        only where they differ, and stay numbers (arithmetic, comparisons,
+        ``isna``, ``np.asarray``; ``.astype(float)`` makes them dense);
+        ``aspirational`` is bool. Missing numbers are NaN. Rows come in the order in which
         their (target, breakdown) group first appears in the observations,
         followed by a ``no_data`` row for each target with no relevant
         observation, in plan order. Given a Dask DataFrame, a Dask
