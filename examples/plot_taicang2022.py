@@ -19,19 +19,19 @@ import policytargets as pt
 from policytargets import plotting
 
 DATA = Path(__file__).resolve().parent / "data" / "taicang2022_observations.csv"
+MILESTONES = DATA.with_name("taicang2022_milestones.csv")
 plan = pt.taicang2022.plan
 
 # %%
 # Read the observations
 # ---------------------
-# The file starts with a comment line saying the figures are illustrative. Milestones
-# (things to do, with no number) are reported as 1 (done) or 0 (not done); targets have a
-# value and a unit.
+# Both files start with a comment line saying the figures are illustrative, which
+# :func:`policytargets.read_observations` skips. Targets have a value and a unit; milestones
+# (things to do, with no number) are reported in their own file as 1 (done) or 0 (not done).
 
-observations = pd.read_csv(DATA, comment="#", dtype={"period": str, "unit": str})
-milestone_ids = {m.id for m in plan.milestones()}
-is_milestone = observations["target_id"].isin(milestone_ids)
-print(f"{(~is_milestone).sum()} target observations, {is_milestone.sum()} milestone reports")
+observations = pt.read_observations(DATA)
+reports = pd.read_csv(MILESTONES, comment="#", dtype={"period": str})
+print(f"{len(observations)} target observations, {len(reports)} milestone reports")
 
 # %%
 # Evaluate
@@ -39,10 +39,9 @@ print(f"{(~is_milestone).sum()} target observations, {is_milestone.sum()} milest
 # :func:`policytargets.evaluate` judges every target at once; milestones are assessed one by
 # one with :func:`policytargets.assess`.
 
-results = pt.evaluate(plan, observations[~is_milestone])
+results = pt.evaluate(plan, observations)
 milestones = [
-    pt.assess(plan.milestone(row.target_id), bool(row.value))
-    for row in observations[is_milestone].itertuples()
+    pt.assess(plan.milestone(row.milestone_id), row.done == 1) for row in reports.itertuples()
 ]
 print(results["status"].value_counts()[lambda counts: counts > 0].to_string())
 

@@ -9,7 +9,8 @@ plain-text report: status and margin per target, binding and aspirational
 requirements (a per-capita target as a number of batches, areas in m², 亩 and
 hectares).
 
-The observations in ``examples/data/taicang2022_observations.csv`` are
+The observations in ``examples/data/taicang2022_observations.csv`` and the
+milestone reports in ``examples/data/taicang2022_milestones.csv`` are
 ILLUSTRATIVE FIGURES, NOT OFFICIAL RESULTS: they were invented to show the
 library at work.
 
@@ -28,6 +29,7 @@ import policytargets as pt
 from policytargets import taicang2022
 
 DATA = Path(__file__).resolve().parent / "data" / "taicang2022_observations.csv"
+MILESTONES = DATA.with_name("taicang2022_milestones.csv")
 ILLUSTRATIVE = "ILLUSTRATIVE FIGURES, NOT OFFICIAL RESULTS"
 #: The resident population used to turn 7批次/千人 into a number of batches.
 RESIDENTS = 839_000
@@ -39,7 +41,7 @@ plan = taicang2022.plan
 
 
 def read_observations(path: Path) -> dict[str, list[pt.Observation]]:
-    """Observations by target or milestone id; lines starting with ``#`` are comments."""
+    """Observations by target id; lines starting with ``#`` are comments."""
     with path.open(encoding="utf-8", newline="") as f:
         rows = csv.DictReader(line for line in f if not line.startswith("#"))
         by_id: dict[str, list[pt.Observation]] = defaultdict(list)
@@ -55,6 +57,13 @@ def read_observations(path: Path) -> dict[str, list[pt.Observation]]:
                 )
             )
     return by_id
+
+
+def read_milestones(path: Path) -> dict[str, bool]:
+    """Milestone reports: done (1) or not done (0), by milestone id."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {row["milestone_id"]: row["done"].strip() == "1" for row in rows}
 
 
 # --- Text layout: Chinese characters take two columns in a terminal ------------
@@ -117,6 +126,7 @@ def target_row(target: pt.Target, result: pt.Assessment) -> tuple[str, ...]:
 
 def main() -> None:
     observations = read_observations(DATA)
+    milestones = read_milestones(MILESTONES)
     results = {t.id: pt.assess(t, observations.get(t.id, ())) for t in plan.targets()}
 
     print(f"{plan.title.zh}  {plan.title.en}")
@@ -143,9 +153,7 @@ def main() -> None:
     print("\nMilestones")
     rows = []
     for milestone in plan.milestones():
-        reported = [o.value for o in observations.get(milestone.id, ()) if not o.missing]
-        done = bool(reported[-1]) if reported else None
-        result = pt.assess(milestone, done)
+        result = pt.assess(milestone, milestones.get(milestone.id))
         section = milestone.source.section if milestone.source else ""
         rows.append((section, milestone.name.zh, result.status.value, result.reason))
     table(("section", "milestone", "status", "reason"), rows, (12, 42, 10, 20))

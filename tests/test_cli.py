@@ -18,6 +18,7 @@ from policytargets._cli import main, markdown_table, text_table
 
 DATA = Path(__file__).parent / "data"
 OBSERVATIONS = DATA / "taicang2022_observations.csv"
+EXAMPLE = Path(__file__).parents[1] / "examples" / "data" / "taicang2022_observations.csv"
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -93,6 +94,14 @@ class TestEvaluate:
         expected = pt.evaluate(pt.taicang2022.plan, pt.read_observations(OBSERVATIONS))
         assert list(written["target_id"]) == list(expected["target_id"].astype(str))
         assert list(written["status"]) == list(expected["status"].astype(str))
+
+    def test_the_shipped_example_observations(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The README's example data evaluates as it is, comment line and all: one row a target."""
+        code, out, err = _run(capsys, "evaluate", "taicang2022", EXAMPLE, "--format", "csv")
+        assert (code, err) == (0, "")
+        written = pd.read_csv(io.StringIO(out), dtype={"period": str})
+        assert len(written) == len(list(pt.taicang2022.plan.targets()))
+        assert set(written["status"]) >= {"met", "not_met", "no_data", "on_track"}
 
     def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--format json gives one record per row, Chinese kept readable."""

@@ -34,6 +34,20 @@ class TestReadObservations:
         assert math.isnan(frame["value"].iloc[1])
         assert list(pt.evaluate(_plan(), frame)["status"]) == ["met", "no_data"]
 
+    def test_leading_comment_lines_are_skipped_but_hashes_in_data_are_kept(
+        self, tmp_path: Path
+    ) -> None:
+        """Lines before the header that start with # are notes; a # in a cell is data."""
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            "# ILLUSTRATIVE, not official\n# second note\n"
+            "target_id,region,period,value,unit\nt,#1 district,2022,96.5,%\n",
+            encoding="utf-8",
+        )
+        frame = pt.read_observations(path)
+        assert list(frame.columns) == ["target_id", "region", "period", "value", "unit"]
+        assert list(frame["region"]) == ["#1 district"]
+
     def test_xlsx_round_trips_the_same_frame(self, tmp_path: Path) -> None:
         pytest.importorskip("openpyxl")
         path = tmp_path / "obs.xlsx"

@@ -66,7 +66,8 @@ def read_observations(path: str | os.PathLike[str]) -> pd.DataFrame:
     Text columns stay text (``"2022"`` is a period, not a number; ``"0101"``
     keeps its zero); ``value``, ``numerator`` and ``denominator`` are read as
     float64, empty cells as NaN (missing, which :func:`evaluate` reports as
-    ``no_data``).
+    ``no_data``). A CSV file may open with comment lines starting with ``#``
+    (a note on where the figures come from); they are skipped.
 
     Raises:
         FileNotFoundError: the file does not exist.
@@ -81,7 +82,13 @@ def read_observations(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise FileNotFoundError(f"{name}: no such observation file")
     suffix = os.path.splitext(name)[1].lower()
     if suffix in (".csv", ".txt"):
-        frame = pd.read_csv(name, dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(
+            name,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skiprows=_leading_comments(name),
+        )
     elif suffix in (".xlsx", ".xlsm"):
         frame = pd.read_excel(name, dtype=object, engine="openpyxl")
         frame = frame.astype(object).where(frame.notna(), None)
@@ -108,6 +115,18 @@ def read_observations(path: str | os.PathLike[str]) -> pd.DataFrame:
             table,
         )
     return frame
+
+
+def _leading_comments(name: str) -> int:
+    # Only the lines before the header: a '#' inside the data (an id, a
+    # source note) is data, so pandas' comment= option would be wrong here.
+    count = 0
+    with open(name, encoding="utf-8-sig") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                break
+            count += 1
+    return count
 
 
 def _cell_text(value: Any) -> str:
