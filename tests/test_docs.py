@@ -28,10 +28,18 @@ _BLOCK = re.compile(
 )
 
 
+README = DOCS.parent / "README.md"
+
+
 def _pages() -> list[Path]:
-    return sorted(
+    pages = sorted(
         p for p in DOCS.rglob("*.md") if not _SKIP.intersection(p.relative_to(DOCS).parts)
     )
+    return [*pages, README]
+
+
+def _name(page: Path) -> str:
+    return page.relative_to(DOCS).as_posix() if page != README else "README.md"
 
 
 def code_blocks(text: str) -> list[tuple[int, str]]:
@@ -66,13 +74,16 @@ class TestCodeBlocks:
     """Every Python block of every page runs, in order, in one namespace per page."""
 
     def test_pages_with_code_are_found(self) -> None:
-        names = {p.relative_to(DOCS).as_posix() for p in _PAGES_WITH_CODE}
-        assert {"index.md", "tutorials/taicang2022.md", "explanation/model.md"} <= names
+        names = {_name(p) for p in _PAGES_WITH_CODE}
+        assert {
+            "index.md",
+            "tutorials/taicang2022.md",
+            "explanation/model.md",
+            "README.md",
+        } <= names
 
     @pytest.mark.usefixtures("_sandbox")
-    @pytest.mark.parametrize(
-        "page", _PAGES_WITH_CODE, ids=[p.relative_to(DOCS).as_posix() for p in _PAGES_WITH_CODE]
-    )
+    @pytest.mark.parametrize("page", _PAGES_WITH_CODE, ids=[_name(p) for p in _PAGES_WITH_CODE])
     def test_page_runs(self, page: Path) -> None:
         text = page.read_text(encoding="utf-8")
         if "plotting" in text:
