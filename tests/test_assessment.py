@@ -188,6 +188,44 @@ class TestPartialPeriods:
         assert (a.status, a.projected) == (S.ON_TRACK, None)
 
 
+class TestMaintained:
+    """A maintained (保持) condition must hold in every observation of the period."""
+
+    condition = pt.Maintained(condition=pt.AtLeast(value=90))
+
+    def test_judged_on_the_worst_observation_of_the_whole_period(self) -> None:
+        quarters = [obs(f"2022-Q{q}", v, "%") for q, v in ((1, 95), (2, 89), (3, 99), (4, 97))]
+        a = pt.assess(target(condition=self.condition), quarters)
+        assert (a.status, a.observed, a.coverage) == (S.NOT_MET, 89.0, 1.0)
+        assert a.reason.startswith("the worst observation does not meet")
+
+    def test_a_failure_part_way_is_final(self) -> None:
+        a = pt.assess(target(condition=self.condition), [obs("2022-Q1", 89, "%")])
+        assert (a.status, a.observed) == (S.NOT_MET, 89.0)
+        assert a.coverage == pytest.approx(90 / 365)
+        assert "can no longer be met" in a.reason
+        assert "25% of 2022 observed" in a.reason
+
+    def test_a_failure_part_way_is_final_even_after_recovering(self) -> None:
+        a = pt.assess(
+            target(condition=self.condition), [obs("2022-Q1", 89, "%"), obs("2022-Q2", 95, "%")]
+        )
+        assert (a.status, a.observed, a.ok) == (S.NOT_MET, 89.0, False)
+
+    def test_holding_so_far_is_on_track(self) -> None:
+        a = pt.assess(
+            target(condition=self.condition), [obs("2022-Q1", 91, "%"), obs("2022-Q2", 95, "%")]
+        )
+        assert (a.status, a.observed) == (S.ON_TRACK, 91.0)
+        assert a.reason.startswith("every observation so far meets")
+        assert "can no longer" not in a.reason
+
+    def test_a_plain_condition_behind_part_way_is_only_off_track(self) -> None:
+        a = pt.assess(target(condition=pt.AtLeast(value=90)), [obs("2022-Q1", 89, "%")])
+        assert a.status is S.OFF_TRACK
+        assert "can no longer" not in a.reason
+
+
 class TestRates:
     """Rates pool numerators and denominators when both are known for disjoint sub-periods."""
 

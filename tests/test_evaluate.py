@@ -320,6 +320,20 @@ class TestStatuses:
         assert (row["status"], row["observed"]) == ("not_met", 89)
         assert row["reason"].startswith("the worst observation")
 
+    def test_maintained_failed_part_way_is_not_met(self) -> None:
+        target = _rate(condition=pt.Maintained(condition=pt.AtLeast(value=90)))
+        plan = _plan(target)
+        rows = [("t", "2022-Q1", 95, "%"), ("t", "2022-Q2", 89, "%")]
+        row = pt.evaluate(plan, _frame(rows)).iloc[0]
+        wanted = pt.assess(
+            target, [pt.Observation(period=p, value=v, unit=u) for _, p, v, u in rows]
+        )
+        assert (row["status"], row["observed"]) == ("not_met", 89)
+        assert row["reason"] == wanted.reason
+        assert "can no longer be met" in row["reason"]
+        held = pt.evaluate(plan, _frame(rows[:1])).iloc[0]
+        assert held["status"] == "on_track"
+
     def test_rates_pool_numerators_and_denominators(self) -> None:
         plan = _plan(_rate(condition=pt.AtLeast(value=90)))
         frame = _frame([("t", "2022-H1", 80, "%"), ("t", "2022-H2", 100, "%")])

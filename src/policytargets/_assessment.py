@@ -41,11 +41,15 @@ class Status(StrEnum):
     MET = "met"
     """The whole period is observed and the condition holds."""
     NOT_MET = "not_met"
-    """The whole period is observed and the condition fails."""
+    """The whole period is observed and the condition fails, or a maintained
+    condition failed in the part observed so far."""
     ON_TRACK = "on_track"
     """Only part of the period is observed, and so far the condition holds."""
     OFF_TRACK = "off_track"
-    """Only part of the period is observed, and so far the condition fails."""
+    """Only part of the period is observed, and so far the condition fails.
+
+    A maintained (保持) condition that fails in part of the period is
+    ``not_met`` instead: it can no longer be met."""
     NO_DATA = "no_data"
     """No usable observation for the period (none, or all missing / NaN)."""
     NOT_COMPARABLE = "not_comparable"
@@ -193,6 +197,9 @@ class Assessment:
 
 
 ObservationLike = Observation | str | Any
+
+#: Why a maintained condition that failed in part of the period is not met.
+FAILED_FOR_GOOD = "a maintained condition that failed once can no longer be met"
 
 
 def _as_observations(observations: Any, target: Target) -> list[Observation]:
@@ -478,7 +485,10 @@ def assess(
             value_judged = projected
         holds = _inside(value_judged, bounds, rtol)
     partial = coverage < 1 - 1e-12
-    if partial:
+    # A maintained condition must hold in every observation of the period, so
+    # one that already failed is not met, however much of the period remains.
+    final = partial and condition.maintained and not holds
+    if partial and not final:
         status = Status.ON_TRACK if holds else Status.OFF_TRACK
     else:
         status = Status.MET if holds else Status.NOT_MET
@@ -496,7 +506,8 @@ def assess(
         what = "every observation" if holds else "the worst observation"
     reason = f"{what} {verb} '{described}'"
     if partial:
-        reason += f" ({coverage:.0%} of {target.period} observed)"
+        reason += f" ({coverage:.0%} of {target.period} observed"
+        reason += f"; {FAILED_FOR_GOOD})" if final else ")"
     score = None
     goal_value = condition.goal_value(direction, base_value)
     if base_value is not None and goal_value is not None and agg.end is not None:

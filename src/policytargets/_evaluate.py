@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._assessment import Status, margin_unit
+from ._assessment import FAILED_FOR_GOOD, Status, margin_unit
 from ._conditions import DEFAULT_RTOL, satisfies
 from ._errors import InvalidValueError
 from ._model import Basis, IndicatorKind
@@ -498,9 +498,10 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
         margin = np.where(np.abs(margin) <= cx.rtol * np.abs(reference), 0.0, margin)
     status = np.where(holds, _S[Status.MET], _S[Status.NOT_MET]).astype(np.int8)
     if any_partial:
-        status = np.where(
-            partial, np.where(holds, _S[Status.ON_TRACK], _S[Status.OFF_TRACK]), status
-        ).astype(np.int8)
+        # A maintained condition that already failed is not met (as in assess).
+        behind = np.where(maint, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
+        status = np.where(partial, np.where(holds, _S[Status.ON_TRACK], behind), status)
+        status = status.astype(np.int8)
     sj = status  # 0..3 for judged statuses, in _JUDGED order
     what = np.where(maint, np.where(holds, 2, 3), np.where(np.isnan(projected), 0, 1))
     pct = np.where(partial, np.round(np.minimum(coverage, 1.0) * 100), 101).astype(np.int32)
@@ -626,7 +627,9 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
         cx.described[ti] = described
     text = f"{_WHAT[what]} {_VERB[_JUDGED[sj]]} '{described}'"
     if pct <= 100:
-        text += f" ({pct}% of {period} observed)"
+        text += f" ({pct}% of {period} observed"
+        # Partial and not met: only a maintained condition that failed (see assess).
+        text += f"; {FAILED_FOR_GOOD})" if _JUDGED[sj] is Status.NOT_MET else ")"
     return text
 
 
