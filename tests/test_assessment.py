@@ -183,6 +183,14 @@ class TestPartialPeriods:
         a = pt.assess(t, [obs("2022-Q1", 90, "家"), obs("2022-Q4", 100, "家")])
         assert (a.status, a.coverage) == (S.MET, 1.0)
 
+    @pytest.mark.parametrize("indicator", [FIRMS, RATE], ids=["stock", "rate"])
+    def test_of_two_latest_figures_the_whole_period_counts(self, indicator: pt.Indicator) -> None:
+        t = target(indicator, pt.AtLeast(value=100))
+        unit = indicator.unit
+        for order in ((("2022", 101), ("2022-H2", 90)), (("2022-H2", 90), ("2022", 101))):
+            a = pt.assess(t, [obs(p, v, unit) for p, v in order])
+            assert (a.status, a.observed, a.coverage) == (S.MET, 101.0, 1.0)
+
     def test_a_rate_is_judged_like_a_stock(self) -> None:
         a = pt.assess(target(), [obs("2022-H1", 97, "%")])
         assert (a.status, a.projected) == (S.ON_TRACK, None)
@@ -307,6 +315,11 @@ class TestBaselines:
         )
         assert (a.status, a.baseline) == (S.MET, pytest.approx(80.0))
         assert a.threshold == pytest.approx(84.0)
+
+    def test_of_two_previous_figures_ending_together_the_whole_period_counts(self) -> None:
+        previous = [obs("2021-H2", 70, "%"), obs("2021", 80, "%"), obs("2021-Q4", 60, "%")]
+        a = pt.assess(target(condition=self.condition), [*previous, obs("2022", 84, "%")])
+        assert (a.status, a.baseline) == (S.MET, 80.0)
 
     def test_from_a_summed_previous_flow(self) -> None:
         t = target(NEW_FIRMS, self.condition)

@@ -334,6 +334,19 @@ class TestStatuses:
         held = pt.evaluate(plan, _frame(rows[:1])).iloc[0]
         assert held["status"] == "on_track"
 
+    def test_of_figures_ending_together_the_longest_is_judged(self) -> None:
+        target = _rate(condition=pt.RelativeChange(percent=5))
+        rows = [
+            ("t", "2021-H2", 70, "%"),
+            ("t", "2021", 80, "%"),
+            ("t", "2022-H2", 90, "%"),
+            ("t", "2022", 84, "%"),
+            ("t", "2022-Q4", 95, "%"),
+        ]
+        row = pt.evaluate(_plan(target), _frame(rows)).iloc[0]
+        assert (row["status"], row["observed"], row["baseline"]) == ("met", 84, 80)
+        assert row["coverage"] == 1.0
+
     def test_rates_pool_numerators_and_denominators(self) -> None:
         plan = _plan(_rate(condition=pt.AtLeast(value=90)))
         frame = _frame([("t", "2022-H1", 80, "%"), ("t", "2022-H2", 100, "%")])

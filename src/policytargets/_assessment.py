@@ -150,8 +150,9 @@ class Assessment:
         period: the target's period.
         unit: the target's unit; ``observed``, ``threshold`` and ``baseline``
             are in it.
-        observed: the value judged: the latest level, the sum of a flow, a
-            pooled rate, or for a maintained target the worst observation.
+        observed: the value judged: the latest level (of observations
+            ending last, the longest one's), the sum of a flow, a pooled
+            rate, or for a maintained target the worst observation.
         projected: for a flow observed over part of the period, the observed
             value extrapolated linearly to the period's end (what is judged).
         threshold: the value the margin is measured from.
@@ -259,6 +260,16 @@ class _Aggregate:
         self.end: Period | None = None
 
 
+def _latest_last(pair: tuple[Observation, float]) -> tuple[Any, int]:
+    """Sort key: by period end, then longest first, so the last is the latest, longest one.
+
+    Of a 2022 figure and a 2022-H2 one, both ending on 31 December, the whole
+    year's is the level to judge: it is the one reported for the period.
+    """
+    period = pair[0].period
+    return period.end, -period.start.toordinal()
+
+
 def _collect(obs: list[Observation], period: Period, target: Target) -> _Aggregate:
     agg = _Aggregate()
     usable = [o for o in obs if not o.missing]
@@ -283,7 +294,7 @@ def _collect(obs: list[Observation], period: Period, target: Target) -> _Aggrega
             return agg
         assert o.value is not None
         agg.values.append((o, o.value * factor))
-    agg.values.sort(key=lambda pair: (pair[0].period.end, pair[0].period.start))
+    agg.values.sort(key=_latest_last)
     seen: dict[Period, float] = {}
     for o, v in agg.values:
         if o.period in seen and seen[o.period] != v:
@@ -295,9 +306,7 @@ def _collect(obs: list[Observation], period: Period, target: Target) -> _Aggrega
         seen[o.period] = v
     # Drop exact repeats (the same value for the same period twice is one observation).
     unique = {o.period: (o, v) for o, v in agg.values}
-    agg.values = sorted(
-        unique.values(), key=lambda pair: (pair[0].period.end, pair[0].period.start)
-    )
+    agg.values = sorted(unique.values(), key=_latest_last)
     agg.end = agg.values[-1][0].period
     return agg
 

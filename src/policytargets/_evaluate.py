@@ -19,7 +19,7 @@ Two paths, both tested against :func:`policytargets.assess`:
   stay in the CPU cache, run by run of one target (so per-target numbers are
   scalars), written straight into the result's own arrays (:func:`_fast`);
 * the general path: observations sorted once by (group, current / previous
-  period, period end, period start), then flows summed, rates pooled,
+  period, period end, longest period last), then flows summed, rates pooled,
   duplicates and the latest value found with ``reduceat``-style grouping,
   then every group judged by :func:`_assemble`.
 """
@@ -1073,7 +1073,8 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
     b = p.by_codes[r]
     gid = t.astype(np.int64) * n_by + b
     start, end = tb.p_start[pc], tb.p_end[pc]
-    order = np.lexsort((start, end, phase, gid))
+    # Latest end last and, among equal ends, the longest period last (as assess sorts).
+    order = np.lexsort((-start, end, phase, gid))
     r, t, pc, phase, b, gid = r[order], t[order], pc[order], phase[order], b[order], gid[order]
     start, end = start[order], end[order]
     m = len(r)
