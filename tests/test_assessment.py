@@ -327,6 +327,47 @@ class TestBaselines:
         a = pt.assess(t, [*previous, obs("2022", 104, "家")])
         assert (a.status, a.baseline) == (S.NOT_MET, 100.0)
 
+    @pytest.mark.parametrize(
+        ("previous", "share"),
+        [
+            (["2021-H1"], "50%"),
+            (["2021-Q1", "2021-Q2", "2021-Q4"], "75%"),
+            (["2021-01"], "8%"),
+            (["2021-01-01/2021-12-30"], "99%"),
+        ],
+    )
+    def test_a_flow_observed_over_part_of_the_previous_period_needs_a_baseline(
+        self, previous: list[str], share: str
+    ) -> None:
+        t = target(NEW_FIRMS, self.condition)
+        observed = [obs(p, 40, "家") for p in previous]
+        a = pt.assess(t, [*observed, obs("2022", 104, "家")])
+        assert (a.status, a.baseline, a.score) == (S.NEEDS_BASELINE, None, None)
+        assert a.reason.endswith(f"observations cover {share} of 2021")
+
+    def test_a_partly_observed_flow_gives_no_baseline_and_no_score(self) -> None:
+        t = target(NEW_FIRMS, pt.AtLeast(value=100))
+        a = pt.assess(t, [obs("2021-H1", 40, "家"), obs("2022", 104, "家")])
+        assert (a.status, a.baseline, a.score) == (S.MET, None, None)
+        whole = pt.assess(t, [obs("2021-H1", 40, "家"), obs("2021-H2", 40, "家"), "104家"])
+        assert whole.baseline == 80.0
+        assert whole.score is not None
+
+    def test_a_given_baseline_wins_over_a_partly_observed_flow(self) -> None:
+        t = target(NEW_FIRMS, self.condition)
+        observed = [obs("2021-H1", 40, "家"), obs("2022", 104, "家")]
+        assert pt.assess(t, observed, baseline=100.0).status is S.NOT_MET
+        planned = target(NEW_FIRMS, self.condition, baseline=pt.Baseline(value=90, period="2021"))
+        a = pt.assess(planned, observed)
+        assert (a.status, a.baseline) == (S.MET, 90.0)
+
+    def test_a_stock_observed_over_part_of_the_previous_period_gives_its_latest_level(
+        self,
+    ) -> None:
+        t = target(FIRMS, self.condition)
+        a = pt.assess(t, [obs("2021-H1", 100, "家"), obs("2022", 104, "家")])
+        assert (a.status, a.baseline) == (S.NOT_MET, 100.0)
+
     def test_from_the_target(self) -> None:
         t = target(condition=self.condition, baseline=pt.Baseline(value=80, period="2020"))
         a = pt.assess(t, [obs("2021", 99, "%"), obs("2022", 84, "%")])

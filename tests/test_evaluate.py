@@ -311,6 +311,29 @@ class TestStatuses:
         row = pt.evaluate(plan, frame).iloc[0]
         assert (row["status"], row["baseline"], row["threshold"]) == ("met", 40, 44)
 
+    def test_a_flow_observed_over_part_of_the_previous_period_needs_a_baseline(self) -> None:
+        target = _flow(condition=pt.RelativeChange(percent=5))
+        rows = [("f", "2021-H1", 40, "家"), ("f", "2022", 104, "家")]
+        row = pt.evaluate(_plan(target), _frame(rows)).iloc[0]
+        assert row["status"] == "needs_baseline"
+        assert row["reason"].endswith("observations cover 50% of 2021")
+        assert math.isnan(row["baseline"])
+        rows.append(("f", "2021-H2", 60, "家"))
+        row = pt.evaluate(_plan(target), _frame(rows)).iloc[0]
+        assert (row["status"], row["baseline"]) == ("not_met", 100)
+
+    def test_a_planned_baseline_wins_over_a_partly_observed_flow(self) -> None:
+        target = _flow(
+            condition=pt.RelativeChange(percent=5), baseline=pt.Baseline(value=90, period="2021")
+        )
+        rows = [("f", "2021-H1", 40, "家"), ("f", "2022", 104, "家")]
+        row = pt.evaluate(_plan(target), _frame(rows)).iloc[0]
+        assert (row["status"], row["baseline"]) == ("met", 90)
+        wanted = pt.assess(
+            target, [pt.Observation(period=p, value=v, unit=u) for _, p, v, u in rows]
+        )
+        assert row["reason"] == wanted.reason
+
     def test_maintained_is_judged_on_the_worst_observation(self) -> None:
         plan = _plan(_rate(condition=pt.Maintained(condition=pt.AtLeast(value=90))))
         frame = _frame(

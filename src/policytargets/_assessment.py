@@ -386,7 +386,18 @@ def _baseline_value(
     if agg.problem is not None:
         return None, prev, agg.problem[1]
     value, _ = _level(agg, target, prev)
+    if _flow(target):
+        # A flow summed over part of the period is not the period's figure
+        # (2021-H1 alone is half a year): unknown, rather than silently low.
+        days = sum(o.period.days for o, _ in agg.values)
+        if days < prev.days:
+            return None, prev, f"observations cover {covered_percent(days, prev.days)}% of {prev}"
     return value, prev, ""
+
+
+def covered_percent(days: int, total: int) -> int:
+    """``days`` of ``total`` in whole percent, rounded half up, and below 100 when short."""
+    return min((200 * days + total) // (2 * total), 99 if days < total else 100)
 
 
 def assess(
@@ -407,7 +418,9 @@ def assess(
             period before serve as the baseline; others are ignored. For a
             milestone: ``True`` (done), ``False`` or ``None`` (pending).
         baseline: a baseline in the target's unit, overriding the target's own
-            and any observation of the previous period.
+            and any observation of the previous period. Without either, the
+            baseline is the previous period's level; for a flow, its sum,
+            known only when the observations cover the whole previous period.
         scoring: ``"linear"``, ``"growth_ratio"``, ``"current_status_index"``
             or a callable taking a :class:`ProgressInput`.
         rtol: relative tolerance at bounds (see :data:`DEFAULT_RTOL`).

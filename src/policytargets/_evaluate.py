@@ -327,7 +327,8 @@ class _Groups:
 
     ``state``: 0 no observation, 1 every observation missing, 2 a unit not
     comparable (``unit``), 3 usable. ``base_state`` likewise for the
-    baseline (3: known, from the plan or the previous period).
+    baseline (3: known, from the plan or the previous period; 4: a flow's
+    previous period covered only in part, ``base_pct`` percent of it).
     """
 
     t: Ints
@@ -341,6 +342,7 @@ class _Groups:
     base: F64
     base_state: npt.NDArray[np.int8]
     base_unit: Ints
+    base_pct: Ints
 
     def slice(self, s: slice) -> _Groups:
         return _Groups(**{k: v[s] for k, v in self.__dict__.items()})
@@ -465,6 +467,11 @@ class _Context:
     def judged_base(self) -> int:
         return 4 + 2 * len(self.prepared.units)
 
+    @property
+    def partial_base(self) -> int:
+        """The first of 100 codes: a flow's previous period covered 0..99 %."""
+        return self.judged_base + 16 * 102
+
 
 def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     """Judge groups and write their result columns into ``out[s]``."""
@@ -549,6 +556,7 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
         status = np.where(g.state < 2, _S[Status.NO_DATA], status).astype(np.int8)
         nu = len(cx.prepared.units)
         base_reason = np.where(g.base_state == 2, 4 + nu + g.base_unit, 2 + g.base_state)
+        base_reason = np.where(g.base_state == 4, cx.partial_base + g.base_pct, base_reason)
         reason = np.where(no_base, base_reason, reason)
         reason = np.where(g.state == 2, 4 + g.unit, reason)
         reason = np.where(g.state < 2, g.state, reason).astype(np.int32)
@@ -619,6 +627,8 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
         return incomparable(units[local - 4])
     if local < cx.judged_base:
         return needs(incomparable(units[local - 4 - nu]))
+    if local >= cx.partial_base:
+        return needs(f"observations cover {local - cx.partial_base}% of {prev}")
     code, pct = divmod(local - cx.judged_base, 102)
     sj, what = divmod(code, 4)
     described = cx.described.get(ti)
@@ -652,7 +662,7 @@ def _evaluate_prepared(
         method=method,
         rtol=float(rtol),
         methods=[m.value for m in ScoringMethod],
-        n_reason=4 + 2 * len(p.units) + 16 * 102,
+        n_reason=4 + 2 * len(p.units) + 16 * 102 + 100,
     )
     fast = _fast(cx, progress, absent)
     if fast is not None:
@@ -1177,6 +1187,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
             ("level", level, np.nan),
             ("level_cov", level_cov, 0.0),
             ("end_cov", k_end_cov, 0.0),
+            ("days", k_daysum, 0.0),
         ):
             arr = np.full(n_groups, fill)
             arr[kg] = src[ksel]
@@ -1193,13 +1204,22 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
         }
 
     cur, prev = per_group(1), per_group(2)
-    has_plan = ~np.isnan(tb.plan_base[g_t])
-    base = np.where(
-        has_plan, tb.plan_base[g_t], np.where(prev["state"] == 3, prev["level"], np.nan)
-    )
-    base_state = np.where(has_plan, 3, prev["state"]).astype(np.int8)
-    cur_ok = cur["state"] == 3
     g_flow, g_maint = tb.flow[g_t], tb.maintained[g_t]
+    has_plan = ~np.isnan(tb.plan_base[g_t])
+    # A flow's baseline is its sum over the whole previous period; over a part
+    # of it, the baseline is unknown (as in assess). Days are whole numbers.
+    prev_total = tb.prev_days[g_t]
+    prev_part = g_flow & ~has_plan & (prev["state"] == 3) & (prev["days"] < prev_total)
+    prev_known = (prev["state"] == 3) & ~prev_part
+    base = np.where(has_plan, tb.plan_base[g_t], np.where(prev_known, prev["level"], np.nan))
+    base_state = np.where(has_plan, 3, np.where(prev_part, 4, prev["state"])).astype(np.int8)
+    base_pct = np.zeros(n_groups, dtype=np.intp)
+    if prev_part.any():
+        days = prev["days"].astype(np.int64)
+        total = prev_total.astype(np.int64)
+        pct = np.minimum((200 * days + total) // (2 * total), 99)
+        base_pct = np.where(prev_part, pct, 0).astype(np.intp)
+    cur_ok = cur["state"] == 3
     no_base = tb.needs[g_t] & np.isnan(base)
     bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"] & (~g_maint | no_base)))
     bad_prev = cur_ok & ~has_plan & (prev["state"] == 3)
@@ -1236,6 +1256,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
         base=base,
         base_state=base_state,
         base_unit=prev["unit"],
+        base_pct=base_pct,
     )
     # Rows in the order their group first appears in the observations.
     first_order = np.argsort(g_first, kind="stable")
