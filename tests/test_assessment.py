@@ -487,6 +487,18 @@ class TestObservation:
             pt.Observation(**given)
         assert info.value.where == where
 
+    @pytest.mark.parametrize("field", ["value", "numerator", "denominator"])
+    @pytest.mark.parametrize("infinity", [math.inf, -math.inf])
+    def test_an_infinite_number_is_refused_by_name(self, field: str, infinity: float) -> None:
+        given: dict[str, Any] = {"period": "2022", "value": 1.0, "unit": "%", field: infinity}
+        with pytest.raises(pt.InvalidValueError) as info:
+            pt.Observation(**given)
+        assert info.value.where == f"Observation.{field}"
+
+    def test_an_infinite_quantity_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Observation\.value"):
+            pt.assess(target(), pint.UnitRegistry().Quantity(math.inf, "percent"))
+
     def test_missing(self) -> None:
         assert obs("2022", None, "%").missing
         assert obs("2022", math.nan, "%").missing

@@ -220,6 +220,32 @@ def whole_period_observations(draw: st.DrawFn) -> Any:
     return plan, frame
 
 
+class TestInfiniteValues:
+    """An infinite value, numerator or denominator is refused, naming every such cell."""
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans_and_observations(), st.data())
+    def test_every_infinite_cell_is_listed_as_non_finite(self, data: Any, draw: Any) -> None:
+        plan, frame = data
+        assume(len(frame))
+        cells = draw.draw(
+            st.sets(
+                st.tuples(
+                    st.integers(0, len(frame) - 1),
+                    st.sampled_from(["value", "numerator", "denominator"]),
+                ),
+                min_size=1,
+            )
+        )
+        for row, column in cells:
+            frame.loc[row, column] = draw.draw(st.sampled_from([math.inf, -math.inf]))
+        with pytest.raises(pt.ObservationError) as info:
+            pt.evaluate(plan, frame)
+        failures = info.value.failures
+        assert set(failures["reason"]) == {"non_finite_value"}
+        assert set(zip(failures["row"], failures["column"], strict=True)) == cells
+
+
 class TestFastPath:
     """One observation per group over the whole period: the numpy fast path agrees too."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -141,3 +142,27 @@ class TestValidateObservations:
         with pytest.raises(pt.ObservationError) as info:
             pt.evaluate(_plan(), frame)
         assert list(info.value.failures["reason"]) == ["non_numeric_value"]
+
+    @pytest.mark.parametrize("check", [pt.validate_observations, pt.evaluate])
+    def test_infinite_numbers_are_non_finite_and_nan_is_missing(self, check: Any) -> None:
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t", "t", "t", "t"],
+                "region": ["a", "b", "c", "d"],
+                "period": ["2022"] * 4,
+                "value": [math.inf, 95.0, math.nan, "-inf"],
+                "unit": ["%"] * 4,
+                "numerator": [1.0, -math.inf, math.nan, 1.0],
+                "denominator": [2.0, 2.0, math.inf, 2.0],
+            }
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            check(_plan(), frame)
+        failures = info.value.failures
+        got = set(zip(failures["row"], failures["column"], failures["reason"], strict=True))
+        assert got == {
+            (0, "value", "non_finite_value"),
+            (3, "value", "non_finite_value"),
+            (1, "numerator", "non_finite_value"),
+            (2, "denominator", "non_finite_value"),
+        }

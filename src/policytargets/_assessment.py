@@ -65,6 +65,12 @@ class Status(StrEnum):
 def _check_optional_number(instance: object, attribute: Any, value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise InvalidValueError(f"Observation.{attribute.name}", "a number or None", value)
+    # NaN means "not available"; an infinity is no measurement and would
+    # judge, sum or pool into nonsense.
+    if isinstance(value, float) and math.isinf(value):
+        raise InvalidValueError(
+            f"Observation.{attribute.name}", "a finite number (NaN or None if missing)", value
+        )
 
 
 def _to_float(value: Any) -> Any:
@@ -91,7 +97,8 @@ class Observation:
     Attributes:
         period: the period the value is for.
         value: the value in ``unit``; ``None`` or NaN means "not available"
-            and gives the status ``no_data`` rather than an error.
+            and gives the status ``no_data`` rather than an error. An
+            infinity is refused, here and in ``numerator`` and ``denominator``.
         unit: the unit the value is in; any unit of the indicator's dimension.
         indicator: the indicator's (or the target's) id, when known; checked
             against the target being assessed.

@@ -144,7 +144,8 @@ def evaluate(
 
     Raises:
         ObservationError: bad input, every bad row at once in ``.failures``
-            (unknown ids, unparsable units or periods, non-numeric values),
+            (unknown ids, unparsable units or periods, non-numeric or
+            infinite values),
             and, as :func:`assess` raises, two different values for one
             group and period, or overlapping observations of a flow.
     """

@@ -20,6 +20,8 @@ Reason codes in ``ObservationError.failures``:
   accepted on a missing value);
 * ``non_numeric_value`` — ``value``, ``numerator`` or ``denominator`` holds
   something other than a number;
+* ``non_finite_value`` — ``value``, ``numerator`` or ``denominator`` is
+  infinite (NaN is not a failure: it means missing);
 * ``dimension_mismatch`` — the unit cannot be compared with the target's
   (reported by :func:`validate_observations` only: :func:`evaluate` gives
   such rows the status ``not_comparable``, as :func:`assess` does);
@@ -174,9 +176,9 @@ def validate_observations(
 ) -> None:
     """Check an observation table against a plan, reporting every bad row at once.
 
-    Missing values (NaN) are not failures: they are the ``no_data`` status.
-    Exact repeats are not failures either; two different values for one key,
-    breakdown and period are.
+    Missing values (NaN) are not failures: they are the ``no_data`` status;
+    infinite ones are (``non_finite_value``). Exact repeats are not failures
+    either; two different values for one key, breakdown and period are.
 
     Args:
         plan: the plan the observations are for.
@@ -406,9 +408,14 @@ def prepare(
             numbers[column] = None
             continue
         values, bad = _to_float(frame[column])
-        numbers[column] = np.ascontiguousarray(values.to_numpy(dtype=np.float64))
+        array = np.ascontiguousarray(values.to_numpy(dtype=np.float64))
+        numbers[column] = array
         if bad.any():
             failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
+        # One pass, and a mask only when something is infinite.
+        if np.isinf(array).any():
+            infinite = np.flatnonzero(np.isinf(array))
+            failures.append(failure_table(frame, infinite, column, "non_finite_value"))
     value = numbers["value"]
 
     # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
