@@ -4,24 +4,24 @@
 for each (target, breakdown) group, without Python code per observation:
 
 * string keys (ids, periods, units, regions) are factorised once
-  (:func:`policytargets._observations.prepare`); a categorical column's own
+  (``prepare`` in ``_observations``); a categorical column's own
   codes are used as they are;
 * everything that depends only on the target and the period, or the target
   and the unit (phase, coverage, conversion factor, bounds) is a small table
   indexed by those codes; units are converted once per (observed unit,
   target unit) pair with :func:`~policytargets.conversion_factor`;
-* values are judged with the shared kernel :func:`policytargets._conditions.satisfies`.
+* values are judged with the shared kernel ``satisfies`` of ``_conditions``.
 
 Two paths, both tested against :func:`policytargets.assess`:
 
 * the fast path, when every observation is the only one of its group and
   covers the whole target period: pure numpy over the rows, in chunks that
   stay in the CPU cache, run by run of one target (so per-target numbers are
-  scalars), written straight into the result's own arrays (:func:`_fast`);
+  scalars), written straight into the result's own arrays (``_fast``);
 * the general path: observations sorted once by (group, current / previous
   period, period end, longest period last), then flows summed, rates pooled,
   duplicates and the latest value found with ``reduceat``-style grouping,
-  then every group judged by :func:`_assemble`.
+  then every group judged by ``_assemble``.
 """
 
 from __future__ import annotations
@@ -139,8 +139,9 @@ def evaluate(
         ``aspirational`` is bool. Missing numbers are NaN. Rows come in the order in which
         their (target, breakdown) group first appears in the observations,
         followed by a ``no_data`` row for each target with no relevant
-        observation, in plan order. Given a Dask DataFrame, a Dask
-        DataFrame (see :func:`evaluate_dask`).
+        observation, in plan order. Given a Dask DataFrame, a lazy Dask
+        DataFrame, evaluated partition-wise (see the how-to guide on
+        loading observations).
 
     Raises:
         ObservationError: bad input, every bad row at once in ``.failures``
@@ -215,7 +216,7 @@ def _period_info(period: Period) -> tuple[bool, int, int]:
 
 
 def _years(a_wm: Any, a_month: Any, a_end: Any, b_wm: Any, b_month: Any, b_end: Any) -> Any:
-    """Vectorised :meth:`Period.years_until`."""
+    """Vectorised :meth:`~policytargets.Period.years_until`."""
     import numpy as np
 
     return np.where(a_wm & b_wm, (b_month - a_month) / 12, (b_end - a_end) / 365.25)
@@ -324,7 +325,7 @@ def _tables(p: Prepared) -> _Tables:
 
 @dataclass
 class _Groups:
-    """Per-group inputs of :func:`_assemble` (one entry per (target, breakdown) group).
+    """Per-group inputs of ``_assemble`` (one entry per (target, breakdown) group).
 
     ``state``: 0 no observation, 1 every observation missing, 2 a unit not
     comparable (``unit``), 3 usable. ``base_state`` likewise for the
@@ -417,7 +418,7 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
 
 
 def _reference(value: F64, low: F64, high: F64, thr: F64) -> F64:
-    """Vectorised :meth:`Bounds.reference`."""
+    """Vectorised :meth:`~policytargets.Bounds.reference`."""
     import numpy as np
 
     missing = np.isnan(thr)

@@ -7,7 +7,7 @@ for "not available"), ``unit`` (text), optional ``numerator`` and
 ``denominator``, and any disaggregation columns (``region`` …).
 
 :func:`validate_observations` and :func:`policytargets.evaluate` share one
-implementation of the checks, :func:`prepare`: it factorises every string key
+implementation of the checks, ``prepare``: it factorises every string key
 once (categorical columns are used as they are) and reports every bad row at
 once in a DataFrame of failure cases, pandera style.
 
