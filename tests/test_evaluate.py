@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import policytargets as pt
-from policytargets.testing import UNIT_GROUPS, observation_values, plans
+from policytargets.testing import UNIT_GROUPS, observation_values, plans, targets
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBERS = ("observed", "projected", "threshold", "margin", "baseline", "coverage", "score")
@@ -191,6 +191,44 @@ class TestEqualsAssess:
             assert any(isinstance(e, Exception) for e in expected.values()), result
             return
         _check_equal(result, expected)
+
+
+@st.composite
+def flows_with_previous_months(draw: st.DrawFn) -> Any:
+    """A flow target, the whole period observed, and some months of the period before."""
+    indicator = pt.Indicator(
+        id="new", name=pt.Label(zh="新增企业"), kind="count", unit="家", basis="flow"
+    )
+    target = draw(targets(id="f", indicator=indicator))
+    prev = target.period.previous()
+    months = [q for q in _candidate_periods(target) if prev.contains(q) and q.days <= 31]
+    chosen = draw(st.lists(st.sampled_from(months), unique=True, min_size=1))
+    rows = [
+        (
+            "f",
+            str(q),
+            draw(observation_values(0, 1e4)),
+            draw(st.sampled_from(UNIT_GROUPS[indicator.kind])),
+        )
+        for q in [target.period, *chosen]
+    ]
+    frame = _frame(rows).assign(region="north", numerator=math.nan, denominator=math.nan)
+    return _plan(target), frame
+
+
+class TestFlowBaselines:
+    """A flow's baseline is known only when the previous period is fully observed."""
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(flows_with_previous_months())
+    def test_equals_assess(self, data: Any) -> None:
+        plan, frame = data
+        expected = _expected(plan, frame)
+        (wanted,) = expected.values()
+        prev = plan.target("f").period.previous()
+        covered = sum(pt.Period.parse(p).days for p in frame["period"][1:])
+        assert (wanted.baseline is None) == (covered < prev.days)
+        _check_equal(pt.evaluate(plan, frame), expected)
 
 
 @st.composite
