@@ -412,8 +412,8 @@ def prepare(
         numbers[column] = array
         if bad.any():
             failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
-        # One pass, and a mask only when something is infinite.
-        if np.isinf(array).any():
+        # NaN-ignoring extremes: no temporary mask (one only when something is infinite).
+        if len(array) and (np.fmax.reduce(array) == np.inf or np.fmin.reduce(array) == -np.inf):
             infinite = np.flatnonzero(np.isinf(array))
             failures.append(failure_table(frame, infinite, column, "non_finite_value"))
     value = numbers["value"]
