@@ -398,11 +398,11 @@ def _baseline_value(
         # (2021-H1 alone is half a year): unknown, rather than silently low.
         days = sum(o.period.days for o, _ in agg.values)
         if days < prev.days:
-            return None, prev, f"observations cover {covered_percent(days, prev.days)}% of {prev}"
+            return None, prev, f"observations cover {_covered_percent(days, prev.days)}% of {prev}"
     return value, prev, ""
 
 
-def covered_percent(days: int, total: int) -> int:
+def _covered_percent(days: int, total: int) -> int:
     """``days`` of ``total`` in whole percent, rounded half up, and below 100 when short."""
     return min((200 * days + total) // (2 * total), 99 if days < total else 100)
 
