@@ -243,8 +243,9 @@ class TestMaintained:
         assert a.status is pt.Status.ON_TRACK
         assert a.coverage == pytest.approx(181 / 365)
 
-    def test_part_of_the_period_with_a_bad_one_is_off_track(self) -> None:
-        assert pt.assess(self.target, self.quarters(96, 94)).status is pt.Status.OFF_TRACK
+    def test_part_of_the_period_with_a_bad_one_is_not_met(self) -> None:
+        """One failed observation is final: a maintained condition can no longer be met."""
+        assert pt.assess(self.target, self.quarters(96, 94)).status is pt.Status.NOT_MET
 
     def test_the_margin_is_the_worst_observation_minus_the_bound(self) -> None:
         a = pt.assess(self.target, self.quarters(99, 96, 98, 97))
