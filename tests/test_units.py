@@ -102,6 +102,13 @@ class TestParseUnit:
 class TestPlanUnits:
     """The plan units carry the values DOMAIN.md gives them."""
 
+    def test_count_is_a_number_of_things_not_a_fraction(self) -> None:
+        """pint makes "count" dimensionless; in a plan 35 count is 35个, never 35 %."""
+        assert base("35 count") == (35.0, "[count]")
+        assert pt.conversion_factor("count", "个") == 1.0
+        with pytest.raises(pt.DimensionMismatchError):
+            pt.conversion_factor("count", "%")
+
     @pytest.mark.parametrize(
         ("text", "square_metres"),
         [
@@ -284,6 +291,16 @@ class TestDefineUnits:
     def test_an_invalid_definition_is_a_unit_parse_error(self) -> None:
         with pytest.raises(pt.UnitParseError, match="not a valid pint definition"):
             pt.define_units("this is = not valid = =")
+
+    def test_after_a_bad_line_a_rebuilt_registry_holds_what_this_one_holds(self) -> None:
+        """The lines before a bad one stay defined, and survive a rebuild too."""
+        with pytest.raises(pt.UnitParseError, match="item = \\[count\\]"):
+            pt.define_units("test_crate = 12 * item = 箱测\nitem = [count]\nnever = item")
+        _units._registry = None
+        _units._clear_caches()
+        assert pt.conversion_factor("箱测", "个") == 12.0
+        with pytest.raises(pt.UnitParseError):
+            pt.parse_unit("never")
 
     @pytest.mark.parametrize(
         "text", ["item = [count]", "mou = 1000 * meter ** 2", "other_mu = 1000 * meter ** 2 = 亩"]

@@ -82,14 +82,19 @@ def get_registry() -> pint.UnitRegistry[Any]:
 def _build_registry() -> pint.UnitRegistry[Any]:
     import pint
 
-    # on_redefinition="raise": define_units must refuse to change what an
-    # existing unit means (pint's default only logs a warning and redefines).
+    # Our own file may take over a few of pint's names on purpose: pint makes
+    # "count" dimensionless, which would let "35 count" equal 35 %; in a plan a
+    # count is a number of things ([count]). Only that file may redefine.
     registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
-        autoconvert_offset_to_baseunit=True, cache_folder=None, on_redefinition="raise"
+        autoconvert_offset_to_baseunit=True, cache_folder=None, on_redefinition="ignore"
     )
     definitions = resources.files("policytargets").joinpath("plan_units.txt")
     with resources.as_file(definitions) as path:
         registry.load_definitions(str(path))
+    # From here on, define_units must refuse to change what an existing unit
+    # means (pint's default only logs a warning and redefines). pint has no
+    # public setter for this; the attribute is the one its constructor sets.
+    registry._on_redefinition = "raise"
     for text in _extra_definitions:
         _load_text(registry, text)
     return registry
@@ -115,12 +120,16 @@ def define_units(definitions: str) -> None:
     import pint
 
     registry = get_registry()
+    # Lines are recorded one by one as they succeed, so that a registry rebuilt
+    # later holds exactly what this one holds, even after a bad line.
     try:
-        _load_text(registry, definitions)
+        for line in definitions.splitlines():
+            _load_text(registry, line)
+            _extra_definitions.append(line)
     except (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError, ValueError) as exc:
-        raise UnitParseError(definitions, f"not a valid pint definition: {exc}") from None
-    _extra_definitions.append(definitions)
-    _clear_caches()
+        raise UnitParseError(line.strip(), f"not a valid pint definition: {exc}") from None
+    finally:
+        _clear_caches()
 
 
 def _clear_caches() -> None:
