@@ -126,7 +126,7 @@ class TestEvaluate:
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """--scoring and --by reach pt.evaluate unchanged."""
-        import policytargets._evaluate as module
+        import policytargets._evaluation as module
 
         calls: list[dict[str, Any]] = []
         real = module.evaluate

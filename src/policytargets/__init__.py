@@ -171,7 +171,7 @@ __all__ = [
 _LAZY: dict[str, tuple[str, str | None]] = {
     "TARGET_COLUMNS": ("policytargets._tables", "TARGET_COLUMNS"),
     "dump_plan": ("policytargets._serialization", "dump_plan"),
-    "evaluate": ("policytargets._evaluate", "evaluate"),
+    "evaluate": ("policytargets._evaluation", "evaluate"),
     "load_plan": ("policytargets._serialization", "load_plan"),
     "plan_from_dict": ("policytargets._serialization", "plan_from_dict"),
     "plan_from_frames": ("policytargets._tables", "plan_from_frames"),

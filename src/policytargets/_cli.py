@@ -220,7 +220,7 @@ def _render(frame: pd.DataFrame, fmt: str) -> str:
         return html + "\n"
     if fmt == "markdown":
         return markdown_table(frame)
-    from ._evaluate import RESULT_COLUMNS
+    from ._evaluation import RESULT_COLUMNS
 
     # The by columns (region, ...) are not result columns and are always shown.
     shown = [c for c in frame.columns if c in _TABLE_COLUMNS or c not in RESULT_COLUMNS]
@@ -228,7 +228,7 @@ def _render(frame: pd.DataFrame, fmt: str) -> str:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from ._evaluate import evaluate
+    from ._evaluation import evaluate
     from ._observations import read_observations
 
     plan = resolve_plan(args.plan)

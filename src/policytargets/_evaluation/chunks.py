@@ -1,0 +1,40 @@
+"""Running work over chunks of rows, on up to two threads, with an optional progress bar."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+
+def _chunks(n: int, size: int) -> list[slice]:
+    return [slice(i, min(i + size, n)) for i in range(0, n, size)] or [slice(0, 0)]
+
+
+def _run(chunks: list[slice], work: Callable[[slice], bool], progress: bool, what: str) -> bool:
+    """Run ``work`` over chunks on up to two threads; False as soon as one chunk says so."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = min(2, os.cpu_count() or 1)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(chunks), desc=what, unit="chunk")
+    try:
+        if workers == 1 or len(chunks) < 4:
+            for c in chunks:
+                if not work(c):
+                    return False
+                if bar is not None:
+                    bar.update()
+            return True
+        with ThreadPoolExecutor(workers) as pool:
+            for done in pool.map(work, chunks):
+                if not done:
+                    return False
+                if bar is not None:
+                    bar.update()
+        return True
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,157 @@
+"""Building the result frame: categorical text columns from codes, sparse number columns.
+
+The helpers (``_code_dtype``, ``_categorical``, ``_per_target``, ``_sparse``)
+serve both paths; ``_frame`` assembles the general path's result from its
+filled columns, with a ``no_data`` row per absent target.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._assessment import Status, margin_unit
+from .judging import _S, _STATUSES, _Context, _Out, _reason_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .tables import Ints
+
+
+def _code_dtype(n: int) -> Any:
+    """The smallest integer type that holds codes 0..n-1 and -1 (what pandas keeps)."""
+    import numpy as np
+
+    for dtype in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def _per_target(values: list[str]) -> tuple[Any, list[str]]:
+    """Codes per target (smallest dtype pandas keeps) and the distinct values."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    return np.asarray(codes).astype(_code_dtype(len(uniques))), [str(u) for u in uniques]
+
+
+def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
+    """A categorical over ``codes`` without a validation pass (no copy when the dtype fits)."""
+    import pandas as pd
+
+    codes = codes.astype(_code_dtype(len(categories)), copy=False)
+    index: Any = pd.Index(categories, dtype=object)
+    result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
+    return result
+
+
+def _sparse(rows: Any, values: Any, length: int, fill: float) -> Any:
+    """A float SparseArray holding ``values`` at ``rows`` (any order) and ``fill`` elsewhere."""
+    import numpy as np
+    import pandas as pd
+
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):
+        order = np.argsort(rows, kind="stable")
+        rows, values = rows[order], values[order]
+    sparse: Any = pd.arrays.SparseArray  # from_indices (pandas >= 3.1) is not in the stubs yet
+    if hasattr(sparse, "from_indices"):
+        return sparse.from_indices(values, rows, length, fill_value=fill)
+    from pandas._libs.sparse import IntIndex  # pandas 3.0 has no from_indices
+
+    int_index: Any = IntIndex
+    index = int_index(length, rows.astype(np.int32))
+    return sparse(values, sparse_index=index, fill_value=fill)
+
+
+def _frame(
+    cx: _Context, out: _Out, t: Ints, by_frame: pd.DataFrame | None, missing: Ints
+) -> pd.DataFrame:
+    """The result DataFrame: categorical text columns built from codes, no per-row strings."""
+    import numpy as np
+    import pandas as pd
+
+    p, tb = cx.prepared, cx.tables
+    targets = p.targets
+    if len(missing):
+        k = len(missing)
+        extra = _Out(
+            status=np.full(k, _S[Status.NO_DATA], dtype=np.int8),
+            observed=np.full(k, np.nan),
+            projected=np.full(k, np.nan),
+            threshold=np.full(k, np.nan),
+            margin=np.full(k, np.nan),
+            baseline=np.full(k, np.nan),
+            coverage=np.zeros(k),
+            score=np.full(k, np.nan),
+            method=np.full(k, -1, dtype=np.int16),
+            reason=np.zeros(k, dtype=np.int32),
+        )
+        out = _Out(
+            **{f: np.concatenate([getattr(out, f), getattr(extra, f)]) for f in out.__dict__}
+        )
+        t = np.concatenate([t, missing])
+    ids = [x.id for x in targets]
+    small = _code_dtype(tb.n_targets)
+    t = t.astype(small, copy=False)
+
+    def categorical(codes: Any, categories: list[str]) -> pd.Categorical:
+        codes = codes.astype(_code_dtype(len(categories)), copy=False)
+        index: Any = pd.Index(categories, dtype=object)
+        result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
+        return result
+
+    def per_target(values: list[str]) -> pd.Categorical:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+        table = np.asarray(codes).astype(_code_dtype(len(uniques)))
+        return categorical(table[t], [str(u) for u in uniques])
+
+    # Reasons: one text per distinct (target, reason code) pair, then one gather.
+    dtype = np.int32 if tb.n_targets * cx.n_reason < 2**31 else np.int64
+    key: Any = t.astype(dtype) * cx.n_reason + out.reason.astype(dtype, copy=False)
+    if tb.n_targets * cx.n_reason <= max(4 * len(key), 1 << 22):
+        # Dense: mark the (target, code) pairs used; no sort of the rows.
+        used = np.zeros(tb.n_targets * cx.n_reason, dtype=bool)
+        used[key] = True
+        uniq = np.flatnonzero(used)
+        texts = [_reason_text(cx, int(k // cx.n_reason), int(k % cx.n_reason)) for k in uniq]
+        text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
+        code_of_key = np.zeros(len(used), dtype=_code_dtype(len(text_values)))
+        code_of_key[uniq] = text_codes
+        reason_codes = code_of_key[key]
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        texts = [_reason_text(cx, int(k // cx.n_reason), int(k % cx.n_reason)) for k in uniq]
+        text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
+        reason_codes = np.asarray(text_codes)[np.asarray(inverse).ravel()]
+    reason = categorical(reason_codes, list(text_values))
+
+    columns: dict[str, Any] = {"target_id": categorical(t, ids)}
+    for name in p.by:
+        # On the fast path the result rows are the input rows: the column is reused.
+        source = p.frame[name] if by_frame is None else by_frame[name]
+        col = source.reset_index(drop=True)
+        if len(missing):
+            filler = pd.Series([None] * len(missing), dtype=col.dtype)
+            col = pd.concat([col, filler], ignore_index=True)
+        columns[name] = col
+    columns["period"] = per_target([str(x.period) for x in targets])
+    columns["status"] = categorical(out.status, _STATUSES)
+    columns["observed"] = out.observed
+    # Mostly missing (or, for coverage, mostly 1): sparse, as on the fast path.
+    columns["projected"] = pd.arrays.SparseArray(out.projected, fill_value=np.nan)
+    columns["threshold"] = out.threshold
+    columns["margin"] = out.margin
+    columns["margin_unit"] = per_target([margin_unit(x.unit) for x in targets])
+    columns["unit"] = per_target([x.unit for x in targets])
+    columns["baseline"] = pd.arrays.SparseArray(out.baseline, fill_value=np.nan)
+    columns["coverage"] = pd.arrays.SparseArray(out.coverage, fill_value=1.0)
+    columns["score"] = pd.arrays.SparseArray(out.score, fill_value=np.nan)
+    columns["score_method"] = categorical(out.method, cx.methods)
+    columns["aspirational"] = np.array([x.aspirational for x in targets], dtype=bool)[t]
+    columns["reason"] = reason
+    # copy=False: the result columns are fresh arrays; copying them would double the peak.
+    return pd.DataFrame(columns, copy=False)

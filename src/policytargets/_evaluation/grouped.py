@@ -1,0 +1,272 @@
+"""The general path: any observations, reduced group by group, and the conflicts it refuses.
+
+Observations are sorted once by (group, current / previous period, period
+end, longest period last), then flows summed, rates pooled, duplicates and
+the latest value found with ``reduceat``-style grouping; every group is then
+judged by ``_assemble`` (in ``judging``). Two different values for one group
+and period, or overlapping observations of a flow, raise as in
+:func:`policytargets.assess` (``_raise_conflicts``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._conditions import satisfies
+from .._observations import Prepared, failure_table, raise_failures
+from .chunks import _chunks, _run
+from .judging import _assemble, _bounds, _Context, _Groups, _Out, _reference
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .tables import Bools, Ints
+
+
+def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, int]:
+    """Any observations: sort once, then reduce groups with reduceat-style grouping."""
+    import numpy as np
+
+    p, tb = cx.prepared, cx.tables
+    n = len(p.value)
+    counts = np.array([len(k) for k in p.key_targets], dtype=np.intp)
+    flat = np.array([i for k in p.key_targets for i in k], dtype=np.intp)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    if (counts == 1).all():
+        r = np.arange(n, dtype=np.intp)
+        t = flat[p.key_codes]
+    else:
+        per_row = counts[p.key_codes]
+        r = np.repeat(np.arange(n, dtype=np.intp), per_row)
+        within = np.arange(len(r)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        t = flat[offsets[p.key_codes[r]] + within]
+    pc = p.period_codes[r]
+    phase = tb.phase[t * tb.n_periods + pc]
+    keep = phase > 0
+    r, t, pc, phase = r[keep], t[keep], pc[keep], phase[keep]
+    n_by = len(p.by_values)
+    b = p.by_codes[r]
+    gid = t.astype(np.int64) * n_by + b
+    start, end = tb.p_start[pc], tb.p_end[pc]
+    # Latest end last and, among equal ends, the longest period last (as assess sorts).
+    order = np.lexsort((-start, end, phase, gid))
+    r, t, pc, phase, b, gid = r[order], t[order], pc[order], phase[order], b[order], gid[order]
+    start, end = start[order], end[order]
+    m = len(r)
+    if m == 0:
+        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], 0
+
+    new_g = np.concatenate([[True], gid[1:] != gid[:-1]])
+    g_start = np.flatnonzero(new_g)
+    g_of_row = np.cumsum(new_g) - 1
+    n_groups = len(g_start)
+    g_t, g_b = t[g_start], b[g_start]
+    g_first = np.minimum.reduceat(r, g_start)
+    new_s = new_g | np.concatenate([[True], phase[1:] != phase[:-1]])
+    s_start = np.flatnonzero(new_s)
+    seg = np.cumsum(new_s) - 1
+    n_seg = len(s_start)
+    s_g, s_phase, s_t = g_of_row[s_start], phase[s_start], t[s_start]
+
+    uc = p.unit_codes[r]
+    value = p.value[r]
+    missing = np.isnan(value)
+    factor = tb.factor[t * tb.n_units + uc]
+    incompat = ~missing & np.isnan(factor)
+    v = value * factor
+    usable_n = np.bincount(seg, weights=~missing, minlength=n_seg)
+    s_unit = np.zeros(n_seg, dtype=np.intp)
+    state = np.where(usable_n > 0, 3, 1).astype(np.int8)
+    if incompat.any():
+        first = np.full(n_seg, np.iinfo(np.intp).max, dtype=np.intp)
+        idx = np.flatnonzero(incompat)
+        np.minimum.at(first, seg[idx], r[idx])
+        bad = first < np.iinfo(np.intp).max
+        state[bad] = 2
+        s_unit[bad] = p.unit_codes[first[bad]]
+
+    # Usable rows of usable segments; repeats of one period collapse to the last.
+    use = ~missing & (state[seg] == 3)
+    ur = np.flatnonzero(use)
+    d_seg, d_v, d_start, d_end = seg[ur], v[ur], start[ur], end[ur]
+    same = (d_seg[1:] == d_seg[:-1]) & (d_start[1:] == d_start[:-1]) & (d_end[1:] == d_end[:-1])
+    clash = same & (d_v[1:] != d_v[:-1])
+    s_conflict = np.zeros(n_seg, dtype=bool)
+    s_conflict[d_seg[1:][clash]] = True
+    keep = np.concatenate([~same, [True]]) if len(ur) else np.zeros(0, dtype=bool)
+    ur_kept = ur[keep]
+    d_seg, d_v, d_start, d_end = d_seg[keep], d_v[keep], d_start[keep], d_end[keep]
+    d_pc = pc[ur_kept]
+    k_new = np.concatenate([[True], d_seg[1:] != d_seg[:-1]])[: len(d_seg)]
+    k_start = np.flatnonzero(k_new)
+    k_last = np.concatenate([k_start[1:] - 1, [len(d_seg) - 1]])[: len(k_start)]
+    k_seg = d_seg[k_start]
+    k_n = np.diff(np.concatenate([k_start, [len(d_seg)]]))
+    inner = ~k_new[1:]  # consecutive observations of one segment
+    overlap = inner & (d_start[1:] <= d_end[:-1])
+    s_overlap = np.zeros(n_seg, dtype=bool)
+    s_overlap[d_seg[1:][overlap]] = True
+    s_joined = np.zeros(n_seg, dtype=bool)
+    s_joined[d_seg[1:][inner & ~(d_end[:-1] < d_start[1:])]] = True
+
+    # Levels per usable segment.
+    seg_start = np.where(s_phase == 1, tb.start[s_t], tb.prev_start[s_t])
+    seg_days = np.where(s_phase == 1, tb.days[s_t], tb.prev_days[s_t])
+    kt = s_t[k_seg]
+    flow = tb.flow[kt]
+    k_sum = np.add.reduceat(d_v, k_start) if len(k_start) else np.zeros(0)
+    k_daysum = (
+        np.add.reduceat((d_end - d_start + 1).astype(np.float64), k_start)
+        if len(k_start)
+        else np.zeros(0)
+    )
+    k_last_v = d_v[k_last]
+    k_end_cov = (d_end[k_last] - seg_start[k_seg] + 1) / seg_days[k_seg]
+    level = np.where(flow, k_sum, k_last_v)
+    level_cov = np.where(flow, k_daysum / seg_days[k_seg], k_end_cov)
+    if p.numerator is not None and p.denominator is not None and tb.pool[kt].any():
+        num, den = p.numerator[r][ur_kept], p.denominator[r][ur_kept]
+        known = ~np.isnan(num) & ~np.isnan(den)
+        all_known = np.logical_and.reduceat(known, k_start)
+        num_sum = np.add.reduceat(np.where(known, num, 0.0), k_start)
+        den_sum = np.add.reduceat(np.where(known, den, 0.0), k_start)
+        pooled = tb.pool[kt] & all_known & ~s_joined[k_seg] & (k_n > 1) & (den_sum > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            level = np.where(pooled, num_sum / den_sum * tb.rate_factor[kt], level)
+
+    def per_group(phase_value: int) -> dict[str, Any]:
+        sel = s_phase == phase_value
+        gs = s_g[sel]
+        st = np.zeros(n_groups, dtype=np.int8)
+        st[gs] = state[sel]
+        unit = np.zeros(n_groups, dtype=np.intp)
+        unit[gs] = s_unit[sel]
+        conflict = np.zeros(n_groups, dtype=bool)
+        conflict[gs] = s_conflict[sel]
+        over = np.zeros(n_groups, dtype=bool)
+        over[gs] = s_overlap[sel]
+        ksel = s_phase[k_seg] == phase_value
+        kg = s_g[k_seg[ksel]]
+        fields = {}
+        for name, src, fill in (
+            ("level", level, np.nan),
+            ("level_cov", level_cov, 0.0),
+            ("end_cov", k_end_cov, 0.0),
+            ("days", k_daysum, 0.0),
+        ):
+            arr = np.full(n_groups, fill)
+            arr[kg] = src[ksel]
+            fields[name] = arr
+        last_p = np.zeros(n_groups, dtype=np.intp)
+        last_p[kg] = d_pc[k_last][ksel]
+        return {
+            "state": st,
+            "unit": unit,
+            "conflict": conflict,
+            "overlap": over,
+            "last_p": last_p,
+            **fields,
+        }
+
+    cur, prev = per_group(1), per_group(2)
+    g_flow, g_maint = tb.flow[g_t], tb.maintained[g_t]
+    has_plan = ~np.isnan(tb.plan_base[g_t])
+    # A flow's baseline is its sum over the whole previous period; over a part
+    # of it, the baseline is unknown (as in assess). Days are whole numbers.
+    prev_total = tb.prev_days[g_t]
+    prev_part = g_flow & ~has_plan & (prev["state"] == 3) & (prev["days"] < prev_total)
+    prev_known = (prev["state"] == 3) & ~prev_part
+    base = np.where(has_plan, tb.plan_base[g_t], np.where(prev_known, prev["level"], np.nan))
+    base_state = np.where(has_plan, 3, np.where(prev_part, 4, prev["state"])).astype(np.int8)
+    base_pct = np.zeros(n_groups, dtype=np.intp)
+    if prev_part.any():
+        days = prev["days"].astype(np.int64)
+        total = prev_total.astype(np.int64)
+        pct = np.minimum((200 * days + total) // (2 * total), 99)
+        base_pct = np.where(prev_part, pct, 0).astype(np.intp)
+    cur_ok = cur["state"] == 3
+    no_base = tb.needs[g_t] & np.isnan(base)
+    bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"] & (~g_maint | no_base)))
+    bad_prev = cur_ok & ~has_plan & (prev["state"] == 3)
+    bad_prev &= prev["conflict"] | (g_flow & prev["overlap"])
+    if bad_cur.any() or bad_prev.any():
+        _raise_conflicts(
+            p, r, ur, ur_kept, seg, s_g, s_phase, clash, overlap, d_seg, bad_cur, bad_prev
+        )
+
+    # Maintained targets: the worst observation of the period.
+    worst = cur["level"].copy()
+    maint_groups = g_maint & cur_ok & ~no_base
+    if maint_groups.any():
+        dsel = (s_phase[d_seg] == 1) & maint_groups[s_g[d_seg]]
+        rows = np.flatnonzero(dsel)
+        dg = s_g[d_seg[rows]]
+        low, high, lc, hc, thr, _ = _bounds(tb, g_t[dg], base[dg])
+        vals = d_v[rows]
+        inside = satisfies(vals, low, high, lc, hc, cx.rtol)
+        key = (vals - _reference(vals, low, high, thr)) * tb.sign[g_t[dg]]
+        pick = np.lexsort((rows, key, inside, dg))
+        firsts = pick[np.concatenate([[True], dg[pick][1:] != dg[pick][:-1]])]
+        worst[dg[firsts]] = vals[firsts]
+
+    groups = _Groups(
+        t=g_t,
+        state=cur["state"],
+        unit=cur["unit"],
+        level=cur["level"],
+        level_cov=cur["level_cov"],
+        worst=worst,
+        end_cov=cur["end_cov"],
+        last_p=cur["last_p"],
+        base=base,
+        base_state=base_state,
+        base_unit=prev["unit"],
+        base_pct=base_pct,
+    )
+    # Rows in the order their group first appears in the observations.
+    first_order = np.argsort(g_first, kind="stable")
+    groups = _Groups(**{k: a[first_order] for k, a in groups.__dict__.items()})
+    g_b = g_b[first_order]
+    out = _Out.empty(n_groups)
+
+    def work(s: slice) -> bool:
+        _assemble(cx, groups.slice(s), out, s)
+        return True
+
+    _run(_chunks(n_groups, 1 << 16), work, progress, "evaluating")
+    by_frame = p.by_values.iloc[g_b].reset_index(drop=True)
+    return out, groups.t, by_frame, n_groups
+
+
+def _raise_conflicts(
+    p: Prepared,
+    r: Ints,
+    ur: Ints,
+    ur_kept: Ints,
+    seg: Ints,
+    s_g: Ints,
+    s_phase: Any,
+    clash: Bools,
+    overlap: Bools,
+    d_seg: Ints,
+    bad_cur: Bools,
+    bad_prev: Bools,
+) -> None:
+    import numpy as np
+
+    def bad_segment(segments: Ints) -> Bools:
+        g = s_g[segments]
+        return np.where(s_phase[segments] == 1, bad_cur[g], bad_prev[g])
+
+    failures = []
+    where = np.flatnonzero(clash)
+    where = where[bad_segment(seg[ur[where]])]
+    if len(where):
+        rows = np.unique(np.concatenate([r[ur[where]], r[ur[where + 1]]]))
+        failures.append(failure_table(p.frame, rows, "value", "duplicate"))
+    where = np.flatnonzero(overlap)
+    where = where[bad_segment(d_seg[where + 1])]
+    if len(where):
+        rows = np.unique(np.concatenate([r[ur_kept[where]], r[ur_kept[where + 1]]]))
+        failures.append(failure_table(p.frame, rows, "period", "overlapping_periods"))
+    raise_failures(failures)

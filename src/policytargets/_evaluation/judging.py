@@ -1,0 +1,378 @@
+"""Judging groups: from per-group inputs to status, margin, score and reason.
+
+Shared by both paths: the status codes, the bounds of conditions relative to
+a baseline (``_bounds``), the reference a margin is measured from, the
+built-in scorers over arrays, the evaluation context, the general path's
+per-group judge (``_assemble``) and the reason texts, numbered per target
+and turned into categorical codes (``_ReasonCodes``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._assessment import FAILED_FOR_GOOD, Status
+from .._conditions import satisfies
+from .._observations import Prepared
+from .._scoring import ProgressInput, Scorer, ScoringMethod
+from .tables import _Tables, _years
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from .tables import F64, Bools, Ints
+
+_STATUSES = [s.value for s in Status]
+_S = {s: i for i, s in enumerate(Status)}
+_WHAT = ("observed value", "projected value", "every observation", "the worst observation")
+_VERB = {
+    Status.MET: "meets",
+    Status.NOT_MET: "does not meet",
+    Status.ON_TRACK: "so far meets",
+    Status.OFF_TRACK: "so far does not meet",
+}
+_JUDGED = (Status.MET, Status.NOT_MET, Status.ON_TRACK, Status.OFF_TRACK)
+
+
+@dataclass
+class _Groups:
+    """Per-group inputs of ``_assemble`` (one entry per (target, breakdown) group).
+
+    ``state``: 0 no observation, 1 every observation missing, 2 a unit not
+    comparable (``unit``), 3 usable. ``base_state`` likewise for the
+    baseline (3: known, from the plan or the previous period; 4: a flow's
+    previous period covered only in part, ``base_pct`` percent of it).
+    """
+
+    t: Ints
+    state: npt.NDArray[np.int8]
+    unit: Ints
+    level: F64
+    level_cov: F64
+    worst: F64
+    end_cov: F64
+    last_p: Ints
+    base: F64
+    base_state: npt.NDArray[np.int8]
+    base_unit: Ints
+    base_pct: Ints
+
+    def slice(self, s: slice) -> _Groups:
+        return _Groups(**{k: v[s] for k, v in self.__dict__.items()})
+
+
+@dataclass
+class _Out:
+    """Result columns being filled, chunk by chunk."""
+
+    status: npt.NDArray[np.int8]
+    observed: F64
+    projected: F64
+    threshold: F64
+    margin: F64
+    baseline: F64
+    coverage: F64
+    score: F64
+    method: npt.NDArray[np.int16]
+    reason: npt.NDArray[np.int32]
+
+    @classmethod
+    def empty(cls, n: int) -> _Out:
+        import numpy as np
+
+        return cls(
+            status=np.empty(n, dtype=np.int8),
+            observed=np.empty(n),
+            projected=np.empty(n),
+            threshold=np.empty(n),
+            margin=np.empty(n),
+            baseline=np.empty(n),
+            coverage=np.empty(n),
+            score=np.empty(n),
+            method=np.empty(n, dtype=np.int16),
+            reason=np.empty(n, dtype=np.int32),
+        )
+
+
+def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F64, F64]:
+    """Bounds, threshold and goal per group; baseline-dependent ones from the condition itself."""
+    import numpy as np
+
+    low, high = tb.low[t], tb.high[t]
+    lc, hc = tb.low_closed[t], tb.high_closed[t]
+    thr, goal = tb.threshold[t], tb.goal[t]
+    relative = tb.needs[t] & np.isfinite(base)
+    if relative.any():
+        where = np.flatnonzero(relative)
+        pairs = np.stack([t[where].astype(np.float64), base[where]], axis=1)
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        values = np.empty((len(unique), 6))
+        targets = tb.targets
+        for i, (ti, b) in enumerate(unique):
+            target = targets[int(ti)]
+            d = target.indicator.direction
+            bd = target.condition.bounds(d, float(b))
+            g = target.condition.goal_value(d, float(b))
+            values[i] = (
+                bd.low,
+                bd.high,
+                bd.low_closed,
+                bd.high_closed,
+                np.nan if bd.threshold is None else bd.threshold,
+                np.nan if g is None else g,
+            )
+        inverse = inverse.ravel()
+        low[where], high[where] = values[inverse, 0], values[inverse, 1]
+        lc[where], hc[where] = values[inverse, 2] > 0, values[inverse, 3] > 0
+        thr[where], goal[where] = values[inverse, 4], values[inverse, 5]
+    return low, high, lc, hc, thr, goal
+
+
+def _reference(value: F64, low: F64, high: F64, thr: F64) -> F64:
+    """Vectorised :meth:`~policytargets.Bounds.reference`."""
+    import numpy as np
+
+    missing = np.isnan(thr)
+    if not missing.any():
+        return thr
+    nearer = np.where(np.abs(value - low) <= np.abs(value - high), low, high)
+    nearer = np.where(np.isinf(low), high, np.where(np.isinf(high), low, nearer))
+    return np.where(missing, nearer, thr)
+
+
+def _scores(
+    method: ScoringMethod, base: F64, current: F64, goal: F64, sign: F64, elapsed: F64, total: F64
+) -> F64:
+    """The built-in scorers of ``_scoring``, over arrays (NaN where the scorer gives None)."""
+    import numpy as np
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if method is ScoringMethod.LINEAR:
+            gap = goal - base
+            return np.where(gap != 0, (current - base) / gap, np.nan)
+        if method is ScoringMethod.CURRENT_STATUS_INDEX:
+            gap = np.abs(goal - base)
+            return np.where(gap != 0, 10 * sign * (current - base) / gap, np.nan)
+
+        def cagr(start: F64, end: F64, years: F64) -> F64:
+            ok = (years > 0) & (start > 0) & (end >= 0)
+            return np.where(ok, (end / start) ** (1 / years) - 1, np.nan)
+
+        observed = cagr(base, current, elapsed)
+        required = cagr(base, goal, total)
+        ok = (elapsed > 0) & (total > 0) & ~np.isnan(observed) & ~np.isnan(required)
+        ok &= required != 0
+        return np.where(ok, observed / required, np.nan)
+
+
+@dataclass
+class _Context:
+    tables: _Tables
+    prepared: Prepared
+    scorer: Scorer
+    method: ScoringMethod | None
+    rtol: float
+    methods: list[str]
+    n_reason: int  # local reason codes per target
+    described: dict[int, str] = field(default_factory=dict)  # condition texts per target
+
+    @property
+    def judged_base(self) -> int:
+        return 4 + 2 * len(self.prepared.units)
+
+    @property
+    def partial_base(self) -> int:
+        """The first of 100 codes: a flow's previous period covered 0..99 %."""
+        return self.judged_base + 16 * 102
+
+
+def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
+    """Judge groups and write their result columns into ``out[s]``."""
+    import numpy as np
+
+    tb = cx.tables
+    t = g.t
+    ok = g.state == 3
+    all_ok = bool(ok.all())
+    needs = tb.needs[t]
+    no_base = needs & np.isnan(g.base) & ok
+    judged = ok & ~no_base
+    maint = tb.maintained[t]
+    flow = tb.flow[t]
+    observed = np.where(maint & judged, g.worst, g.level)
+    coverage = np.where(maint & judged, g.end_cov, g.level_cov)
+    partial = coverage < 1 - 1e-12
+    any_partial = bool(partial.any())
+    if any_partial:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            projected = np.where(judged & flow & ~maint & partial, observed / coverage, np.nan)
+        judged_value = np.where(np.isnan(projected), observed, projected)
+    else:
+        projected = np.full(len(t), np.nan)
+        judged_value = observed
+    low, high, lc, hc, thr, goal = _bounds(tb, t, g.base)
+    holds = satisfies(judged_value, low, high, lc, hc, cx.rtol)
+    reference = _reference(judged_value, low, high, thr)
+    with np.errstate(invalid="ignore"):
+        margin = judged_value - reference
+        margin = np.where(np.abs(margin) <= cx.rtol * np.abs(reference), 0.0, margin)
+    status = np.where(holds, _S[Status.MET], _S[Status.NOT_MET]).astype(np.int8)
+    if any_partial:
+        # A maintained condition that already failed is not met (as in assess).
+        behind = np.where(maint, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
+        status = np.where(partial, np.where(holds, _S[Status.ON_TRACK], behind), status)
+        status = status.astype(np.int8)
+    sj = status  # 0..3 for judged statuses, in _JUDGED order
+    what = np.where(maint, np.where(holds, 2, 3), np.where(np.isnan(projected), 0, 1))
+    pct = np.where(partial, np.round(np.minimum(coverage, 1.0) * 100), 101).astype(np.int32)
+    reason = cx.judged_base + (sj.astype(np.int32) * 4 + what) * 102 + pct
+    cov_out = np.minimum(coverage, 1.0)
+    base_out = g.base
+    # Scores.
+    has_score = judged & np.isfinite(g.base) & np.isfinite(goal)
+    method_code = np.where(has_score, 0, -1).astype(np.int16)
+    if cx.method is not None:
+        elapsed = (
+            _years(
+                tb.base_wm[t],
+                tb.base_month[t],
+                tb.base_end[t],
+                tb.p_wm[g.last_p],
+                tb.p_month[g.last_p],
+                tb.p_end[g.last_p],
+            )
+            if cx.method is ScoringMethod.GROWTH_RATIO
+            else None
+        )
+        values = _scores(
+            cx.method,
+            g.base,
+            observed,
+            goal,
+            tb.sign[t],
+            elapsed if elapsed is not None else g.base,
+            tb.total_years[t],
+        )
+        score = np.where(has_score, values, np.nan)
+        method_code = np.where(has_score, cx.methods.index(cx.method.value), -1).astype(np.int16)
+    else:
+        score = np.full(len(t), np.nan)
+        for i in np.flatnonzero(has_score):
+            value, name = _custom_score(cx, int(t[i]), g, int(i), float(goal[i]))
+            score[i] = np.nan if value is None else value
+            if name not in cx.methods:
+                cx.methods.append(name)
+            method_code[i] = cx.methods.index(name)
+    if not all_ok or bool(no_base.any()):
+        status = np.where(no_base, _S[Status.NEEDS_BASELINE], status)
+        status = np.where(g.state == 2, _S[Status.NOT_COMPARABLE], status)
+        status = np.where(g.state < 2, _S[Status.NO_DATA], status).astype(np.int8)
+        nu = len(cx.prepared.units)
+        base_reason = np.where(g.base_state == 2, 4 + nu + g.base_unit, 2 + g.base_state)
+        base_reason = np.where(g.base_state == 4, cx.partial_base + g.base_pct, base_reason)
+        reason = np.where(no_base, base_reason, reason)
+        reason = np.where(g.state == 2, 4 + g.unit, reason)
+        reason = np.where(g.state < 2, g.state, reason).astype(np.int32)
+        nan = np.nan
+        observed = np.where(ok, observed, nan)
+        cov_out = np.where(ok, cov_out, 0.0)
+        base_out = np.where(ok, base_out, nan)
+        projected = np.where(judged, projected, nan)
+        reference = np.where(judged, reference, nan)
+        margin = np.where(judged, margin, nan)
+    out.status[s] = status
+    out.observed[s] = observed
+    out.projected[s] = projected
+    out.threshold[s] = reference
+    out.margin[s] = margin
+    out.baseline[s] = base_out
+    out.coverage[s] = cov_out
+    out.score[s] = score
+    out.method[s] = method_code
+    out.reason[s] = reason
+
+
+def _custom_score(cx: _Context, ti: int, g: _Groups, i: int, goal: float) -> tuple[Any, str]:
+    target = cx.prepared.targets[ti]
+    base_period = target.baseline.period if target.baseline else target.period.previous()
+    maint = target.condition.maintained
+    current = float(g.worst[i] if maint else g.level[i])
+    result = cx.scorer(
+        ProgressInput(
+            baseline=float(g.base[i]),
+            baseline_period=base_period,
+            current=current,
+            current_period=cx.prepared.periods[int(g.last_p[i])],
+            target=goal,
+            target_period=target.period,
+            direction=target.indicator.direction,
+        )
+    )
+    return result.value, str(result.method)
+
+
+def _reason_text(cx: _Context, ti: int, local: int) -> str:
+    from .._units import dimensionality
+
+    target = cx.prepared.targets[ti]
+    period, prev = target.period, target.period.previous()
+    units = cx.prepared.units
+    nu = len(units)
+
+    def incomparable(unit: str | None) -> str:
+        return (
+            f"observed unit {unit!r} ({dimensionality(unit or '')}) cannot be compared with "
+            f"the target's {target.unit!r} ({dimensionality(target.unit)})"
+        )
+
+    def needs(reason: str) -> str:
+        return f"{target.condition.comparator} needs a baseline for {prev}: {reason}"
+
+    if local == 0:
+        return f"no observation for {period}"
+    if local == 1:
+        return f"every observation for {period} is missing"
+    if local == 2:
+        return needs(f"no observation for {prev}")
+    if local == 3:
+        return needs(f"every observation for {prev} is missing")
+    if local < 4 + nu:
+        return incomparable(units[local - 4])
+    if local < cx.judged_base:
+        return needs(incomparable(units[local - 4 - nu]))
+    if local >= cx.partial_base:
+        return needs(f"observations cover {local - cx.partial_base}% of {prev}")
+    code, pct = divmod(local - cx.judged_base, 102)
+    sj, what = divmod(code, 4)
+    described = cx.described.get(ti)
+    if described is None:
+        described = target.condition.describe(target.unit, "en", target.indicator.direction)
+        cx.described[ti] = described
+    text = f"{_WHAT[what]} {_VERB[_JUDGED[sj]]} '{described}'"
+    if pct <= 100:
+        text += f" ({pct}% of {period} observed"
+        # Partial and not met: only a maintained condition that failed (see assess).
+        text += f"; {FAILED_FOR_GOOD})" if _JUDGED[sj] is Status.NOT_MET else ")"
+    return text
+
+
+class _ReasonCodes:
+    """Reason texts as categorical codes: one text per distinct (target, local reason)."""
+
+    def __init__(self, cx: _Context) -> None:
+        self.cx = cx
+        self.texts: list[str] = []
+        self._by_text: dict[str, int] = {}
+        self._by_key: dict[tuple[int, int], int] = {}
+
+    def get(self, ti: int, local: int) -> int:
+        code = self._by_key.get((ti, local))
+        if code is None:
+            text = _reason_text(self.cx, ti, local)
+            code = self._by_text.setdefault(text, len(self.texts))
+            if code == len(self.texts):
+                self.texts.append(text)
+            self._by_key[(ti, local)] = code
+        return code
