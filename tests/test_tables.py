@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import policytargets as pt
-from policytargets._tables import FRAME_COLUMNS
+from policytargets._frames import FRAME_COLUMNS
 from policytargets.testing import plans
 
 
