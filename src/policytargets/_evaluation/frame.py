@@ -58,13 +58,7 @@ def _sparse(rows: Any, values: Any, length: int, fill: float) -> Any:
         order = np.argsort(rows, kind="stable")
         rows, values = rows[order], values[order]
     sparse: Any = pd.arrays.SparseArray  # from_indices (pandas >= 3.1) is not in the stubs yet
-    if hasattr(sparse, "from_indices"):
-        return sparse.from_indices(values, rows, length, fill_value=fill)
-    from pandas._libs.sparse import IntIndex  # pandas 3.0 has no from_indices
-
-    int_index: Any = IntIndex
-    index = int_index(length, rows.astype(np.int32))
-    return sparse(values, sparse_index=index, fill_value=fill)
+    return sparse.from_indices(values, rows, length, fill_value=fill)
 
 
 def _frame(
@@ -98,16 +92,9 @@ def _frame(
     small = _code_dtype(tb.n_targets)
     t = t.astype(small, copy=False)
 
-    def categorical(codes: Any, categories: list[str]) -> pd.Categorical:
-        codes = codes.astype(_code_dtype(len(categories)), copy=False)
-        index: Any = pd.Index(categories, dtype=object)
-        result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
-        return result
-
     def per_target(values: list[str]) -> pd.Categorical:
-        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-        table = np.asarray(codes).astype(_code_dtype(len(uniques)))
-        return categorical(table[t], [str(u) for u in uniques])
+        table, uniques = _per_target(values)
+        return _categorical(table[t], uniques)
 
     # Reasons: one text per distinct (target, reason code) pair, then one gather.
     dtype = np.int32 if tb.n_targets * cx.n_reason < 2**31 else np.int64
@@ -127,9 +114,9 @@ def _frame(
         texts = [_reason_text(cx, int(k // cx.n_reason), int(k % cx.n_reason)) for k in uniq]
         text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
         reason_codes = np.asarray(text_codes)[np.asarray(inverse).ravel()]
-    reason = categorical(reason_codes, list(text_values))
+    reason = _categorical(reason_codes, list(text_values))
 
-    columns: dict[str, Any] = {"target_id": categorical(t, ids)}
+    columns: dict[str, Any] = {"target_id": _categorical(t, ids)}
     for name in p.by:
         # On the fast path the result rows are the input rows: the column is reused.
         source = p.frame[name] if by_frame is None else by_frame[name]
@@ -139,7 +126,7 @@ def _frame(
             col = pd.concat([col, filler], ignore_index=True)
         columns[name] = col
     columns["period"] = per_target([str(x.period) for x in targets])
-    columns["status"] = categorical(out.status, _STATUSES)
+    columns["status"] = _categorical(out.status, _STATUSES)
     columns["observed"] = out.observed
     # Mostly missing (or, for coverage, mostly 1): sparse, as on the fast path.
     columns["projected"] = pd.arrays.SparseArray(out.projected, fill_value=np.nan)
@@ -150,7 +137,7 @@ def _frame(
     columns["baseline"] = pd.arrays.SparseArray(out.baseline, fill_value=np.nan)
     columns["coverage"] = pd.arrays.SparseArray(out.coverage, fill_value=1.0)
     columns["score"] = pd.arrays.SparseArray(out.score, fill_value=np.nan)
-    columns["score_method"] = categorical(out.method, cx.methods)
+    columns["score_method"] = _categorical(out.method, cx.methods)
     columns["aspirational"] = np.array([x.aspirational for x in targets], dtype=bool)[t]
     columns["reason"] = reason
     # copy=False: the result columns are fresh arrays; copying them would double the peak.
