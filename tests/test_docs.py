@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -84,33 +83,17 @@ class TestCodeBlocks:
 
     @pytest.mark.usefixtures("_sandbox")
     @pytest.mark.parametrize("page", _PAGES_WITH_CODE, ids=[_name(p) for p in _PAGES_WITH_CODE])
-    def test_page_runs(self, page: Path) -> None:
+    def test_page_runs(self, page: Path, request: pytest.FixtureRequest) -> None:
         text = page.read_text(encoding="utf-8")
         if "plotting" in text:
             pytest.importorskip("matplotlib")
         namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
-        with _own_registry(active="define_units(" in text):
-            for line, code in code_blocks(text):
-                # Compiled with the page's name and line, so a failure points at the docs.
-                exec(compile("\n" * (line - 1) + code, str(page), "exec"), namespace)
-
-
-@contextlib.contextmanager
-def _own_registry(*, active: bool) -> Iterator[None]:
-    """A page that adds units gets a registry of its own, so other tests never see them."""
-    if not active:
-        yield
-        return
-    from policytargets import _units
-
-    saved = _units._registry, list(_units._extra_definitions)
-    _units._registry, _units._extra_definitions[:] = None, []
-    _units._clear_caches()
-    try:
-        yield
-    finally:
-        _units._registry, _units._extra_definitions[:] = saved
-        _units._clear_caches()
+        if "define_units(" in text:
+            # A page that adds units gets a registry of its own.
+            request.getfixturevalue("fresh_registry")
+        for line, code in code_blocks(text):
+            # Compiled with the page's name and line, so a failure points at the docs.
+            exec(compile("\n" * (line - 1) + code, str(page), "exec"), namespace)
 
 
 class TestBlockExtraction:
@@ -126,11 +109,13 @@ class TestBlockExtraction:
     def test_reports_the_line_a_block_starts_on(self) -> None:
         assert code_blocks("# Title\n\n```python\nx = 1\n```\n") == [(4, "x = 1\n")]
 
-    def test_a_failing_block_fails_its_page(self, tmp_path: Path) -> None:
+    def test_a_failing_block_fails_its_page(
+        self, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
         page = tmp_path / "broken.md"
         page.write_text("```python\nraise ValueError('documented bug')\n```\n")
         with pytest.raises(ValueError, match="documented bug"):
-            TestCodeBlocks().test_page_runs(page)
+            TestCodeBlocks().test_page_runs(page, request)
 
 
 def _documented_names() -> set[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pint
@@ -254,19 +253,6 @@ class TestForeignRegistries:
 
     def test_text_is_parsed(self) -> None:
         assert pt.to_quantity("96.8%") == pt.parse_quantity("96.8%")
-
-
-@pytest.fixture
-def fresh_registry() -> Iterator[None]:
-    """A registry of the test's own, so that the units it defines never leak into others."""
-    saved = _units._registry, list(_units._extra_definitions)
-    _units._registry, _units._extra_definitions[:] = None, []
-    _units._clear_caches()
-    try:
-        yield
-    finally:
-        _units._registry, _units._extra_definitions[:] = saved
-        _units._clear_caches()
 
 
 @pytest.mark.usefixtures("fresh_registry")
