@@ -301,18 +301,17 @@ def _collect(obs: list[Observation], period: Period, target: Target) -> _Aggrega
             return agg
         assert o.value is not None
         agg.values.append((o, o.value * factor))
-    agg.values.sort(key=_latest_last)
-    seen: dict[Period, float] = {}
+    # One value per period: an exact repeat is one observation, a different
+    # value for the same period is a contradiction.
+    unique: dict[Period, tuple[Observation, float]] = {}
     for o, v in agg.values:
-        if o.period in seen and seen[o.period] != v:
+        if o.period in unique and unique[o.period][1] != v:
             raise InvalidValueError(
                 f"observations of {target.id!r}",
-                f"one value per period, got {seen[o.period]} and {v} for {o.period}",
+                f"one value per period, got {unique[o.period][1]} and {v} for {o.period}",
                 o,
             )
-        seen[o.period] = v
-    # Drop exact repeats (the same value for the same period twice is one observation).
-    unique = {o.period: (o, v) for o, v in agg.values}
+        unique[o.period] = (o, v)
     agg.values = sorted(unique.values(), key=_latest_last)
     agg.end = agg.values[-1][0].period
     return agg
