@@ -183,7 +183,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "required_amount": ("policytargets._derived", "required_amount"),
     "taicang2022": ("policytargets.taicang2022", None),
     "threshold_in": ("policytargets._derived", "threshold_in"),
-    "validate_observations": ("policytargets._observations", "validate_observations"),
+    "validate_observations": ("policytargets._evaluation.prepare", "validate_observations"),
 }
 
 

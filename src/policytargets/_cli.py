@@ -252,7 +252,8 @@ def _is_observation_file(spec: str) -> bool:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     if args.plan is not None:
-        from ._observations import read_observations, validate_observations
+        from ._evaluation.prepare import validate_observations
+        from ._observations import read_observations
 
         if not _is_observation_file(args.file):
             raise _UsageError(

@@ -4,7 +4,7 @@
 for each (target, breakdown) group, without Python code per observation:
 
 * string keys (ids, periods, units, regions) are factorised once
-  (``prepare`` in ``_observations``); a categorical column's own
+  (``prepare``); a categorical column's own
   codes are used as they are;
 * everything that depends only on the target and the period, or the target
   and the unit (phase, coverage, conversion factor, bounds) is a small table
@@ -25,6 +25,8 @@ Two paths, both tested against :func:`policytargets.assess`:
 
 The modules, each importing only those before it:
 
+* ``prepare``: the checks of an observation table and its integer codes
+  (also :func:`~policytargets.validate_observations`);
 * ``tables``: per-target tables (bounds, phases, unit factors, periods);
 * ``judging``: status codes, bounds, scores, judging groups, reason texts;
 * ``chunks``: running work over chunks of rows on up to two threads;
@@ -42,10 +44,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._conditions import DEFAULT_RTOL
-from .._observations import prepare
 from .._scoring import Scorer, resolve_scorer
 from .dask import evaluate_dask
 from .dispatch import _check_rtol, _evaluate_prepared
+from .prepare import prepare
 
 if TYPE_CHECKING:
     from .._model import Plan

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from .._conditions import DEFAULT_RTOL
 from .._errors import InvalidValueError
-from .._observations import prepare
 from .._periods import Period
 from .._scoring import Scorer, resolve_scorer
 from .dispatch import _check_rtol, _evaluate_prepared
+from .prepare import prepare
 
 if TYPE_CHECKING:
     import pandas as pd

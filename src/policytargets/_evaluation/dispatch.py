@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InvalidValueError
-from .._observations import Prepared
 from .._scoring import Scorer, ScoringMethod, resolve_scorer
 from .fast import _fast
 from .frame import _frame
 from .grouped import _general
 from .judging import _Context
+from .prepare import Prepared
 from .tables import _tables
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._conditions import satisfies
-from .._observations import Prepared, failure_table, raise_failures
+from .._failures import failure_table, raise_failures
 from .chunks import _chunks, _run
 from .judging import _assemble, _bounds, _Context, _Groups, _Out, _reference
+from .prepare import Prepared
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._assessment import FAILED_FOR_GOOD, Status
 from .._conditions import satisfies
-from .._observations import Prepared
 from .._scoring import ProgressInput, Scorer, ScoringMethod
+from .prepare import Prepared
 from .tables import _Tables, _years
 
 if TYPE_CHECKING:

@@ -3,9 +3,8 @@
 Bounds, thresholds, goals, baselines and period lengths per target; the phase
 (current or previous period) of each (target, observed period) pair; the
 conversion factor of each (target, observed unit) pair. Both paths and the
-judging index these small tables by the codes of ``prepare`` (in
-``_observations``) instead of looking at targets row by row. Also the array
-type aliases the other modules of the package share.
+judging index these small tables by the codes of ``prepare`` instead of
+looking at targets row by row. Also the array type aliases the other modules of the package share.
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._model import Basis, IndicatorKind
-from .._observations import Prepared
 from .._periods import Period
+from .prepare import Prepared
 
 if TYPE_CHECKING:
     import numpy as np

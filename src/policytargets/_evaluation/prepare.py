@@ -1,0 +1,421 @@
+"""Checking an observation table against a plan, and reducing it to codes: evaluation's first step.
+
+An observation table is a long DataFrame with a key column (``target_id``, or
+``indicator_id`` for values that apply to every target of an indicator),
+``period`` (text such as ``"2022"`` or ``"2022-Q1"``), ``value`` (float, NaN
+for "not available"), ``unit`` (text), optional ``numerator`` and
+``denominator``, and any disaggregation columns (``region`` …).
+
+:func:`~policytargets.validate_observations` and :func:`~policytargets.evaluate` share
+one implementation of the checks, ``prepare``: it factorises every string key
+once (categorical columns are used as they are) and reports every bad row at
+once in a DataFrame of failure cases, pandera style.
+
+Reason codes in ``ObservationError.failures``:
+
+* ``missing_column`` — a required column (or a ``by`` column) is absent;
+* ``unknown_id`` — the key names no target (or indicator) of the plan, or is empty;
+* ``bad_period`` — the period cannot be read, or straddles a target period's edge;
+* ``unparsable_unit`` — the unit is not a known unit (a missing unit is only
+  accepted on a missing value);
+* ``non_numeric_value`` — ``value``, ``numerator`` or ``denominator`` holds
+  something other than a number;
+* ``non_finite_value`` — ``value``, ``numerator`` or ``denominator`` is
+  infinite (NaN is not a failure: it means missing);
+* ``dimension_mismatch`` — the unit cannot be compared with the target's
+  (reported by :func:`validate_observations` only: :func:`evaluate` gives
+  such rows the status ``not_comparable``, as :func:`assess` does);
+* ``duplicate`` — two observations of one key, breakdown and period disagree;
+* ``overlapping_periods`` — observations of a flow overlap, so they cannot be summed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._errors import InvalidValueError, UnitParseError
+from .._failures import failure_cases, failure_table, raise_failures
+from .._observations import NUMERIC_COLUMNS, to_float
+from .._periods import Period
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+    from .._model import Plan, Target
+
+__all__ = ["Prepared", "prepare", "used_pairs", "validate_observations"]
+
+_KEYS = ("target_id", "indicator_id")
+_NUMERIC = NUMERIC_COLUMNS
+
+
+def validate_observations(
+    plan: Plan, frame: pd.DataFrame, *, by: Sequence[str] | None = None
+) -> None:
+    """Check an observation table against a plan, reporting every bad row at once.
+
+    Missing values (NaN) are not failures: they are the ``no_data`` status;
+    infinite ones are (``non_finite_value``). Exact repeats are not failures
+    either; two different values for one key, breakdown and period are.
+
+    Args:
+        plan: the plan the observations are for.
+        frame: the observation table (see the module docs for its columns).
+        by: the disaggregation columns (default: ``region`` when present).
+
+    Returns:
+        None when the table is valid.
+
+    Raises:
+        ObservationError: ``failures`` is a DataFrame with columns ``row``
+            (the frame's index label), ``column``, ``value`` and ``reason``,
+            one row per problem.
+    """
+    prepare(plan, frame, by=by, strict=True)
+
+
+@dataclass
+class Prepared:
+    """An observation table reduced to integer codes and small lookup tables.
+
+    Every string column is factorised once; ``*_codes`` index the matching
+    list of distinct values.
+    """
+
+    frame: pd.DataFrame
+    key: str
+    by: list[str]
+    targets: list[Target]
+    key_codes: npt.NDArray[np.integer[Any]]
+    key_targets: list[list[int]]
+    period_codes: npt.NDArray[np.integer[Any]]
+    periods: list[Period]
+    unit_codes: npt.NDArray[np.integer[Any]]
+    units: list[str | None]
+    by_codes: npt.NDArray[np.integer[Any]]
+    by_values: pd.DataFrame
+    value: npt.NDArray[np.float64]
+    numerator: npt.NDArray[np.float64] | None
+    denominator: npt.NDArray[np.float64] | None
+    failures: list[pd.DataFrame] = field(default_factory=list)
+    #: ``pairs[k, p]``: some row has key code ``k`` and period code ``p``.
+    pairs: npt.NDArray[np.bool_] | None = None
+
+
+def _factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], list[Any]]:
+    """Integer codes and distinct values; a categorical's own codes are used as they are.
+
+    Missing values get code -1.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # The categorical's own codes (int8, int16…), not copied: free.
+        return column.array.codes, list(column.array.categories)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), list(uniques)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def prepare(
+    plan: Plan,
+    frame: pd.DataFrame,
+    *,
+    by: Sequence[str] | None = None,
+    strict: bool = False,
+) -> Prepared:
+    """Check an observation table and reduce it to codes (shared by validate and evaluate).
+
+    Args:
+        plan: the plan.
+        frame: the observation table.
+        by: disaggregation columns (default: ``region`` when present).
+        strict: also report dimension mismatches and conflicting duplicates
+            (what :func:`validate_observations` does); :func:`evaluate` finds
+            those itself, with the same semantics as :func:`assess`.
+
+    Raises:
+        ObservationError: every failure at once.
+        InvalidValueError: ``frame`` is not a DataFrame or ``by`` is not a list of names.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidValueError(
+            "observations", "a pandas (or Dask) DataFrame", type(frame).__name__
+        )
+    if by is None:
+        by_list = ["region"] if "region" in frame.columns else []
+    elif isinstance(by, str):
+        by_list = [by]
+    else:
+        by_list = list(by)
+    if not all(isinstance(b, str) for b in by_list):
+        raise InvalidValueError("evaluate(by=)", "column names", by)
+    clash = [b for b in by_list if b in (*_KEYS, "period", *_NUMERIC, "unit")]
+    if clash:
+        raise InvalidValueError("evaluate(by=)", "disaggregation columns, not reserved ones", clash)
+
+    failures: list[pd.DataFrame] = []
+    key = next((k for k in _KEYS if k in frame.columns), None)
+    required = [key or "target_id", "period", "value", "unit", *by_list]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise_failures([failure_cases([None] * len(missing), "", missing, "missing_column")])
+    assert key is not None
+    n = len(frame)
+    targets = list(plan.targets())
+
+    # Keys: each distinct id is looked up once.
+    key_codes, key_values = _factorize(frame[key])
+    lookup: dict[str, list[int]] = {}
+    for i, target in enumerate(targets):
+        if key == "target_id":
+            lookup.setdefault(target.id, []).append(i)
+        else:
+            lookup.setdefault(target.indicator.id, []).append(i)
+    key_targets = [lookup.get(k, []) if isinstance(k, str) else [] for k in key_values]
+    unknown = np.array([not t for t in key_targets], dtype=bool)
+    # A minimum is one pass without a temporary mask; masks only when something is bad.
+    if unknown.any() or (n and key_codes.min() < 0):
+        bad = (key_codes < 0) | (unknown[np.maximum(key_codes, 0)] & (key_codes >= 0))
+        failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
+
+    # Periods.
+    period_codes, period_values = _factorize(frame["period"])
+    periods: list[Period] = []
+    bad_period = np.zeros(len(period_values), dtype=bool)
+    for i, text in enumerate(period_values):
+        try:
+            periods.append(Period.parse(text))
+        except InvalidValueError:
+            periods.append(Period.year(1))
+            bad_period[i] = True
+    bad_rows = np.zeros(0, dtype=bool)
+    if bad_period.any() or (n and period_codes.min() < 0):
+        bad_rows = (period_codes < 0) | bad_period[np.maximum(period_codes, 0)]
+    # A period that straddles a target period's edge is refused, as assess does.
+    # Which (key, period) pairs occur is a small table; rows are only looked at
+    # again when a pair that occurs straddles.
+    pairs = used_pairs(key_codes, period_codes, len(key_values), len(periods))
+    straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
+    for k, indices in enumerate(key_targets):
+        for i in indices:
+            tp = targets[i].period
+            for p, period in enumerate(periods):
+                if not bad_period[p] and tp.overlaps(period) and not tp.contains(period):
+                    straddle[k, p] = True
+    if (straddle[:, : pairs.shape[1]] & pairs).any():
+        ok = (key_codes >= 0) & (period_codes >= 0)
+        crossing = np.zeros(n, dtype=bool)
+        crossing[ok] = straddle[key_codes[ok], period_codes[ok]]
+        bad_rows = crossing | bad_rows if len(bad_rows) else crossing
+    if bad_rows.any():
+        failures.append(failure_table(frame, np.flatnonzero(bad_rows), "period", "bad_period"))
+
+    # Numbers.
+    numbers: dict[str, Any] = {}
+    for column in _NUMERIC:
+        if column not in frame.columns:
+            numbers[column] = None
+            continue
+        values, bad = to_float(frame[column])
+        array = np.ascontiguousarray(values.to_numpy(dtype=np.float64))
+        numbers[column] = array
+        if bad.any():
+            failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
+        # NaN-ignoring extremes: no temporary mask (one only when something is infinite).
+        if len(array) and (np.fmax.reduce(array) == np.inf or np.fmin.reduce(array) == -np.inf):
+            infinite = np.flatnonzero(np.isinf(array))
+            failures.append(failure_table(frame, infinite, column, "non_finite_value"))
+    value = numbers["value"]
+
+    # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
+    unit_codes, unit_values = _factorize(frame["unit"])
+    units: list[str | None] = []
+    bad_unit = np.zeros(len(unit_values) + 1, dtype=bool)
+    from .._units import parse_unit
+
+    for i, text in enumerate(unit_values):
+        if not isinstance(text, str):
+            units.append(None)
+            bad_unit[i] = True
+            continue
+        try:
+            parse_unit(text)
+            units.append(text)
+        except UnitParseError:
+            units.append(None)
+            bad_unit[i] = True
+    units.append(None)  # the code of a missing unit
+    if n and unit_codes.min() < 0:
+        unit_codes = np.where(unit_codes < 0, len(unit_values), unit_codes)
+    bad_unit[len(unit_values)] = True
+    if bad_unit[: len(unit_values)].any() or (unit_codes == len(unit_values)).any():
+        unusable = bad_unit[unit_codes]
+        named = unit_codes < len(unit_values)
+        bad_rows = unusable & (named | ~np.isnan(value))
+        if bad_rows.any():
+            failures.append(
+                failure_table(frame, np.flatnonzero(bad_rows), "unit", "unparsable_unit")
+            )
+
+    # Disaggregation: one integer code per distinct combination.
+    by_codes: Any = np.zeros(n, dtype=np.intp)
+    by_values = pd.DataFrame(index=pd.RangeIndex(1))
+    if by_list:
+        parts = [_by_codes(frame[b]) for b in by_list]
+        if len(parts) == 1:
+            by_codes = parts[0][0]
+            by_values = pd.DataFrame({by_list[0]: parts[0][1]})
+        else:
+            combined = parts[0][0].astype(np.int64)
+            for codes, uniques in parts[1:]:
+                combined = combined * len(uniques) + codes
+            codes_all, uniq = pd.factorize(combined)
+            by_codes = np.asarray(codes_all, dtype=np.intp)
+            cols = {}
+            rest = np.asarray(uniq, dtype=np.int64)
+            for b, (_, uniques) in reversed(list(zip(by_list, parts, strict=True))):
+                cols[b] = uniques.take(rest % len(uniques))
+                rest = rest // len(uniques)
+            by_values = pd.DataFrame({b: cols[b] for b in by_list})
+
+    prepared = Prepared(
+        frame=frame,
+        key=key,
+        by=by_list,
+        targets=targets,
+        key_codes=key_codes,
+        key_targets=key_targets,
+        period_codes=period_codes,
+        periods=periods,
+        unit_codes=unit_codes,
+        units=units,
+        by_codes=by_codes,
+        by_values=by_values,
+        value=value,
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+        failures=failures,
+        pairs=pairs,
+    )
+    if strict and not failures:
+        _strict_checks(prepared)
+    raise_failures(prepared.failures)
+    return prepared
+
+
+def used_pairs(
+    key_codes: npt.NDArray[np.integer[Any]],
+    period_codes: npt.NDArray[np.integer[Any]],
+    n_keys: int,
+    n_periods: int,
+) -> npt.NDArray[np.bool_]:
+    """Which (key code, period code) pairs occur; rows with a missing code are left out.
+
+    Chunk by chunk: a chunk holding one pair (rows sorted by key, the usual
+    export) costs four reductions and no temporary.
+    """
+    import numpy as np
+
+    pairs = np.zeros((max(n_keys, 1), max(n_periods, 1)), dtype=bool)
+    flat = pairs.reshape(-1)
+    step = 1 << 16
+    for i in range(0, len(key_codes), step):
+        kc, pc = key_codes[i : i + step], period_codes[i : i + step]
+        if _one_pair(pairs, kc, pc):
+            continue
+        edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
+        if len(edges) < 16 and all(
+            _one_pair(pairs, kc[a:b], pc[a:b])
+            for a, b in zip([0, *edges.tolist()], [*edges.tolist(), len(kc)], strict=True)
+        ):
+            continue
+        k_lo, p_lo = int(kc.min()), int(pc.min())
+        ok = (kc >= 0) & (pc >= 0) if min(k_lo, p_lo) < 0 else slice(None)
+        combined = kc[ok].astype(np.int64) * pairs.shape[1]
+        combined += pc[ok]
+        flat[combined] = True
+    return pairs
+
+
+def _one_pair(pairs: npt.NDArray[np.bool_], kc: Any, pc: Any) -> bool:
+    """Mark the pair of rows that all share one key and one period; False if they do not."""
+    k_lo, k_hi, p_lo, p_hi = int(kc.min()), int(kc.max()), int(pc.min()), int(pc.max())
+    if k_lo != k_hi or p_lo != p_hi:
+        return False
+    if k_lo >= 0 and p_lo >= 0:
+        pairs[k_lo, p_lo] = True
+    return True
+
+
+def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
+    """Codes for a disaggregation column; a missing value is a group of its own."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.array.codes
+        categories = column.array.categories
+        if len(codes) and codes.min() < 0:
+            codes = np.where(codes < 0, len(categories), codes)
+            return codes, pd.Index([*categories, None], dtype=object)
+        return codes, categories
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
+
+
+def _strict_checks(p: Prepared) -> None:
+    """Dimension mismatches and conflicting duplicates, for validate_observations."""
+    import numpy as np
+
+    from .._units import is_compatible
+
+    usable = ~np.isnan(p.value)
+    # Dimension: every target a key maps to shares its indicator's dimension.
+    table = np.ones((len(p.key_targets), len(p.units)), dtype=bool)
+    for k, indices in enumerate(p.key_targets):
+        target_unit = p.targets[indices[0]].unit
+        for u, unit in enumerate(p.units):
+            table[k, u] = unit is not None and is_compatible(unit, target_unit)
+    mismatch = usable & ~table[p.key_codes, p.unit_codes]
+    if mismatch.any():
+        p.failures.append(
+            failure_table(p.frame, np.flatnonzero(mismatch), "unit", "dimension_mismatch")
+        )
+    # Duplicates: one key, breakdown and period with two different (value, unit).
+    rows = np.flatnonzero(usable & ~mismatch)
+    if len(rows) < 2:
+        return
+    start = np.array([q.start.toordinal() for q in p.periods], dtype=np.int64)
+    end = np.array([q.end.toordinal() for q in p.periods], dtype=np.int64)
+    keys = (
+        p.unit_codes[rows],
+        p.value[rows],
+        start[p.period_codes[rows]],
+        end[p.period_codes[rows]],
+        p.by_codes[rows],
+        p.key_codes[rows],
+    )
+    order = np.lexsort(keys)
+    srt = [k[order] for k in keys]
+    same_group = (srt[5][1:] == srt[5][:-1]) & (srt[4][1:] == srt[4][:-1])
+    same_group &= (srt[3][1:] == srt[3][:-1]) & (srt[2][1:] == srt[2][:-1])
+    differs = (srt[1][1:] != srt[1][:-1]) | (srt[0][1:] != srt[0][:-1])
+    conflict = same_group & differs
+    if conflict.any():
+        # Every row of a group that holds two different values is reported.
+        group = np.concatenate([[0], np.cumsum(~same_group)])
+        bad_groups = np.unique(group[1:][conflict])
+        bad = rows[order[np.isin(group, bad_groups)]]
+        p.failures.append(failure_table(p.frame, np.sort(bad), "value", "duplicate"))
