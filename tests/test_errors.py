@@ -54,6 +54,18 @@ class TestMessages:
         error = pt.UnknownIdError("Plan 'p': target", "t9", ("t1", "t2"))
         assert str(error) == "Plan 'p': target: unknown id 't9'; known: 't1', 't2'"
 
+    def test_unknown_id_suggests_the_closest_ids(self) -> None:
+        error = pt.UnknownIdError(
+            "Plan 'p': target", "green-spcae", ("green-space", "afforestation", "pocket-parks")
+        )
+        assert error.suggestions == ("green-space",)
+        assert "did you mean 'green-space'?" in str(error)
+
+    def test_unknown_id_suggests_nothing_when_nothing_is_close(self) -> None:
+        error = pt.UnknownIdError("Plan 'p': target", "zzz", ("green-space",))
+        assert error.suggestions == ()
+        assert "did you mean" not in str(error)
+
     def test_unknown_id_shows_at_most_eight_known_keys(self) -> None:
         error = pt.UnknownIdError("here", "x", tuple(f"k{i}" for i in range(10)))
         assert "'k7'" in str(error)

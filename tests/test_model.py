@@ -200,6 +200,31 @@ class TestPlanInvariants:
         with pytest.raises(pt.DuplicateIdError):
             plan(outer)
 
+    def test_one_indicator_id_with_two_definitions_is_refused(self) -> None:
+        """Observations keyed by indicator id would be judged against two meanings."""
+        per_mille = attrs.evolve(RATE, unit="‰")
+        goal = pt.Goal(
+            id="g",
+            title=pt.Label(zh="目标"),
+            targets=(target("t1"), target("t2", indicator=per_mille)),
+        )
+        with pytest.raises(pt.DuplicateIdError) as info:
+            plan(goal)
+        message = str(info.value)
+        assert info.value.duplicate == "pass_rate"
+        assert "target 't1'" in message
+        assert "target 't2'" in message
+        assert "unit '%' vs '‰'" in message
+        assert "one definition per indicator id" in message
+
+    def test_one_indicator_shared_by_two_targets_is_accepted(self) -> None:
+        goal = pt.Goal(
+            id="g",
+            title=pt.Label(zh="目标"),
+            targets=(target("t1"), target("t2", period="2023")),
+        )
+        assert plan(goal).target("t2").indicator is RATE
+
     def test_duplicate_owner_ids_raise(self) -> None:
         with pytest.raises(pt.DuplicateIdError, match="owners"):
             plan(owners=(OWNERS[1], OWNERS[1]))

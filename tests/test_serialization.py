@@ -191,6 +191,20 @@ class TestErrors:
             "goals[0].goals[0].id",
         }
 
+    def test_an_indicator_defined_twice_differently_is_located(self) -> None:
+        """Both places are named: the second definition's path and the first's."""
+        data = pt.plan_to_dict(_rate_plan())
+        first = data["goals"][0]["targets"][0]
+        second = {**first, "id": "second", "indicator": {**first["indicator"], "unit": "‰"}}
+        data["goals"][0]["targets"].append(second)
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        problems = _problems(excinfo)
+        assert list(problems) == ["goals[0].targets[1].indicator"]
+        message = problems["goals[0].targets[1].indicator"]
+        assert "goals[0].targets[0].indicator" in message
+        assert "unit '%' vs '‰'" in message
+
     def test_dimension_mismatch_names_the_unit(self) -> None:
         """A target unit of another dimension than its indicator's is located at ``unit``."""
         data = pt.plan_to_dict(_rate_plan())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 __all__ = [
@@ -42,31 +43,48 @@ class InvalidValueError(PolicyTargetsError, ValueError):
 
 
 class DuplicateIdError(InvalidValueError):
-    """Two items of one plan share an id."""
+    """Two items of one plan share an id, or one indicator id has two definitions.
 
-    def __init__(self, where: str, duplicate: str) -> None:
-        super().__init__(where, "ids unique within the plan", duplicate)
+    Attributes:
+        duplicate: the id used twice.
+    """
+
+    def __init__(
+        self, where: str, duplicate: str, expected: str = "ids unique within the plan"
+    ) -> None:
+        super().__init__(where, expected, duplicate)
         self.duplicate = duplicate
 
 
 class UnknownIdError(PolicyTargetsError, LookupError):
     """An id or name refers to nothing registered.
 
+    The message suggests the closest known ids ("did you mean …?", by
+    :func:`difflib.get_close_matches`) and lists a few known ones.
+
     Attributes:
         where: where the reference was made or looked up.
         key: the id or name that did not resolve.
-        known: a few known keys, to help spot a typo.
+        known: the known keys, to help spot a typo.
+        suggestions: the known keys closest to ``key``, best first (at most three).
     """
 
     def __init__(self, where: str, key: str, known: tuple[str, ...] = ()) -> None:
         self.where = where
         self.key = key
         self.known = known
+        self.suggestions: tuple[str, ...] = (
+            tuple(difflib.get_close_matches(key, known, n=3, cutoff=0.6))
+            if isinstance(key, str)
+            else ()
+        )
         hint = ""
+        if self.suggestions:
+            hint = "; did you mean " + " or ".join(repr(k) for k in self.suggestions) + "?"
         if known:
             shown = ", ".join(repr(k) for k in known[:8])
             more = f" and {len(known) - 8} more" if len(known) > 8 else ""
-            hint = f"; known: {shown}{more}"
+            hint += f"; known: {shown}{more}"
         super().__init__(f"{where}: unknown id {key!r}{hint}")
 
     def __str__(self) -> str:  # LookupError subclasses of KeyError quote; we don't

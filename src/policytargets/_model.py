@@ -375,6 +375,41 @@ def _optional_date(value: Any) -> Any:
     return value
 
 
+def indicator_differences(first: Indicator, second: Indicator) -> str:
+    """The fields in which two definitions of one indicator differ, as ``unit '%' vs '‰'``."""
+    import attrs
+
+    def shown(value: Any) -> str:
+        return repr(value.value if isinstance(value, StrEnum) else value)
+
+    parts = [
+        f"{a.name} {shown(getattr(first, a.name))} vs {shown(getattr(second, a.name))}"
+        for a in attrs.fields(Indicator)
+        if getattr(first, a.name) != getattr(second, a.name)
+    ]
+    return "; ".join(parts)
+
+
+def _check_indicators(
+    plan_id: str, index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]]
+) -> None:
+    # One indicator id, one meaning: observations are matched to targets by indicator id, so
+    # two definitions under one id would judge one set of figures against two units or kinds.
+    seen: dict[str, Target] = {}
+    for _, item in index.values():
+        if not isinstance(item, Target):
+            continue
+        first = seen.setdefault(item.indicator.id, item)
+        if first.indicator != item.indicator:
+            differences = indicator_differences(first.indicator, item.indicator)
+            raise DuplicateIdError(
+                f"Plan {plan_id!r}: indicator {item.indicator.id!r} of target {first.id!r} "
+                f"and of target {item.id!r} ({differences})",
+                item.indicator.id,
+                "one definition per indicator id",
+            )
+
+
 @frozen(kw_only=True, repr=False)
 class Plan:
     """An issued document: its metadata, its goal tree and its owner registry.
@@ -432,6 +467,7 @@ class Plan:
                     add(target.id, (*parents, goal), target)
                 for milestone in goal.milestones:
                     add(milestone.id, (*parents, goal), milestone)
+        _check_indicators(self.id, index)
         owners: dict[str, Owner] = {}
         for owner in self.owners:
             if owner.id in owners:

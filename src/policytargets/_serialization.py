@@ -51,7 +51,16 @@ from ._errors import (
     UnknownIdError,
 )
 from ._labels import Label
-from ._model import Baseline, Goal, Indicator, Milestone, Plan, SourceClause, Target
+from ._model import (
+    Baseline,
+    Goal,
+    Indicator,
+    Milestone,
+    Plan,
+    SourceClause,
+    Target,
+    indicator_differences,
+)
 from ._owners import Owner, Responsibility
 from ._periods import Period
 
@@ -288,11 +297,27 @@ def _plan_reference_problems(plan_goals: tuple[Goal, ...], owners: tuple[Owner, 
             problems.append(_Located(f"{path}.id", f"id {item_id!r} is used twice in the plan"))
         seen.add(item_id)
 
+    indicators: dict[str, tuple[str, Indicator]] = {}
+
+    def check_indicator(path: str, indicator: Indicator) -> None:
+        first_path, first = indicators.setdefault(indicator.id, (path, indicator))
+        if first != indicator:
+            problems.append(
+                _Located(
+                    f"{path}.indicator",
+                    f"indicator {indicator.id!r} is defined differently at "
+                    f"{first_path.lstrip('.')}.indicator "
+                    f"({indicator_differences(first, indicator)}); "
+                    "one indicator id needs one definition",
+                )
+            )
+
     def walk(path: str, goal: Goal) -> None:
         check_id(path, goal.id)
         check_owners(path, goal)
         for j, target in enumerate(goal.targets):
             check_id(f"{path}.targets[{j}]", target.id)
+            check_indicator(f"{path}.targets[{j}]", target.indicator)
             check_owners(f"{path}.targets[{j}]", target)
         for j, milestone in enumerate(goal.milestones):
             check_id(f"{path}.milestones[{j}]", milestone.id)
@@ -443,7 +468,7 @@ def _converter() -> cattrs.Converter:
 
 def _message(exc: BaseException) -> str:
     if isinstance(exc, DuplicateIdError):
-        return f"id {exc.duplicate!r} is used twice; ids must be unique within the plan"
+        return f"id {exc.duplicate!r} is used twice; expected {exc.expected}"
     if isinstance(exc, UnknownIdError):
         return str(exc)
     if isinstance(exc, InvalidValueError):

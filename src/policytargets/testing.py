@@ -293,7 +293,14 @@ def goals(draw: st.DrawFn, owner_ids: tuple[str, ...] = (), depth: int = 2) -> G
             title=draw(labels()),
             section=f"{n}",
             targets=tuple(
-                draw(targets(id=f"g{n}.t{i}", owner_ids=owner_ids))
+                draw(
+                    targets(
+                        id=f"g{n}.t{i}",
+                        owner_ids=owner_ids,
+                        # One indicator id, one definition (a plan refuses two).
+                        indicator=draw(indicators(id=f"i{n}.{i}")),
+                    )
+                )
                 for i in range(draw(st.integers(0, 3)))
             ),
             milestones=tuple(
@@ -334,7 +341,12 @@ def _prefix(goal: Goal, prefix: str) -> Goal:
     return attrs.evolve(
         goal,
         id=prefix + goal.id,
-        targets=tuple(attrs.evolve(t, id=prefix + t.id) for t in goal.targets),
+        targets=tuple(
+            attrs.evolve(
+                t, id=prefix + t.id, indicator=attrs.evolve(t.indicator, id=prefix + t.indicator.id)
+            )
+            for t in goal.targets
+        ),
         milestones=tuple(attrs.evolve(m, id=prefix + m.id) for m in goal.milestones),
         goals=tuple(_prefix(g, prefix) for g in goal.goals),
     )
