@@ -327,3 +327,304 @@ class TestUnitLabel:
 
     def test_chinese_is_the_unit_as_written(self) -> None:
         assert pt.unit_label("批次/千人") == "批次/千人"
+
+
+class TestTraditionalScript:
+    """Traditional script reads wherever simplified does (plans from HK, TW, Macau mirrors)."""
+
+    @pytest.mark.parametrize(
+        ("traditional", "simplified"),
+        [
+            ("3項", "3项"),
+            ("7萬件", "7万件"),
+            ("1.2億元", "1.2亿元"),
+            ("5個", "5个"),
+            ("400畝", "400亩"),
+            ("2萬噸", "2万吨"),
+            ("6張", "6张"),
+            ("8條", "8条"),
+            ("9戶", "9户"),
+            ("3台", "3臺"),
+            ("2萬噸標準煤", "2万吨标准煤"),
+            ("300萬千瓦時", "300万千瓦时"),
+            ("7批次/千人", "7批次/千人"),
+            ("十五傢", "十五家"),
+            ("兩輪", "两轮"),
+        ],
+    )
+    def test_traditional_reads_as_simplified(self, traditional: str, simplified: str) -> None:
+        assert base(traditional) == base(simplified)
+
+    def test_a_traditional_unit_parses_to_the_same_unit(self) -> None:
+        assert pt.parse_unit("萬平方米") == pt.parse_unit("万平方米")
+        assert pt.conversion_factor("億元", "萬元") == pytest.approx(1e4)
+
+
+class TestMoneyAndEnergy:
+    """Money has a currency dimension; energy in tce and kWh; each at its conversion factor."""
+
+    @pytest.mark.parametrize(
+        ("source", "target", "factor"),
+        [
+            ("万元", "元", 1e4),
+            ("亿元", "万元", 1e4),
+            ("万亿元", "亿元", 1e4),
+            ("万亿元", "元", 1e12),
+            ("CNY", "元", 1.0),
+            ("吨标准煤", "GJ", 29.3076),
+            ("万吨标准煤", "吨标准煤", 1e4),
+            ("tce", "吨标准煤", 1.0),
+            ("千瓦时", "J", 3.6e6),
+            ("度", "千瓦时", 1.0),
+            ("万千瓦时", "千瓦时", 1e4),
+            ("亿千瓦时", "万千瓦时", 1e4),
+            ("吨标准煤", "千瓦时", 29.3076e9 / 3.6e6),
+            ("吨", "kg", 1e3),
+            ("万吨", "吨", 1e4),
+            ("吨二氧化碳", "吨", 1.0),
+            ("吨标准煤/万元", "吨标准煤/元", 1e-4),
+            ("吨标准煤/万元", "千克标准煤/元", 0.1),
+            ("kgce", "公斤标准煤", 1.0),
+        ],
+    )
+    def test_factors(self, source: str, target: str, factor: float) -> None:
+        assert pt.conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)
+
+    def test_money_is_a_currency_not_a_number(self) -> None:
+        assert _units.dimensionality("元") == "[currency]"
+        for other in ("", "%", "个", "kg"):
+            assert not _units.is_compatible("万元", other)
+
+    def test_an_intensity_is_energy_per_money_never_per_person(self) -> None:
+        q = pt.parse_quantity("0.45吨标准煤/万元")
+        assert q.magnitude == 0.45
+        assert "[currency]" in str(q.dimensionality)
+        assert not _units.is_compatible("吨标准煤/万元", "吨标准煤/万人")
+        assert not _units.is_compatible("吨标准煤/万元", "%")
+
+    def test_trillions_of_yuan(self) -> None:
+        assert base("1.2万亿元") == (pytest.approx(1.2e12, rel=1e-12), "[currency]")
+
+
+class TestEverydayWords:
+    """Words plans use for areas, lengths, volumes, people and ages."""
+
+    @pytest.mark.parametrize(
+        ("source", "target", "factor"),
+        [
+            ("平米", "平方米", 1.0),
+            ("万平米", "平方米", 1e4),
+            ("批次/千人", "批次/人", 1e-3),
+            ("张/万人口", "张/人", 1e-4),
+            ("万人口", "人", 1e4),
+            ("人次", "次", 1.0),
+            ("万人次", "人次", 1e4),
+            ("公里", "米", 1e3),
+            ("千米", "公里", 1.0),
+            ("立方米", "m**3", 1.0),
+            ("万立方米", "立方米", 1e4),
+            ("岁", "年", 1.0),
+            ("年", "day", 365.25),
+        ],
+    )
+    def test_factors(self, source: str, target: str, factor: float) -> None:
+        assert pt.conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)
+
+    def test_per_ten_thousand_people_is_per_capita(self) -> None:
+        assert _units.dimensionality("张/万人口") == "[count] / [population]"
+
+
+class TestChineseNumerals:
+    """Chinese numerals as plans write them, read by cn2an."""
+
+    @pytest.mark.parametrize(
+        ("text", "same_as"),
+        [
+            ("两轮", "2轮"),
+            ("三个", "3个"),
+            ("十五家", "15家"),
+            ("百分之九十", "90%"),
+            ("百分之九十六点八", "96.8%"),
+            ("千分之三", "3‰"),
+            ("两千零五个", "2005个"),
+            ("一万二千元", "12000元"),
+            ("一千瓦时", "1千瓦时"),
+            ("十亩", "10亩"),
+            ("三万吨", "30000吨"),
+        ],
+    )
+    def test_reads_like_digits(self, text: str, same_as: str) -> None:
+        q, expected = pt.parse_quantity(text), pt.parse_quantity(same_as)
+        assert q.to(expected.units).magnitude == pytest.approx(expected.magnitude, rel=1e-12)
+
+    @pytest.mark.parametrize("text", ["十四五", "百分之", "十五只猫", "万元"])
+    def test_a_numeral_without_a_known_unit_is_refused(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError) as info:
+            pt.parse_quantity(text)
+        assert info.value.text == text
+
+    def test_a_bare_multiplier_is_part_of_the_number(self) -> None:
+        assert base("1.18万") == (pytest.approx(11800.0), "dimensionless")
+        assert base("3亿") == (pytest.approx(3e8), "dimensionless")
+
+
+class TestCommas:
+    """A comma separates thousands in valid positions only; a decimal comma is refused."""
+
+    @pytest.mark.parametrize(
+        ("text", "magnitude"),
+        [("5,873 batch", 5873.0), ("1,234,567元", 1234567.0), ("12,000.5 m", 12000.5)],
+    )
+    def test_thousands_separators(self, text: str, magnitude: float) -> None:
+        assert pt.parse_quantity(text).magnitude == magnitude
+
+    @pytest.mark.parametrize("text", ["96,8", "96,8%", "1,00个", "12,34,567元", "1234,567元", "1,2345"])
+    def test_misplaced_commas_are_refused_never_stripped(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError, match="comma") as info:
+            pt.parse_quantity(text)
+        assert info.value.text == text
+
+
+class TestPureNumbers:
+    """Only %, ‰ and 百分点 are fractions: pint's other pure numbers never compare with a rate."""
+
+    @pytest.mark.parametrize(
+        "text", ["%%", "°", "rad", "radian", "dB", "byte", "bit", "pi", "dB%", "%‰", "%**2", "ppm"]
+    )
+    def test_refused_as_a_unit(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError) as info:
+            pt.parse_unit(text)
+        assert info.value.text == text
+
+    @pytest.mark.parametrize("text", ["96.9 %%", "96.9°", "96.9 rad", "96.9 dB", "96.9 byte"])
+    def test_never_meets_a_percentage_target(self, text: str) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(en="rate"), kind="rate", unit="%")
+        target = pt.Target(id="t", indicator=rate, condition=pt.AtLeast(value=96.8), period="2022")
+        with pytest.raises(pt.PolicyTargetsError):
+            pt.assess(target, text)
+
+    @pytest.mark.parametrize("text", ["%", "‰", "百分点", "", "个/个", "%/1", "rad/s"])
+    def test_the_library_fractions_and_dimensioned_units_are_accepted(self, text: str) -> None:
+        pt.parse_unit(text)
+
+
+class TestOffsetUnits:
+    """Temperatures on offset scales compare only with their own scale, never by a factor."""
+
+    def test_fahrenheit_against_celsius_is_not_comparable(self) -> None:
+        temp = pt.Indicator(
+            id="t", name=pt.Label(en="room temperature"), kind="amount", unit="degC", basis="stock"
+        )
+        target = pt.Target(id="t1", indicator=temp, condition=pt.AtLeast(value=18), period="2022")
+        result = pt.assess(target, pt.Observation(period="2022", value=64.4, unit="degF"))
+        assert result.status is pt.Status.NOT_COMPARABLE
+        assert "degree_Fahrenheit scale" in result.reason
+
+    def test_a_temperature_difference_is_not_a_temperature(self) -> None:
+        temp = pt.Indicator(
+            id="t", name=pt.Label(en="room temperature"), kind="amount", unit="degC", basis="stock"
+        )
+        target = pt.Target(id="t1", indicator=temp, condition=pt.AtLeast(value=18), period="2022")
+        result = pt.assess(target, "18 delta_degC")
+        assert result.status is pt.Status.NOT_COMPARABLE
+
+    def test_the_same_scale_converts_by_one(self) -> None:
+        assert pt.conversion_factor("degC", "°C") == 1.0
+        assert pt.conversion_factor("delta_degC", "delta_degF") == pytest.approx(1.8)
+
+    def test_different_scales_have_no_factor(self) -> None:
+        with pytest.raises(pt.DimensionMismatchError, match="offset|scale"):
+            pt.conversion_factor("degF", "degC")
+        with pytest.raises(pt.DimensionMismatchError):
+            pt.conversion_factor("kelvin", "degC")
+
+    def test_a_temperature_per_hour_is_a_difference_per_hour(self) -> None:
+        assert _units.dimensionality("degC/hour") == "[temperature] / [time]"
+        assert pt.conversion_factor("degC/hour", "delta_degF/hour") == pytest.approx(1.8)
+
+    def test_a_difference_reads_back_as_pint_writes_it(self) -> None:
+        assert pt.parse_unit("Δ°C") == pt.parse_unit("delta_degC")
+
+
+class TestBoundedWork:
+    """Every input is bounded in length and exponent, so no text makes pint work for long."""
+
+    def test_a_power_with_an_expression_as_exponent_is_refused(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="exponent"):
+            pt.parse_unit("99**(99*99*99*99)")
+
+    @pytest.mark.parametrize("text", ["m**99", "m**-99", "m**(2)", "m ** 2 / s ** 2", "m^2"])
+    def test_exponents_of_two_digits_are_accepted(self, text: str) -> None:
+        pt.parse_unit(text)
+
+    @pytest.mark.parametrize("text", ["m**100", "m**(2*3)", "m**2**2", "m**1e5", "m**(-100)"])
+    def test_larger_or_computed_exponents_are_refused(self, text: str) -> None:
+        with pytest.raises(pt.UnitParseError, match="exponent|power"):
+            pt.parse_unit(text)
+
+    def test_a_unit_at_the_length_limit_is_parsed_one_above_is_refused(self) -> None:
+        at_limit = "m*" * 49 + "m"  # 99 characters
+        assert len(at_limit + "m") == _units.MAX_UNIT_CHARS
+        pt.parse_unit(at_limit + "m")
+        with pytest.raises(pt.UnitParseError, match="at most 100 characters"):
+            pt.parse_unit(at_limit + "*m")
+
+    def test_a_long_unknown_name_is_refused_by_its_length(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="100000 characters") as info:
+            pt.parse_unit("x" * 100_000)
+        assert len(str(info.value)) < 200
+
+    def test_a_quantity_at_the_length_limit(self) -> None:
+        text = "1" + " " * (_units.MAX_QUANTITY_CHARS - 2) + "m"
+        assert pt.parse_quantity(text).magnitude == 1.0
+        with pytest.raises(pt.UnitParseError, match="at most 200 characters"):
+            pt.parse_quantity(text + " ")
+
+
+class TestPintErrorsNeverEscape:
+    """Every unit pint cannot use is a UnitParseError naming the text, at every entry point."""
+
+    BAD = "dB%"
+
+    def test_parse_unit(self) -> None:
+        with pytest.raises(pt.UnitParseError, match="dB%"):
+            pt.parse_unit(self.BAD)
+
+    def test_indicator_unit(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="dB%"):
+            pt.Indicator(id="r", name=pt.Label(en="r"), kind="rate", unit=self.BAD)
+
+    def test_assess(self) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(en="rate"), kind="rate", unit="%")
+        target = pt.Target(id="t", indicator=rate, condition=pt.AtLeast(value=96.8), period="2022")
+        with pytest.raises(pt.PolicyTargetsError, match="dB%"):
+            pt.assess(target, f"96.9 {self.BAD}")
+
+    def test_evaluate_and_validate_observations(self) -> None:
+        import pandas as pd
+
+        rate = pt.Indicator(id="r", name=pt.Label(en="rate"), kind="rate", unit="%")
+        target = pt.Target(id="t", indicator=rate, condition=pt.AtLeast(value=96.8), period="2022")
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(en="p"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(en="g"), targets=(target,)),),
+        )
+        frame = pd.DataFrame(
+            {"target_id": ["t"], "period": ["2022"], "value": [96.9], "unit": [self.BAD]}
+        )
+        for call in (pt.evaluate, pt.validate_observations):
+            with pytest.raises(pt.ObservationError) as info:
+                call(plan, frame)
+            assert "dB%" in info.value.failures.to_string()
+
+
+class TestParseQuantities:
+    """parse_quantities reads each distinct text once, keeping errors for reporting."""
+
+    def test_each_distinct_text_once(self) -> None:
+        result = _units.parse_quantities(["99.5%", "1.18万", "99.5%", "7批次/千人", "96,8"])
+        assert list(result) == ["99.5%", "1.18万", "7批次/千人", "96,8"]
+        assert result["99.5%"] == pt.parse_quantity("99.5%")
+        assert isinstance(result["96,8"], pt.UnitParseError)

@@ -132,9 +132,13 @@ def _number_or_none(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
+        if "," in value:
+            from ._numerals import parse_number
+
+            # A comma only between groups of three digits: "96,8" is no number (not 968).
+            return parse_number(value)
         try:
-            return float(text)
+            return float(value.strip())
         except ValueError:
             return None
     return None

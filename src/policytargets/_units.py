@@ -12,11 +12,15 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DimensionMismatchError, UnitParseError
+from ._numerals import split_chinese_number, to_simplified
 
 if TYPE_CHECKING:
     import pint
@@ -27,14 +31,25 @@ __all__ = [
     "dimensionality",
     "get_registry",
     "is_compatible",
+    "parse_quantities",
     "parse_quantity",
     "parse_unit",
     "to_quantity",
+    "unit_scope",
 ]
 
 _lock = threading.Lock()
 _registry: pint.UnitRegistry[Any] | None = None
 _extra_definitions: list[str] = []
+#: Registries of plan-scoped units, by their definition lines (see unit_scope).
+_scoped: dict[tuple[str, ...], pint.UnitRegistry[Any]] = {}
+#: The definitions in force here: () for the library's registry alone.
+_active: ContextVar[tuple[str, ...]] = ContextVar("policytargets_unit_scope", default=())
+
+#: Bounded work per input: pint's parser is not linear in the length of an
+#: unknown name (100,000 characters took minutes), and no unit is this long.
+MAX_UNIT_CHARS = 100
+MAX_QUANTITY_CHARS = 200
 
 #: Superscripts, rewritten before NFKC folding would turn m² into m2.
 _SUPERSCRIPTS: tuple[tuple[str, str], ...] = (
@@ -49,29 +64,48 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     ("×", "*"),
     ("^", "**"),
     ("每", "/"),
+    # pint writes a temperature difference as Δ°C: read back what it writes.
+    ("Δ°C", " delta_degC "),
+    ("Δ°F", " delta_degF "),
+    ("°C", " degC "),
+    ("°F", " degF "),
 )
 
-#: A power of a power (``4 ** 3 ** 35``) or a large numeric exponent: pint's
-#: parser would evaluate it as Python does and hang on the big integer.
-_RUNAWAY_POWER = re.compile(r"\*\*[\s\d.()+-]*\*\*|\*\*\s*[(+-]*\s*\d{3,}")
+#: What may follow ``**``: a number of at most two digits, bare or in
+#: parentheses, and not itself raised to a power. pint evaluates exponents as
+#: Python does, so ``99**(99*99*99*99)`` would never finish.
+_EXPONENT = re.compile(
+    r"\*\*\s*(?:\(\s*[+-]?\d{1,2}(?:\.\d+)?\s*\)|[+-]?\d{1,2}(?:\.\d+)?)(?![\d.eE])"
+)
+_POWER_OF_POWER = re.compile(r"\*\*[\s\d.()+-]*\*\*")
+
+#: The library's own fractions: the only dimensionless units that may compare
+#: with a rate. pint also makes radian, degree, byte, bit, pi and the like
+#: dimensionless, so 96.9 ° would otherwise meet "96.8 % 以上".
+FRACTION_UNITS = frozenset({"percent", "permille", "percentage_point"})
 
 _NUMBER = re.compile(
     r"""^\s*
-    (?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+)
-    \s*(?P<unit>.*?)\s*$""",
+    (?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d{1,3})?|[+-]?\.\d+(?:[eE][+-]?\d{1,3})?)
+    (?![\d,.])\s*(?P<unit>.*?)\s*$""",
     re.VERBOSE,
 )
 
 
 def get_registry() -> pint.UnitRegistry[Any]:
-    """Return the library's unit registry, building it on first use.
+    """Return the unit registry in force, building it on first use.
 
     The registry holds pint's default definitions plus the plan units of
-    ``plan_units.txt`` (万, 亿, 千, 亩, 公顷, 百分点, 分, counting words, persons).
-    It is one registry for the whole process; quantities made with any other
-    registry are converted at the edge by :func:`to_quantity`.
+    ``plan_units.txt`` (万, 亿, 千, 亩, 公顷, 百分点, 分, counting words, persons,
+    money and energy) and those added by :func:`define_units`. It is one
+    registry for the whole process, except inside :func:`unit_scope` (a plan
+    file's own ``units:``), where it is that scope's registry; quantities made
+    with any other registry are converted at the edge by :func:`to_quantity`.
     """
     global _registry
+    scope = _active.get()
+    if scope:
+        return _scope_registry(scope)
     if _registry is None:
         with _lock:
             if _registry is None:
@@ -79,7 +113,7 @@ def get_registry() -> pint.UnitRegistry[Any]:
     return _registry
 
 
-def _build_registry() -> pint.UnitRegistry[Any]:
+def _build_registry(scope: tuple[str, ...] = ()) -> pint.UnitRegistry[Any]:
     import pint
 
     # Our own file may take over a few of pint's names on purpose: pint makes
@@ -95,8 +129,18 @@ def _build_registry() -> pint.UnitRegistry[Any]:
     # means (pint's default only logs a warning and redefines). pint has no
     # public setter for this; the attribute is the one its constructor sets.
     registry._on_redefinition = "raise"
-    for text in _extra_definitions:
+    for text in [*_extra_definitions, *scope]:
         _load_text(registry, text)
+    return registry
+
+
+def _scope_registry(scope: tuple[str, ...]) -> pint.UnitRegistry[Any]:
+    registry = _scoped.get(scope)
+    if registry is None:
+        with _lock:
+            registry = _scoped.get(scope)
+            if registry is None:
+                registry = _scoped[scope] = _build_registry(scope)
     return registry
 
 
@@ -107,8 +151,40 @@ def _load_text(registry: pint.UnitRegistry[Any], text: str) -> None:
             registry.define(line)
 
 
+def _definition_lines(definitions: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(definitions, str):
+        definitions = definitions.splitlines()
+    else:
+        definitions = [line for text in definitions for line in str(text).splitlines()]
+    lines = (line.strip() for line in definitions)
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def _check_definitions(lines: tuple[str, ...], registry: pint.UnitRegistry[Any]) -> None:
+    """Define ``lines`` in ``registry``, refusing the first bad one by its text."""
+    import pint
+
+    for line in lines:
+        if len(line) > 4 * MAX_UNIT_CHARS:
+            raise UnitParseError(line[:40] + "…", f"a definition longer than {4 * MAX_UNIT_CHARS}")
+        try:
+            _load_text(registry, line)
+        except (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError) as exc:
+            raise UnitParseError(line, f"not a valid pint definition: {exc}") from None
+        except Exception as exc:
+            # pint evaluates a definition's right-hand side with Python's
+            # tokenizer and arithmetic: any failure there means "not valid".
+            raise UnitParseError(
+                line, f"not a valid pint definition ({type(exc).__name__}: {exc})"
+            ) from None
+
+
 def define_units(definitions: str) -> None:
     """Add unit definitions, in pint's syntax, to the library's registry.
+
+    These units are seen by every plan in the process. Units that belong to
+    one plan go in its file's ``units:`` section instead (or, in Python,
+    :func:`unit_scope`), where no other plan sees them.
 
     Args:
         definitions: one definition per line, e.g. ``"dun = tonne = 吨位"`` or
@@ -117,33 +193,102 @@ def define_units(definitions: str) -> None:
     Raises:
         UnitParseError: a line is not a valid definition.
     """
-    import pint
-
-    registry = get_registry()
-    # Lines are recorded one by one as they succeed, so that a registry rebuilt
-    # later holds exactly what this one holds, even after a bad line.
+    outside = _active.set(())  # the library's registry, never a plan's
     try:
-        for line in definitions.splitlines():
-            _load_text(registry, line)
+        registry = get_registry()
+        # Lines are recorded one by one as they succeed, so that a registry
+        # rebuilt later holds exactly what this one holds, even after a bad line.
+        for line in _definition_lines(definitions):
+            _check_definitions((line,), registry)
             _extra_definitions.append(line)
-    except (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError, ValueError) as exc:
-        raise UnitParseError(line.strip(), f"not a valid pint definition: {exc}") from None
     finally:
+        _active.reset(outside)
         _clear_caches()
 
 
+@contextmanager
+def unit_scope(definitions: str | Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """Use a plan's own units within a ``with`` block, and nowhere else.
+
+    Inside the block, every unit function (and :class:`Indicator`,
+    :class:`Target`, :func:`assess`, :func:`evaluate`) reads units with the
+    library's registry plus ``definitions``; outside it, and in other threads
+    or tasks, those units do not exist. An indicator built inside the block
+    remembers the scope, so :func:`assess` finds its units later. This is what
+    a plan file's ``units:`` section does; two plans with different units
+    never see each other's. Scopes do not nest: an inner one replaces the
+    outer one.
+
+    Args:
+        definitions: definition lines in :func:`define_units` syntax (a text
+            or a sequence of lines); they may not redefine an existing unit.
+
+    Yields:
+        The definition lines in force (comments and blank lines dropped).
+
+    Raises:
+        UnitParseError: a line is not a valid definition.
+    """
+    lines = check_unit_definitions(definitions)
+    token = _active.set(lines)
+    try:
+        yield lines
+    finally:
+        _active.reset(token)
+
+
+def check_unit_definitions(definitions: str | Iterable[str]) -> tuple[str, ...]:
+    """Validate plan-scoped definition lines; return them without comments and blanks.
+
+    Raises:
+        UnitParseError: a line is not a valid definition, naming it.
+    """
+    lines = _definition_lines(definitions)
+    if lines and lines not in _scoped:
+        with _lock:
+            if lines not in _scoped:
+                saved = _active.set(())
+                try:
+                    registry = _build_registry()
+                    _check_definitions(lines, registry)
+                finally:
+                    _active.reset(saved)
+                _scoped[lines] = registry
+    return lines
+
+
+def current_unit_scope() -> tuple[str, ...]:
+    """The plan-scoped definition lines in force here (``()`` outside any scope)."""
+    return _active.get()
+
+
+@contextmanager
+def using_scope(lines: tuple[str, ...]) -> Iterator[None]:
+    """Re-enter a scope already validated (an indicator's, a plan's)."""
+    if lines == _active.get():
+        yield
+        return
+    token = _active.set(check_unit_definitions(lines) if lines else ())
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
 def _clear_caches() -> None:
-    parse_unit.cache_clear()
-    conversion_factor.cache_clear()
-    dimensionality.cache_clear()
-    is_compatible.cache_clear()
+    _scoped.clear()  # built on the library's registry, which has changed
+    _parse_unit.cache_clear()
+    _conversion_factor.cache_clear()
+    _dimensionality.cache_clear()
+    _is_compatible.cache_clear()
 
 
 def _fold(text: str) -> str:
     for old, new in _SUPERSCRIPTS:
         text = text.replace(old, new)
-    # NFKC folds full-width digits, letters and punctuation (１２％, ，) to ASCII.
-    return unicodedata.normalize("NFKC", text).strip()
+    # NFKC folds full-width digits, letters and punctuation (１２％, ，) to ASCII;
+    # traditional script (萬件, 噸) is read as simplified (万件, 吨).
+    return to_simplified(unicodedata.normalize("NFKC", text).strip())
 
 
 def _normalise(text: str) -> str:
@@ -153,35 +298,125 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=4096)
+def _check_exponents(text: str, normalised: str) -> None:
+    if _POWER_OF_POWER.search(normalised):
+        raise UnitParseError(text, "exponents must be small numbers, not powers of powers")
+    for match in re.finditer(r"\*\*", normalised):
+        if not _EXPONENT.match(normalised, match.start()):
+            raise UnitParseError(
+                text, "an exponent must be a number of at most two digits, such as m**2"
+            )
+
+
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string such as ``"%"``, ``"批次/千人"`` or ``"万平方米"``.
 
-    An empty string is the dimensionless unit.
+    Traditional script reads as simplified (``"萬平方米"``). An empty string is
+    the dimensionless unit (a fraction). Units pint treats as pure numbers
+    (radian, degree, byte, decibel, pi, ``%%``) are refused: only %, ‰ and 百分点
+    are fractions here. A temperature on an offset scale (°C, °F) stands
+    alone, never inside a compound unit.
 
     Raises:
-        UnitParseError: the text names no known unit.
+        UnitParseError: the text names no usable unit, is longer than
+            ``MAX_UNIT_CHARS`` (100) characters, or raises to a power that is
+            not a small number.
     """
-    import pint
-
     if not isinstance(text, str):
         raise UnitParseError(repr(text), f"expected text, received {type(text).__name__}")
+    return _parse_unit(_active.get(), text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_unit(scope: tuple[str, ...], text: str) -> pint.Unit:
     registry = get_registry()
+    if len(text) > MAX_UNIT_CHARS:
+        raise UnitParseError(_shown(text), f"a unit is at most {MAX_UNIT_CHARS} characters")
     normalised = _normalise(text)
+    if len(normalised) > 2 * MAX_UNIT_CHARS:
+        raise UnitParseError(text, f"a unit is at most {MAX_UNIT_CHARS} characters")
     if not normalised:
         return registry.dimensionless
-    if _RUNAWAY_POWER.search(normalised):
-        raise UnitParseError(text, "exponents must be small numbers, not powers of powers")
+    _check_exponents(text, normalised)
     try:
         unit = registry.parse_units(normalised)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
-        raise UnitParseError(text, f"unknown unit ({exc})") from None
     except Exception as exc:
         # pint evaluates the text with Python's tokenizer and arithmetic, so bad
-        # text fails in many ways (TokenError, AssertionError, KeyError,
-        # ZeroDivisionError, OverflowError...): all of them mean "not a unit".
-        raise UnitParseError(text, f"not a unit expression ({type(exc).__name__}: {exc})") from None
+        # text fails in many ways (UndefinedUnitError, TokenError,
+        # AssertionError, KeyError, ZeroDivisionError, OverflowError...): all
+        # of them mean "not a unit".
+        name = type(exc).__name__
+        if name == "UndefinedUnitError":
+            raise UnitParseError(text, f"unknown unit ({exc})") from None
+        raise UnitParseError(text, f"not a unit expression ({name}: {exc})") from None
+    try:
+        _check_usable(text, unit, registry)
+    except UnitParseError:
+        raise
+    except Exception as exc:  # pint, asked about a name it made itself (dB% → delta_decibel)
+        raise UnitParseError(text, f"not a usable unit ({type(exc).__name__}: {exc})") from None
     return unit
+
+
+def _shown(text: str) -> str:
+    """Over-long text, shortened for an error message."""
+    return f"{text[:40]}… ({len(text)} characters)"
+
+
+def _kind_of(registry: pint.UnitRegistry[Any], name: str) -> str:
+    """``"offset"``, ``"logarithmic"`` or ``"scale"`` for a unit name pint parsed."""
+    definition = registry._units.get(name)
+    converter = getattr(definition, "converter", None)
+    if converter is None or getattr(definition, "is_multiplicative", True):
+        return "scale"
+    return "logarithmic" if getattr(converter, "is_logarithmic", False) else "offset"
+
+
+def _check_usable(text: str, unit: pint.Unit, registry: pint.UnitRegistry[Any]) -> None:
+    names = dict(unit._units)
+    # A pure number inside a unit with a dimension (rad/s) compares with no
+    # rate, so only a dimensionless whole is checked for them.
+    dimensioned = bool(unit.dimensionality)
+    for name, exponent in names.items():
+        kind = _kind_of(registry, name)
+        if kind == "logarithmic":
+            raise UnitParseError(text, f"{name} is a logarithmic unit, not an amount")
+        if kind == "offset" and (len(names) > 1 or exponent != 1):
+            raise UnitParseError(
+                text,
+                f"{name} is a temperature on an offset scale and cannot be part of a "
+                "compound unit; use kelvin or delta_degC (a difference)",
+            )
+        if not dimensioned and not registry.get_dimensionality(name) and name not in FRACTION_UNITS:
+            raise UnitParseError(
+                text,
+                f"pint treats {name} as a pure number; the only fractions here are "
+                "%, ‰ and 百分点 (write '' for a plain fraction)",
+            )
+    fractions = [n for n in names if n in FRACTION_UNITS]
+    if len(fractions) > 1 or any(names[n] != 1 for n in fractions):
+        raise UnitParseError(
+            text, "a fraction unit (%, ‰, 百分点) may appear once, to the first power"
+        )
+
+
+def _is_offset(unit: pint.Unit) -> bool:
+    registry = get_registry()
+    return any(_kind_of(registry, name) == "offset" for name in unit._units)
+
+
+def _read_number(text: str, folded: str) -> tuple[float, str]:
+    """The leading number of ``folded`` and the text after it."""
+    match = _NUMBER.match(folded)
+    if match is not None:
+        return float(match["number"].replace(",", "")), match["unit"]
+    if re.match(r"^\s*[+-]?\d+(?:[.,]\d+)*,", folded):
+        raise UnitParseError(
+            text,
+            "a comma is read only as a thousands separator between groups of three "
+            "digits (5,873); a decimal comma (96,8) is not accepted",
+        )
+    raise UnitParseError(text, "it does not start with a number")
 
 
 def parse_quantity(text: str) -> pint.Quantity[Any]:
@@ -189,28 +424,77 @@ def parse_quantity(text: str) -> pint.Quantity[Any]:
 
     Examples of accepted text: ``"96.8%"``, ``"10.9万平方米"``, ``"7批次/千人"``,
     ``"400亩"``, ``"80.40分"``, ``"1.5 hectare"``, ``"35家"``, ``"1小时"``,
-    ``"5,873 batch"``. Full-width digits and ``％`` are accepted.
+    ``"5,873 batch"``, ``"1.18万"`` (11,800), ``"7萬件"`` (traditional
+    script), ``"十五家"``, ``"两轮"``, ``"百分之九十"`` (Chinese numerals).
+    Full-width digits and ``％`` are accepted; a comma only separates
+    thousands (``"96,8"`` is refused, never 968).
 
     Returns:
-        A quantity of the library's registry.
+        A quantity of the registry in force (see :func:`get_registry`).
 
     Raises:
-        UnitParseError: the text is not a number followed by a known unit.
+        UnitParseError: the text is not a number followed by a known unit, or
+            is longer than ``MAX_QUANTITY_CHARS`` (200) characters.
     """
     if not isinstance(text, str):
         raise UnitParseError(repr(text), f"expected text, received {type(text).__name__}")
-    match = _NUMBER.match(_fold(text))
-    if match is None:
-        raise UnitParseError(text, "it does not start with a number")
-    number = float(match["number"].replace(",", ""))
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise UnitParseError(_shown(text), f"a quantity is at most {MAX_QUANTITY_CHARS} characters")
+    registry = get_registry()
+    folded = _fold(text)
+    readings = split_chinese_number(folded.lstrip())
+    if readings:
+        # 一千瓦时 is 1 千瓦时: the longest numeral whose rest is a unit.
+        error: UnitParseError | None = None
+        for number, rest in readings:
+            try:
+                multiplier, unit = _number_unit(text, rest.strip())
+            except UnitParseError as exc:
+                error = error or exc
+                continue
+            return registry.Quantity(number * multiplier, unit)
+        assert error is not None
+        raise error
+    number, unit_text = _read_number(text, folded)
     if not math.isfinite(number):
         raise UnitParseError(text, "the number is too large to be represented")
-    unit_text = match["unit"]
+    multiplier, unit = _number_unit(text, unit_text)
+    value = number * multiplier
+    if not math.isfinite(value):
+        raise UnitParseError(text, "the number is too large to be represented")
+    return registry.Quantity(value, unit)
+
+
+#: A bare multiplier after a number (1.18万, 3亿): part of the number.
+_BARE_MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3}
+
+
+def _number_unit(text: str, unit_text: str) -> tuple[float, pint.Unit]:
+    if unit_text in _BARE_MULTIPLIERS:
+        return _BARE_MULTIPLIERS[unit_text], get_registry().dimensionless
     try:
-        unit = parse_unit(unit_text)
+        return 1.0, parse_unit(unit_text)
     except UnitParseError as exc:
         raise UnitParseError(text, exc.reason) from None
-    return get_registry().Quantity(number, unit)
+
+
+def parse_quantities(texts: Iterable[str]) -> dict[str, pint.Quantity[Any] | UnitParseError]:
+    """Each distinct text read once: its quantity, or the error that refuses it.
+
+    For columns of cells (``"99.5%"``, ``"1.18万"``, ``"7批次/千人"``): a column
+    of a million cells with a few hundred distinct texts parses a few hundred
+    times. Errors are returned, not raised, so that every bad cell can be
+    reported at once.
+    """
+    results: dict[str, pint.Quantity[Any] | UnitParseError] = {}
+    for text in texts:
+        if text in results:
+            continue
+        try:
+            results[text] = parse_quantity(text)
+        except UnitParseError as exc:
+            results[text] = exc
+    return results
 
 
 def to_quantity(value: Any, where: str = "value") -> pint.Quantity[Any]:
@@ -247,34 +531,65 @@ def to_quantity(value: Any, where: str = "value") -> pint.Quantity[Any]:
     raise UnitParseError(repr(value), f"{where} must be text such as '96.8%' or a pint Quantity")
 
 
-@lru_cache(maxsize=4096)
 def dimensionality(unit: str) -> str:
-    """Return the dimensionality of a unit string, e.g. ``"[count] / [population]"``."""
-    dims = parse_unit(unit).dimensionality
-    return str(dims) if dims else "dimensionless"
+    """Return the dimensionality of a unit string, e.g. ``"[count] / [population]"``.
+
+    A temperature on an offset scale names its scale too
+    (``"[temperature] on the degree_Celsius scale"``): it compares only with
+    itself.
+
+    Raises:
+        UnitParseError: the unit is unknown.
+    """
+    return _dimensionality(_active.get(), unit)
 
 
 @lru_cache(maxsize=4096)
+def _dimensionality(scope: tuple[str, ...], unit: str) -> str:
+    parsed = parse_unit(unit)
+    dims = parsed.dimensionality
+    text = str(dims) if dims else "dimensionless"
+    if _is_offset(parsed):
+        text += f" on the {next(iter(parsed._units))} scale"
+    return text
+
+
 def is_compatible(unit: str, other: str) -> bool:
-    """Whether two unit strings share a dimension (and so can be compared)."""
-    return bool(parse_unit(unit).dimensionality == parse_unit(other).dimensionality)
+    """Whether two unit strings share a dimension (and so can be compared).
+
+    Temperatures on offset scales compare only with the same scale: 64.4 °F
+    is not converted to °C by a factor.
+    """
+    return _is_compatible(_active.get(), unit, other)
 
 
 @lru_cache(maxsize=4096)
+def _is_compatible(scope: tuple[str, ...], unit: str, other: str) -> bool:
+    return dimensionality(unit) == dimensionality(other)
+
+
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """The factor ``f`` such that a value in ``from_unit`` times ``f`` is in ``to_unit``.
 
     Raises:
         UnitParseError: either unit is unknown.
-        DimensionMismatchError: the units have different dimensions.
+        DimensionMismatchError: the units have different dimensions, or are
+            temperatures on different offset scales (no factor converts them).
     """
+    return _conversion_factor(_active.get(), from_unit, to_unit)
+
+
+@lru_cache(maxsize=4096)
+def _conversion_factor(scope: tuple[str, ...], from_unit: str, to_unit: str) -> float:
     source, target = parse_unit(from_unit), parse_unit(to_unit)
-    if source.dimensionality != target.dimensionality:
+    if not is_compatible(from_unit, to_unit):
         raise DimensionMismatchError(
             "conversion",
             from_unit,
             to_unit,
             f"{dimensionality(from_unit)} vs {dimensionality(to_unit)}",
         )
+    if _is_offset(source):  # the same offset scale: is_compatible checked it
+        return 1.0
     registry = get_registry()
     return float(registry.Quantity(1.0, source).to(target).magnitude)
