@@ -478,7 +478,9 @@ class TestCommas:
     def test_thousands_separators(self, text: str, magnitude: float) -> None:
         assert pt.parse_quantity(text).magnitude == magnitude
 
-    @pytest.mark.parametrize("text", ["96,8", "96,8%", "1,00个", "12,34,567元", "1234,567元", "1,2345"])
+    @pytest.mark.parametrize(
+        "text", ["96,8", "96,8%", "1,00个", "12,34,567元", "1234,567元", "1,2345"]
+    )
     def test_misplaced_commas_are_refused_never_stripped(self, text: str) -> None:
         with pytest.raises(pt.UnitParseError, match="comma") as info:
             pt.parse_quantity(text)
@@ -533,7 +535,7 @@ class TestOffsetUnits:
         assert pt.conversion_factor("delta_degC", "delta_degF") == pytest.approx(1.8)
 
     def test_different_scales_have_no_factor(self) -> None:
-        with pytest.raises(pt.DimensionMismatchError, match="offset|scale"):
+        with pytest.raises(pt.DimensionMismatchError, match=r"scale"):
             pt.conversion_factor("degF", "degC")
         with pytest.raises(pt.DimensionMismatchError):
             pt.conversion_factor("kelvin", "degC")
@@ -559,7 +561,7 @@ class TestBoundedWork:
 
     @pytest.mark.parametrize("text", ["m**100", "m**(2*3)", "m**2**2", "m**1e5", "m**(-100)"])
     def test_larger_or_computed_exponents_are_refused(self, text: str) -> None:
-        with pytest.raises(pt.UnitParseError, match="exponent|power"):
+        with pytest.raises(pt.UnitParseError, match=r"exponent|power"):
             pt.parse_unit(text)
 
     def test_a_unit_at_the_length_limit_is_parsed_one_above_is_refused(self) -> None:
