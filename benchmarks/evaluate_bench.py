@@ -94,7 +94,7 @@ def build_frame(plan: pt.Plan, rows: int, keys: str, seed: int = 0) -> pd.DataFr
 
     _, unit_choices, typical = build_plan()
     rng = np.random.default_rng(seed)
-    targets = list(plan.targets())
+    targets = list(plan.targets)
     n_regions = max(1, rows // N_TARGETS)
     n = n_regions * N_TARGETS
     t = np.repeat(np.arange(N_TARGETS, dtype=np.int16), n_regions)

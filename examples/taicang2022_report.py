@@ -127,7 +127,7 @@ def target_row(target: pt.Target, result: pt.Assessment) -> tuple[str, ...]:
 def main() -> None:
     observations = read_observations(DATA)
     milestones = read_milestones(MILESTONES)
-    results = {t.id: pt.assess(t, observations.get(t.id, ())) for t in plan.targets()}
+    results = {t.id: pt.assess(t, observations.get(t.id, ())) for t in plan.targets}
 
     print(f"{plan.title.zh}  {plan.title.en}")
     assert plan.issuer is not None
@@ -144,7 +144,7 @@ def main() -> None:
     header = ("section", "indicator", "target", "observed", "status", "margin")
     sizes = (12, 36, 20, 22, 16, 16)
     for aspirational, title in ((False, "Binding targets"), (True, "Aspirational targets (力争)")):
-        chosen = [t for t in plan.targets() if t.aspirational is aspirational]
+        chosen = [t for t in plan.targets if t.aspirational is aspirational]
         print(f"\n{title}: {len(chosen)}")
         table(header, [target_row(t, results[t.id]) for t in chosen], sizes)
     print("  observed: the value judged, in the target's unit (the worst one for 保持);")
@@ -152,7 +152,7 @@ def main() -> None:
 
     print("\nMilestones")
     rows = []
-    for milestone in plan.milestones():
+    for milestone in plan.milestones:
         result = pt.assess(milestone, milestones.get(milestone.id))
         section = milestone.source.section if milestone.source else ""
         rows.append((section, milestone.name.zh, result.status.value, result.reason))
@@ -160,7 +160,7 @@ def main() -> None:
 
     print("\nScorecard by lead owner (binding targets)")
     cards: dict[str, Counter[str]] = defaultdict(Counter)
-    for target in plan.targets():
+    for target in plan.targets:
         if not target.aspirational:
             status = results[target.id].status
             column = status.value if status.value in ("met", "not_met", "no_data") else "other"

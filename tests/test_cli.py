@@ -47,7 +47,7 @@ class TestShow:
         assert "manufacturing-pass-rate" in out
         assert "达到96.8%以上" in out
         assert "各成员单位" in out
-        n_targets = sum(1 for _ in pt.taicang2022.plan.targets())
+        n_targets = sum(1 for _ in pt.taicang2022.plan.targets)
         assert len(out.splitlines()) == 3 + 2 + n_targets
 
     def test_plan_file_in_english(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ class TestEvaluate:
         code, out, err = _run(capsys, "evaluate", "taicang2022", EXAMPLE, "--format", "csv")
         assert (code, err) == (0, "")
         written = pd.read_csv(io.StringIO(out), dtype={"period": str})
-        assert len(written) == len(list(pt.taicang2022.plan.targets()))
+        assert len(written) == len(list(pt.taicang2022.plan.targets))
         assert set(written["status"]) >= {"met", "not_met", "no_data", "on_track"}
 
     def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
@@ -238,7 +238,7 @@ class TestExport:
         assert code == 0
         frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
         assert list(frame.columns) == list(pt.TARGET_COLUMNS)
-        assert len(frame) == sum(1 for _ in pt.taicang2022.plan.targets())
+        assert len(frame) == sum(1 for _ in pt.taicang2022.plan.targets)
 
     def test_unwritable_output(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """An output path in a missing directory is one line naming it."""

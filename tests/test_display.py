@@ -60,7 +60,7 @@ class TestShortRepr:
     @settings(max_examples=25, deadline=None)
     @given(plans())
     def test_every_model_repr_is_one_line(self, plan: pt.Plan) -> None:
-        texts = [repr(plan), *(repr(t) for t in plan.targets())]
+        texts = [repr(plan), *(repr(t) for t in plan.targets)]
         texts += [short_repr(g) for g in plan.goals_flat()]
         for text in texts:
             assert "\n" not in text

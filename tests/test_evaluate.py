@@ -41,7 +41,7 @@ def plans_and_observations(draw: st.DrawFn, regions: tuple[str, ...] = ("north",
     """A generated plan and a long observation frame for (some of) its targets."""
     plan = draw(plans())
     rows = []
-    for target in plan.targets():
+    for target in plan.targets:
         if not draw(st.booleans()):
             continue
         kind = target.indicator.kind
@@ -93,7 +93,7 @@ def _observations(frame: pd.DataFrame) -> list[pt.Observation]:
 def _expected(plan: pt.Plan, frame: pd.DataFrame, scoring: Any = "linear") -> dict[Any, Any]:
     """What pt.assess gives per (target, region); an exception stands for 'raises'."""
     expected: dict[Any, Any] = {}
-    for target in plan.targets():
+    for target in plan.targets:
         mine = frame[frame["target_id"] == target.id]
         tp, prev = target.period, target.period.previous()
         relevant = [
@@ -236,7 +236,7 @@ def whole_period_observations(draw: st.DrawFn) -> Any:
     """A plan and one observation per (target, region) covering the target's period."""
     plan = draw(plans())
     rows = []
-    for target in plan.targets():
+    for target in plan.targets:
         for region in ("north", "south", "east"):
             if draw(st.integers(0, 4)) == 0:
                 continue
@@ -580,7 +580,7 @@ def long_runs(draw: st.DrawFn) -> Any:
     """A plan and 100 regions per target in target order: long runs of one target."""
     plan = draw(plans())
     frames = []
-    for target in plan.targets():
+    for target in plan.targets:
         units = draw(st.lists(st.sampled_from(UNIT_GROUPS[target.indicator.kind]), min_size=1))
         values = draw(st.lists(observation_values(0, 2e5) | st.just(math.nan), min_size=1))
         frames.append(

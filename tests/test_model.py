@@ -292,10 +292,23 @@ class TestPlanLookups:
         assert info.value.known == ("t1", "t2")
 
     def test_iteration_in_document_order(self) -> None:
-        assert [t.id for t in self.p.targets()] == ["t1", "t2"]
-        assert [m.id for m in self.p.milestones()] == ["m1"]
+        assert [t.id for t in self.p.targets] == ["t1", "t2"]
+        assert [m.id for m in self.p.milestones] == ["m1"]
         assert [g.id for g in self.p.goals_flat()] == ["g1", "g2"]
         assert self.p.parents_of("t2") == (self.outer, self.inner)
+
+    def test_targets_and_milestones_are_tuples_like_a_goals(self) -> None:
+        """``plan.targets`` is indexed and measured as ``goal.targets`` is."""
+        assert isinstance(self.p.targets, tuple)
+        assert len(self.p.targets) == 2
+        assert self.p.targets[1] is self.t2
+        assert self.p.targets == (self.t1, self.t2)
+        assert self.p.milestones == (self.m1,)
+        assert len(self.outer.targets) == 1  # a goal's own targets, not its sub-goals'
+
+    def test_calling_targets_as_in_0_1_still_iterates(self) -> None:
+        assert list(self.p.targets()) == [self.t1, self.t2]  # type: ignore[operator]
+        assert list(self.p.milestones()) == [self.m1]  # type: ignore[operator]
 
     def test_owners_by_id_name_or_alias(self) -> None:
         assert self.p.owner("市场监管局") is self.p.owner("市市场监管局") is self.p.owner("SAMR")

@@ -103,7 +103,7 @@ def _assessments(plan: pt.Plan) -> list[pt.Assessment]:
         "t3": pt.Observation(period="2022", value=0, unit="起"),
         "t4": pt.Observation(period="2022-H1", value=6, unit="万平方米"),
     }
-    results = [pt.assess(t, observations[t.id]) for t in plan.targets()]
+    results = [pt.assess(t, observations[t.id]) for t in plan.targets]
     return [*results, pt.assess(plan.milestone("m1"), True)]
 
 
@@ -250,7 +250,7 @@ class TestPlotScorecard:
 
     def test_cells_without_a_judgement_show_a_dash(self) -> None:
         plan = _plan()
-        results = [pt.assess(t, None) for t in plan.targets()]
+        results = [pt.assess(t, None) for t in plan.targets]
         ax = plotting.plot_scorecard(plan, results, lang="en")
         assert {t.get_text() for t in ax.texts} == {"–"}
 
@@ -271,8 +271,8 @@ class TestPlotStatusSummary:
     @settings(max_examples=10, deadline=None)
     @given(plans())
     def test_any_plan_without_data_draws(self, plan: pt.Plan) -> None:
-        results = [pt.assess(t, None) for t in plan.targets()]
-        results += [pt.assess(m, None) for m in plan.milestones()]
+        results = [pt.assess(t, None) for t in plan.targets]
+        results += [pt.assess(m, None) for m in plan.milestones]
         if not results:
             return
         ax = plotting.plot_status_summary(plan, results, lang="en")

@@ -409,7 +409,7 @@ class TestAssessNeverCrashes:
 
     @given(plan=pts.plans())
     def test_every_target_of_a_plan_is_found_and_assessable(self, plan: pt.Plan) -> None:
-        for t in plan.targets():
+        for t in plan.targets:
             assert plan.target(t.id) is t
             assert pt.assess(t, None).status is pt.Status.NO_DATA
             for r in plan.responsibilities_of(t.id):

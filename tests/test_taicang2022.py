@@ -350,7 +350,7 @@ class TestTargets:
     """Every quantified target is there, as the document words it."""
 
     def test_the_plan_holds_exactly_the_expected_targets_in_document_order(self) -> None:
-        assert [t.id for t in PLAN.targets()] == [row.id for row in EXPECTED]
+        assert [t.id for t in PLAN.targets] == [row.id for row in EXPECTED]
 
     @pytest.mark.parametrize("row", EXPECTED, ids=[row.id for row in EXPECTED])
     def test_target_reads_as_the_clause_says(self, row: Row) -> None:
@@ -367,12 +367,12 @@ class TestTargets:
         assert target.source.section == row.section
         assert PLAN.section_of(row.id) == row.section
 
-    @pytest.mark.parametrize("target", list(PLAN.targets()), ids=lambda t: t.id)
+    @pytest.mark.parametrize("target", list(PLAN.targets), ids=lambda t: t.id)
     def test_source_text_is_an_exact_substring_of_the_document(self, target: pt.Target) -> None:
         assert target.source is not None
         assert target.source.text in TEXT
 
-    @pytest.mark.parametrize("target", list(PLAN.targets()), ids=lambda t: t.id)
+    @pytest.mark.parametrize("target", list(PLAN.targets), ids=lambda t: t.id)
     def test_source_text_states_the_targets_number(self, target: pt.Target) -> None:
         assert target.source is not None
         value = target.condition.value
@@ -384,13 +384,13 @@ class TestTargets:
             assert fmt_number(value) in target.source.text.replace("80.40", "80.4")
 
     def test_aspirational_targets_are_exactly_those_under_li_zheng(self) -> None:
-        aspirational = {t.id for t in PLAN.targets() if t.aspirational}
-        quoted = {t.id for t in PLAN.targets() if t.source is not None and "力争" in t.source.text}
+        aspirational = {t.id for t in PLAN.targets if t.aspirational}
+        quoted = {t.id for t in PLAN.targets if t.source is not None and "力争" in t.source.text}
         assert aspirational == quoted
         assert len(aspirational) == 4
 
     def test_every_indicator_is_named_in_both_languages(self) -> None:
-        for target in PLAN.targets():
+        for target in PLAN.targets:
             assert target.indicator.name.zh
             assert target.indicator.name.en
             assert target.indicator.name.en.isascii() or "“" in target.indicator.name.en
@@ -458,9 +458,9 @@ class TestMilestones:
     """Numberless commitments with a clear deliverable are milestones."""
 
     def test_the_plan_holds_exactly_the_expected_milestones(self) -> None:
-        assert {m.id: PLAN.section_of(m.id) for m in PLAN.milestones()} == MILESTONES
+        assert {m.id: PLAN.section_of(m.id) for m in PLAN.milestones} == MILESTONES
 
-    @pytest.mark.parametrize("milestone", list(PLAN.milestones()), ids=lambda m: m.id)
+    @pytest.mark.parametrize("milestone", list(PLAN.milestones), ids=lambda m: m.id)
     def test_milestone_quotes_the_document_and_is_named_in_both_languages(
         self, milestone: pt.Milestone
     ) -> None:
@@ -489,7 +489,7 @@ class TestOwners:
         assert all(role is pt.Role.SUPPORTING for role in roles[1:])
 
     def test_targets_without_their_own_owners_take_their_goals_note(self) -> None:
-        for target in PLAN.targets():
+        for target in PLAN.targets:
             if target.id == "monthly-work-updates":
                 continue
             assert not target.responsibilities
@@ -624,7 +624,7 @@ class TestTables:
 
     def test_responsibility_matrix_marks_lead_and_supporting_owners(self) -> None:
         matrix = PLAN.responsibility_matrix()
-        items = [t.id for t in PLAN.targets()] + [m.id for m in PLAN.milestones()]
+        items = [t.id for t in PLAN.targets] + [m.id for m in PLAN.milestones]
         assert matrix.shape == (len(PLAN.owners), len(items))
         assert matrix.at["市市场监管局", "new-standards"] == "lead"
         assert matrix.at["各区镇", "new-standards"] == "supporting"

@@ -173,7 +173,7 @@ def _targets_table(plan: Plan, lang: str) -> pd.DataFrame:
 
     language: Lang = "en" if lang == "en" else "zh"
     rows = []
-    for target in plan.targets():
+    for target in plan.targets:
         responsibilities = plan.responsibilities_of(target.id)
         ordered = sorted(responsibilities, key=lambda r: r.role.value != "lead")
         owners = "、".join(plan.owner(r.owner).name.text(language) for r in ordered)
@@ -194,8 +194,8 @@ def _targets_table(plan: Plan, lang: str) -> pd.DataFrame:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     plan = resolve_plan(args.plan)
-    n_targets = sum(1 for _ in plan.targets())
-    n_milestones = sum(1 for _ in plan.milestones())
+    n_targets = sum(1 for _ in plan.targets)
+    n_milestones = sum(1 for _ in plan.milestones)
     language: Lang = "en" if args.lang == "en" else "zh"
     title = plan.title.text(language)
     header = f"{plan.id}: {title}"
@@ -267,8 +267,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if _is_observation_file(args.file):
         raise _UsageError(f"{args.file}: an observation file is checked against a plan: add --plan")
     plan = resolve_plan(args.file)
-    n_targets = sum(1 for _ in plan.targets())
-    n_milestones = sum(1 for _ in plan.milestones())
+    n_targets = sum(1 for _ in plan.targets)
+    n_milestones = sum(1 for _ in plan.milestones)
     n_goals = sum(1 for _ in plan.goals_flat())
     sys.stdout.write(
         f"{args.file}: valid plan {plan.id} ({n_goals} goals, {n_targets} targets, "

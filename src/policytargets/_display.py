@@ -87,8 +87,8 @@ def short_repr(obj: Any) -> str:
     from ._model import Goal, Plan, Target
 
     if isinstance(obj, Plan):
-        targets = sum(1 for _ in obj.targets())
-        milestones = sum(1 for _ in obj.milestones())
+        targets = sum(1 for _ in obj.targets)
+        milestones = sum(1 for _ in obj.milestones)
         title = _one_line(obj.title.text("zh"))
         return (
             f"<Plan {obj.id!r} {title!r} {obj.period}: {targets} targets, "
@@ -215,8 +215,8 @@ def _targets_table(targets: list[Target], plan: Plan | None) -> str:
 
 
 def _plan_html(plan: Plan) -> str:
-    targets = list(plan.targets())
-    milestones = sum(1 for _ in plan.milestones())
+    targets = list(plan.targets)
+    milestones = sum(1 for _ in plan.milestones)
     issuer = plan.issuer
     meta = _rows(
         [

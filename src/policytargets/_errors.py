@@ -60,7 +60,7 @@ class UnknownIdError(PolicyTargetsError, LookupError):
     """An id or name refers to nothing registered.
 
     The message suggests the closest known ids ("did you mean …?", by
-    :func:`difflib.get_close_matches`) and lists a few known ones.
+    ``difflib.get_close_matches``) and lists a few known ones.
 
     Attributes:
         where: where the reference was made or looked up.

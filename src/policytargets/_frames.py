@@ -184,15 +184,15 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
         )
     items: list[Goal | Target | Milestone] = [
         *plan.goals_flat(),
-        *plan.targets(),
-        *plan.milestones(),
+        *plan.targets,
+        *plan.milestones,
     ]
     for item in items:
         responsibility_rows.extend(
             {"item_id": item.id, "owner": r.owner, "role": r.role.value}
             for r in item.responsibilities
         )
-    for milestone in plan.milestones():
+    for milestone in plan.milestones:
         milestone_rows.append(
             {
                 "id": milestone.id,
@@ -209,7 +209,7 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     targets = targets_frame(plan)
     extra = []
     indicators: dict[Indicator, None] = {}
-    for target in plan.targets():
+    for target in plan.targets:
         cells = _indicator_cells(target.indicator)
         indicators[target.indicator] = None
         extra.append(

@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import field, frozen
 
@@ -364,6 +364,18 @@ class Goal:
         return to_html(self)
 
 
+_T = TypeVar("_T")
+
+
+class _CallableTuple(tuple[_T, ...]):
+    """A tuple that can still be called, as ``plan.targets`` was in 0.1 (an iterator)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> Iterator[_T]:
+        return iter(self)
+
+
 def _optional_date(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -415,8 +427,25 @@ class Plan:
     """An issued document: its metadata, its goal tree and its owner registry.
 
     Look things up by id with :meth:`target`, :meth:`goal`, :meth:`milestone`
-    and :meth:`owner`; iterate with :meth:`targets`, :meth:`milestones` and
-    :meth:`goals_flat`.
+    and :meth:`owner`; every target and milestone at any depth is in the
+    tuples :attr:`targets` and :attr:`milestones` (``len(plan.targets)``,
+    ``plan.targets[0]``), every goal in :meth:`goals_flat`.
+
+    Attributes:
+        id: the plan's id (``"taicang2022"``).
+        title: the document's title, in Chinese and English.
+        period: the period the plan covers (``"2022"``).
+        issuer: the issuing body, when known.
+        document_number: the 文号, e.g. ``"太政办〔2022〕64号"``.
+        issued: the date of issue (成文日期).
+        published: the date of publication (发布日期).
+        validity: in force, amended or repealed (有效, 已修改, 失效).
+        url: where the document is published.
+        addressees: the bodies the notice is addressed to (主送), one a part.
+        goals: the top-level headings, each with its targets, milestones and
+            sub-goals.
+        owners: the owner registry: every body a responsibility names, and
+            the collectives (各区镇) with their members.
     """
 
     id: str = field(validator=check_id)
@@ -451,6 +480,8 @@ class Plan:
         init=False, eq=False, repr=False
     )
     _owner_index: dict[str, Owner] = field(init=False, eq=False, repr=False)
+    _targets: tuple[Target, ...] = field(init=False, eq=False, repr=False)
+    _milestones: tuple[Milestone, ...] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = {}
@@ -491,6 +522,13 @@ class Plan:
                         tuple(owners),
                     )
         object.__setattr__(self, "_index", index)
+        items = [item for _, item in index.values()]
+        object.__setattr__(
+            self, "_targets", _CallableTuple(i for i in items if isinstance(i, Target))
+        )
+        object.__setattr__(
+            self, "_milestones", _CallableTuple(i for i in items if isinstance(i, Milestone))
+        )
         object.__setattr__(self, "_owner_index", names)
 
     def _get(self, item_id: str, kind: type[Any], what: str) -> Any:
@@ -528,17 +566,22 @@ class Plan:
                 f"Plan {self.id!r}: owner", key, tuple(o.id for o in self.owners)
             ) from None
 
-    def targets(self) -> Iterator[Target]:
-        """Every target of the plan, in document order."""
-        for _, item in self._index.values():
-            if isinstance(item, Target):
-                yield item
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Every target of the plan, at any depth, in document order (a tuple, as ``goal.targets``).
 
-    def milestones(self) -> Iterator[Milestone]:
-        """Every milestone of the plan, in document order."""
-        for _, item in self._index.values():
-            if isinstance(item, Milestone):
-                yield item
+        Calling it, ``plan.targets``, still works as in 0.1 and gives an
+        iterator over the same targets; it is deprecated.
+        """
+        return self._targets
+
+    @property
+    def milestones(self) -> tuple[Milestone, ...]:
+        """Every milestone of the plan, at any depth, in document order (a tuple).
+
+        ``plan.milestones`` still works as in 0.1 and is deprecated.
+        """
+        return self._milestones
 
     def goals_flat(self) -> Iterator[Goal]:
         """Every goal of the plan, depth first in document order."""

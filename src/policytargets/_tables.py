@@ -60,7 +60,7 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
     import pandas as pd
 
     rows: list[dict[str, Any]] = []
-    for target in plan.targets():
+    for target in plan.targets:
         condition = target.condition
         inner = getattr(condition, "condition", condition)
         owners = _owner_names(plan, target.id)
@@ -110,7 +110,7 @@ def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd
     """
     import pandas as pd
 
-    items = [t.id for t in plan.targets()] + [m.id for m in plan.milestones()]
+    items = [t.id for t in plan.targets] + [m.id for m in plan.milestones]
     cells: dict[tuple[str, str], str] = {}
     for item_id in items:
         for r in plan.responsibilities_of(item_id):

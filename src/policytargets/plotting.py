@@ -345,7 +345,7 @@ def plot_progress(
     frame = _frame(assessments)
     _one_per_target(frame)
     by_id = {str(row["target_id"]): row for _, row in frame.iterrows()}
-    targets = [t for t in plan.targets() if t.id in by_id]
+    targets = [t for t in plan.targets if t.id in by_id]
     if not targets:
         raise InvalidValueError(
             "assessments", f"rows for targets of plan {plan.id!r}", "none of them"
@@ -467,7 +467,7 @@ def plot_scorecard(
         raise InvalidValueError("role", "'lead' or 'any'", role)
     language = _resolve_lang(lang)
     frame = _frame(assessments)
-    targets = {t.id: t for t in plan.targets()}
+    targets = {t.id: t for t in plan.targets}
     cells: dict[tuple[str, str], list[str]] = {}
     goals: dict[str, Goal | None] = {}
     for target_id, status in zip(frame["target_id"], frame["status"], strict=True):
@@ -569,8 +569,8 @@ def plot_status_summary(
         raise InvalidValueError("by", "'goal' or 'aspirational'", by)
     language = _resolve_lang(lang)
     frame = _frame(assessments)
-    items: dict[str, Target | Milestone] = {t.id: t for t in plan.targets()}
-    items.update((m.id, m) for m in plan.milestones())
+    items: dict[str, Target | Milestone] = {t.id: t for t in plan.targets}
+    items.update((m.id, m) for m in plan.milestones)
     groups: dict[str, dict[str, int]] = {}
     names: dict[str, str] = {}
     for target_id, status in zip(frame["target_id"], frame["status"], strict=True):

@@ -69,7 +69,7 @@ def evaluate_dask(
     # Which targets have a relevant observation anywhere: from (key, period) pairs only.
     pairs = observations[[key, "period"]].drop_duplicates().compute()
     relevant = set()
-    targets = list(plan.targets())
+    targets = list(plan.targets)
     for k, period in zip(pairs[key], pairs["period"], strict=True):
         try:
             q = Period.parse(period)

@@ -173,7 +173,7 @@ def prepare(
         raise_failures([failure_cases([None] * len(missing), "", missing, "missing_column")])
     assert key is not None
     n = len(frame)
-    targets = list(plan.targets())
+    targets = list(plan.targets)
 
     # Keys: each distinct id is looked up once.
     key_codes, key_values = _factorize(frame[key])
