@@ -83,6 +83,7 @@ PUBLIC_API = [
     "DimensionMismatchError",
     "Direction",
     "DuplicateIdError",
+    "FiscalYear",
     "Goal",
     "GrowthRatio",
     "Improve",

@@ -118,3 +118,129 @@ class TestArithmetic:
 
     def test_order_is_by_start_then_end(self) -> None:
         assert sorted([P("2022-Q2"), P("2022"), P("2021")]) == [P("2021"), P("2022"), P("2022-Q2")]
+
+
+class TestChineseAndStandardForms:
+    """Forms plans, pandas and SDMX write parse to the same period, written back canonically."""
+
+    @pytest.mark.parametrize(
+        ("text", "canonical"),
+        [
+            ("2022年", "2022"),
+            ("2022年上半年", "2022-H1"),
+            ("2022年下半年", "2022-H2"),
+            ("2022-S1", "2022-H1"),
+            ("2022-S2", "2022-H2"),
+            ("2022年第三季度", "2022-Q3"),
+            ("2022年第一季度", "2022-Q1"),
+            ("2022年四季度", "2022-Q4"),
+            ("2022Q3", "2022-Q3"),
+            ("2022年6月", "2022-06"),
+            ("2022年12月", "2022-12"),
+            ("2021-2025", "2021-2025"),
+            ("2021—2025年", "2021-2025"),
+            ("2021年—2025年", "2021-2025"),
+            ("2021～2025年", "2021-2025"),
+            ("2021-01-01/2025-12-31", "2021-2025"),
+            ("十四五", "2021-2025"),
+            ("“十四五”时期", "2021-2025"),
+            ('"十三五"期间', "2016-2020"),
+            ("十一五", "2006-2010"),
+            ("十五五", "2026-2030"),
+            ("三五", "1966-1970"),
+        ],
+    )
+    def test_read_and_written_back(self, text: str, canonical: str) -> None:
+        period = P(text)
+        assert str(period) == canonical
+        assert P(canonical) == period
+
+    def test_a_five_year_plan_is_five_whole_years(self) -> None:
+        plan = P("十四五")
+        assert (plan.start, plan.end) == (date(2021, 1, 1), date(2025, 12, 31))
+        assert plan.previous() == P("十三五")
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            "2022年第五季度",
+            "2022年中半年",
+            "2022-S3",
+            "2022年13月",
+            "二五",
+            "十四",
+            "2022年度末",
+            "Q3 2022",
+        ],
+    )
+    def test_other_forms_are_refused_listing_the_accepted_ones(self, bad: str) -> None:
+        with pytest.raises(pt.InvalidValueError) as info:
+            P(bad)
+        if "five-year" not in str(info.value):
+            assert "2022年第三季度" in str(info.value)
+            assert "十四五" in str(info.value)
+
+    def test_a_range_of_years_backwards_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Period\.end"):
+            P("2025-2021")
+
+
+class TestFiscalYears:
+    """FY2022 is read only where the plan says what its fiscal year is."""
+
+    def test_refused_without_a_declaration(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="fiscal year"):
+            P("FY2022")
+
+    def test_named_by_its_start(self) -> None:
+        april = pt.FiscalYear(start_month=4, named_by="start")
+        period = P("FY2022", fiscal_year=april)
+        assert (period.start, period.end) == (date(2022, 4, 1), date(2023, 3, 31))
+
+    def test_named_by_its_end(self) -> None:
+        october = pt.FiscalYear(start_month=10, named_by="end")
+        period = P("fy 2022", fiscal_year=october)
+        assert (period.start, period.end) == (date(2021, 10, 1), date(2022, 9, 30))
+
+    def test_a_calendar_fiscal_year_is_the_year(self) -> None:
+        assert P("FY2022", fiscal_year=pt.FiscalYear(start_month=1, named_by="end")) == P("2022")
+
+    @pytest.mark.parametrize(
+        ("month", "named_by"), [(0, "start"), (13, "start"), (4, "middle"), (True, "end")]
+    )
+    def test_a_bad_declaration_is_refused(self, month: Any, named_by: str) -> None:
+        with pytest.raises(pt.InvalidValueError, match="FiscalYear"):
+            pt.FiscalYear(start_month=month, named_by=named_by)
+
+
+class TestYearRange:
+    """Years outside what dates can hold are an InvalidValueError naming the range, never a builtin."""
+
+    @pytest.mark.parametrize("bad", ["0", "0000", "0999", "9999", 0, 999, 9999, 10**10, -5])
+    def test_out_of_range_years_are_refused(self, bad: Any) -> None:
+        with pytest.raises(pt.InvalidValueError) as info:
+            P(bad)
+        if not isinstance(bad, str) or len(bad) == 4:
+            assert "1000 to 9998" in str(info.value)
+
+    @pytest.mark.parametrize("year", [1000, 9998])
+    def test_the_range_is_inclusive(self, year: int) -> None:
+        assert P(str(year)) == P(year) == pt.Period.year(year)
+
+    def test_ten_digit_text_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="Period"):
+            P("1234567890")
+
+    def test_previous_at_the_limit_of_dates(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="previous"):
+            pt.Period.year(1).previous()
+        assert pt.Period.year(2).previous() == pt.Period.year(1)
+
+    @pytest.mark.parametrize("year", [0, 10000, 10**10])
+    def test_year_outside_dates(self, year: int) -> None:
+        with pytest.raises(pt.InvalidValueError, match="1 to 9999"):
+            pt.Period.year(year)
+
+    def test_long_text_is_refused_quickly(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="64 characters"):
+            P("2022" * 1000)

@@ -61,7 +61,7 @@ from ._owners import (
     parse_owner_note,
     responsibilities_from_note,
 )
-from ._periods import Period
+from ._periods import FiscalYear, Period
 from ._scoring import (
     CurrentStatusIndex,
     GrowthRatio,
@@ -103,6 +103,7 @@ __all__ = [
     "DimensionMismatchError",
     "Direction",
     "DuplicateIdError",
+    "FiscalYear",
     "Goal",
     "GrowthRatio",
     "Improve",

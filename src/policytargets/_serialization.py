@@ -62,6 +62,8 @@ from ._model import (
     indicator_differences,
 )
 from ._owners import Owner, Responsibility
+from ._periods import ACCEPTED_FORMS as PERIOD_FORMS
+from ._periods import TEXT_PATTERN as PERIOD_TEXT_PATTERN
 from ._periods import Period
 
 if TYPE_CHECKING:
@@ -681,7 +683,7 @@ def _parse(text: str, fmt: str, source: str) -> Any:
 # --- JSON Schema ----------------------------------------------------------------------------
 
 
-_PERIOD_PATTERN = r"^\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2])|-\d{2}-\d{2}/\d{4}-\d{2}-\d{2})?$"
+_PERIOD_PATTERN = PERIOD_TEXT_PATTERN
 
 
 def _first_line(cls: type) -> str:
@@ -707,7 +709,7 @@ def _schema_of(kind: Any, name: str) -> dict[str, Any]:
         return {"type": "boolean"}
     if kind is Period:
         return {
-            "description": "'2022', '2022-H1', '2022-Q1', '2022-06' or '2022-01-01/2022-06-30'",
+            "description": PERIOD_FORMS,
             "anyOf": [{"type": "string", "pattern": _PERIOD_PATTERN}, {"type": "integer"}],
         }
     if kind is date:
