@@ -214,7 +214,7 @@ class TestFiscalYears:
 
 
 class TestYearRange:
-    """Years outside what dates can hold are an InvalidValueError naming the range, never a builtin."""
+    """Years outside what dates can hold: an InvalidValueError naming the range, never a builtin."""
 
     @pytest.mark.parametrize("bad", ["0", "0000", "0999", "9999", 0, 999, 9999, 10**10, -5])
     def test_out_of_range_years_are_refused(self, bad: Any) -> None:
