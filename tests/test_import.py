@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,7 @@ PUBLIC_API = [
     "DimensionMismatchError",
     "Direction",
     "DuplicateIdError",
+    "FONT_FAMILY",
     "FiscalYear",
     "Goal",
     "GrowthRatio",
@@ -95,6 +97,7 @@ PUBLIC_API = [
     "LinearAchievement",
     "Maintained",
     "Milestone",
+    "MissingDependencyError",
     "MoreThan",
     "Observation",
     "ObservationError",
@@ -108,6 +111,7 @@ PUBLIC_API = [
     "ProgressCategory",
     "ProgressInput",
     "RelativeChange",
+    "Report",
     "Responsibility",
     "Role",
     "Score",
@@ -138,7 +142,9 @@ PUBLIC_API = [
     "plan_to_dict",
     "plan_to_frames",
     "plotting",
+    "read_milestones",
     "read_observations",
+    "report",
     "required_amount",
     "responsibilities_from_note",
     "taicang2022",
@@ -194,6 +200,33 @@ class TestPublicAPI:
 
     def test_dir_lists_every_public_name(self) -> None:
         assert set(PUBLIC_API) <= set(dir(pt))
+
+    def test_the_testing_module_names_its_extra_without_hypothesis(self) -> None:
+        """hypothesis is an extra: importing policytargets.testing without it says which."""
+        code = (
+            "import sys; sys.modules['hypothesis'] = None\n"
+            "import policytargets\n"
+            "try:\n"
+            "    import policytargets.testing\n"
+            "except policytargets.MissingDependencyError as e:\n"
+            "    assert isinstance(e, ModuleNotFoundError)\n"
+            "    print(e)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        assert 'pip install "policytargets[testing]"' in out
+
+    def test_hypothesis_is_not_a_core_dependency(self) -> None:
+        """A core install stays small: hypothesis is in the testing and test extras only."""
+        import tomllib
+
+        project = tomllib.loads(
+            (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+        )["project"]
+        assert not [d for d in project["dependencies"] if d.startswith("hypothesis")]
+        for extra in ("testing", "test"):
+            assert any(d.startswith("hypothesis") for d in project["optional-dependencies"][extra])
 
     def test_the_testing_module_exports_its_strategies(self) -> None:
         from policytargets import testing

@@ -9,6 +9,7 @@ __all__ = [
     "DimensionMismatchError",
     "DuplicateIdError",
     "InvalidValueError",
+    "MissingDependencyError",
     "ObservationError",
     "PlanFileError",
     "PolicyTargetsError",
@@ -153,3 +154,24 @@ class PlanFileError(PolicyTargetsError, ValueError):
         self.problems = problems
         lines = "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in problems)
         super().__init__(f"{path}: {lines}")
+
+
+class MissingDependencyError(PolicyTargetsError, ModuleNotFoundError):
+    """A feature needs an optional dependency that is not installed.
+
+    The message names the extra that brings it, e.g.
+    ``pip install "policytargets[plot]"``.
+
+    Attributes:
+        module: the missing module.
+        extra: the ``policytargets`` extra to install.
+    """
+
+    def __init__(self, module: str, extra: str, purpose: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{module} is needed {purpose} but is not installed: "
+            f'pip install "policytargets[{extra}]"',
+            name=module,
+        )

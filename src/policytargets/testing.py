@@ -11,15 +11,16 @@ own serialisation round-trips any plan::
     def test_round_trip(plan):
         assert my_load(my_dump(plan)) == plan
 
-Requires ``hypothesis`` (installed with policytargets).
+Requires ``hypothesis``, which is not a core dependency: install the
+``testing`` extra (``pip install "policytargets[testing]"``; the ``test``
+extra includes it). Without it, importing this module raises
+:class:`~policytargets.MissingDependencyError` saying so.
 """
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
-
-from hypothesis import strategies as st
 
 from ._conditions import (
     Approximately,
@@ -36,10 +37,16 @@ from ._conditions import (
     RelativeChange,
     Zero,
 )
+from ._extras import require
 from ._labels import Label
 from ._model import Basis, Goal, Indicator, IndicatorKind, Milestone, Plan, SourceClause, Target
 from ._owners import Owner, OwnerKind, Responsibility, Role
 from ._periods import Period
+
+# Before hypothesis itself: without it, say which extra brings it.
+require("hypothesis", "testing", "by policytargets.testing (Hypothesis strategies)")
+
+from hypothesis import strategies as st  # noqa: E402
 
 __all__ = [
     "UNIT_GROUPS",
