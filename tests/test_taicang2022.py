@@ -573,7 +573,7 @@ class TestTables:
     def test_targets_frame_has_the_documented_columns_and_one_row_per_target(self) -> None:
         frame = PLAN.targets_frame()
         for column in (
-            "id",
+            "target_id",
             "section",
             "indicator_zh",
             "indicator_en",
@@ -587,13 +587,13 @@ class TestTables:
             "source_text",
         ):
             assert column in frame.columns
-        assert list(frame["id"]) == [row.id for row in EXPECTED]
-        assert frame["id"].is_unique
+        assert list(frame["target_id"]) == [row.id for row in EXPECTED]
+        assert frame["target_id"].is_unique
         assert set(frame["comparator"]) <= {c.value for c in pt.Comparator}
         assert frame["aspirational"].sum() == 4
 
     def test_frame_sections_and_sources_match_the_targets(self) -> None:
-        frame = PLAN.targets_frame().set_index("id")
+        frame = PLAN.targets_frame().set_index("target_id")
         for row in EXPECTED:
             assert frame.at[row.id, "section"] == row.section
             assert frame.at[row.id, "source_text"] in TEXT
@@ -603,7 +603,7 @@ class TestTables:
             assert pt.parse_quantity(f"1{unit}").magnitude == 1
 
     def test_frame_values_are_the_conditions_numbers(self) -> None:
-        frame = PLAN.targets_frame().set_index("id")
+        frame = PLAN.targets_frame().set_index("target_id")
         assert frame.at["public-quality-satisfaction", "value"] == pytest.approx(80.40)
         assert frame.at["culture-tourism-projects", "value"] == 1
         assert frame.at["culture-tourism-projects", "value_high"] == 2
@@ -611,7 +611,7 @@ class TestTables:
         assert frame.at["certificates-total", "comparator"] == "relative_change"
 
     def test_frame_owners_are_full_chinese_names_lead_first(self) -> None:
-        frame = PLAN.targets_frame().set_index("id")
+        frame = PLAN.targets_frame().set_index("target_id")
         assert frame.at["green-space", "owners"][:2] == ["市商务局", "市市场监管局"]
         assert "市住建局" in frame.at["green-space", "owners"]
         assert frame.at["green-space", "owners"][-1] == "各区镇"

@@ -447,6 +447,11 @@ def plan_from_frames(frames: Mapping[str, pd.DataFrame]) -> Plan:
     """
     reader = _FrameReader()
     required = ("plan", "goals", "targets", "milestones", "owners", "responsibilities")
+    targets = frames.get("targets")
+    columns = getattr(targets, "columns", ())
+    if "id" in columns and "target_id" not in columns:
+        # Written by 0.1.0, whose targets frame called the key "id".
+        frames = {**frames, "targets": targets.rename(columns={"id": "target_id"})}  # type: ignore[union-attr]
     for name in required:
         if name not in frames:
             reader.fail(name, None, None, "frame missing")
@@ -543,7 +548,7 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
     for row, rec in _records(frames["targets"]):
         frame = "targets"
         with contextlib.suppress(_BadCell):
-            target_id = reader.cell(frame, row, rec, "id", "text", required=True)
+            target_id = reader.cell(frame, row, rec, "target_id", "text", required=True)
             unique(frame, row, target_id)
             goal_id = reader.cell(frame, row, rec, "goal_id", "text", required=True)
             indicator_kwargs = {
@@ -748,9 +753,9 @@ def _check_indicators(
 
 def _check_derived(reader: _FrameReader, plan: Plan, given: pd.DataFrame) -> None:
     """Derived columns (section, owners, lead) must agree with what the plan implies."""
-    rebuilt = {rec["id"]: rec for _, rec in _records(targets_frame(plan))}
+    rebuilt = {rec["target_id"]: rec for _, rec in _records(targets_frame(plan))}
     for row, rec in _records(given):
-        expected = rebuilt[rec["id"]]
+        expected = rebuilt[rec["target_id"]]
         for column in DERIVED_TARGET_COLUMNS:
             value: Any = rec.get(column)
             want = expected[column]

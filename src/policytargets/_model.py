@@ -643,7 +643,8 @@ class Plan:
     def targets_frame(self) -> pd.DataFrame:
         """The targets as a pandas DataFrame, one row per target.
 
-        Columns (see ``policytargets.TARGET_COLUMNS``): ``id``, ``section``
+        Columns (see ``policytargets.TARGET_COLUMNS``): ``target_id`` (the
+        name :func:`evaluate` uses, so the two merge as they are), ``section``
         (clause path such as ``二.(一)``), ``goal_id``, ``indicator_id``,
         ``indicator_zh``, ``indicator_en``, ``kind``, ``basis``, ``direction``,
         ``comparator`` (the :class:`Comparator` vocabulary), ``value``,

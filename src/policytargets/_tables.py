@@ -21,7 +21,7 @@ __all__ = ["TARGET_COLUMNS", "responsibility_matrix", "targets_frame"]
 
 #: The columns of :meth:`Plan.targets_frame`, in order.
 TARGET_COLUMNS: tuple[str, ...] = (
-    "id",
+    "target_id",
     "section",
     "goal_id",
     "indicator_id",
@@ -67,7 +67,7 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
         parents = plan.parents_of(target.id)
         rows.append(
             {
-                "id": target.id,
+                "target_id": target.id,
                 "section": plan.section_of(target.id),
                 "goal_id": parents[-1].id if parents else None,
                 "indicator_id": target.indicator.id,

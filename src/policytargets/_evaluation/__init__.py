@@ -90,7 +90,8 @@ def evaluate(
 
     Args:
         plan: the plan.
-        observations: a pandas (or Dask) DataFrame with columns ``target_id``
+        observations: a pandas (or Dask) DataFrame, or records (a list of
+            dicts) or columns (a dict of lists) made into one, with columns ``target_id``
             (or ``indicator_id``, whose rows apply to every target of that
             indicator), ``period``, ``value`` (NaN = missing), ``unit``,
             optionally ``numerator`` and ``denominator`` (pooled rates), and
@@ -135,10 +136,25 @@ def evaluate(
     """
     if _is_dask(observations):
         return evaluate_dask(plan, observations, by=by, scoring=scoring, rtol=rtol)
+    observations = _as_frame(observations)
     scorer = resolve_scorer(scoring)
     _check_rtol(rtol)
     prepared = prepare(plan, observations, by=by)
     return _evaluate_prepared(prepared, scorer, rtol, progress, absent=True)
+
+
+def _as_frame(observations: Any) -> Any:
+    """Records (a list of dicts) or columns (a dict of lists) as a DataFrame; else unchanged."""
+    from collections.abc import Mapping
+
+    is_records = isinstance(observations, list | tuple) and all(
+        isinstance(row, Mapping) for row in observations
+    )
+    if isinstance(observations, Mapping) or (is_records and observations):
+        import pandas as pd
+
+        return pd.DataFrame(observations)
+    return observations
 
 
 def _is_dask(frame: Any) -> bool:

@@ -151,7 +151,10 @@ def prepare(
 
     if not isinstance(frame, pd.DataFrame):
         raise InvalidValueError(
-            "observations", "a pandas (or Dask) DataFrame", type(frame).__name__
+            "observations",
+            "a pandas (or Dask) DataFrame, a list of dicts or a dict of lists "
+            "(pd.DataFrame(...) makes one from most tables)",
+            type(frame).__name__,
         )
     if by is None:
         by_list = ["region"] if "region" in frame.columns else []
