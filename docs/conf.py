@@ -36,13 +36,21 @@ version = release
 extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "jupyter_execute", "gallery/*.ipynb", "gallery/*.py", "**/*.zip"]
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "jupyter_execute",
+    "gallery/*.ipynb",
+    "gallery/*.py",
+    "**/*.zip",
+]
 root_doc = "index"
 language = "en"
 
@@ -67,8 +75,43 @@ napoleon_numpy_docstring = False
 napoleon_use_rtype = False
 python_use_unqualified_type_names = True
 
-# Nitpicky mode stays on; only third-party types (no inventories are fetched:
-# CI builds offline) and typing internals are excused.
+# -- intersphinx: links to Python, pandas and pint -------------------------------
+# The inventories are shipped in _inventories/ (make_inventories.py writes them), so
+# the build never fetches anything: CI builds offline, and -W must not depend on it.
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", str(HERE / "_inventories" / "python.inv")),
+    "pandas": ("https://pandas.pydata.org/docs", str(HERE / "_inventories" / "pandas.inv")),
+    "pint": ("https://pint.readthedocs.io/en/stable", str(HERE / "_inventories" / "pint.inv")),
+}
+intersphinx_disabled_reftypes = ["std:doc"]
+intersphinx_timeout = 1
+
+#: Short module names used in annotations, as the inventories spell them.
+_ALIASES = {"pd.": "pandas.", "np.": "numpy.", "os.PathLike": "os.PathLike"}
+
+
+def _qualify_aliases(app: Any, env: Any, node: Any, contnode: Any) -> None:
+    """Turn ``pd.DataFrame`` (as annotations write it) into ``pandas.DataFrame``.
+
+    Runs before intersphinx, which then resolves the qualified name.
+    """
+    target = node.get("reftarget", "")
+    for short, full in _ALIASES.items():
+        if target.startswith(short):
+            node["reftarget"] = full + target[len(short) :]
+            return
+    if target in ("DataFrame", "Series", "Styler"):
+        node["reftarget"] = {"Styler": "pandas.io.formats.style.Styler"}.get(
+            target, "pandas." + target
+        )
+    elif target in ("Quantity", "Unit", "UnitRegistry"):
+        node["reftarget"] = "pint." + target
+    elif target in ("Path", "date"):
+        node["reftarget"] = {"Path": "pathlib.Path", "date": "datetime.date"}[target]
+
+
+# Nitpicky mode stays on; third-party types outside the shipped inventories and
+# typing internals are excused.
 nitpicky = True
 nitpick_ignore_regex = [
     ("py:class", r"(pd|pandas|np|numpy|npt|pint|matplotlib|hypothesis|st|attrs|cattrs)\..*"),
@@ -98,6 +141,8 @@ def _keep_attribute_colons(
 def setup(app: Any) -> None:
     # Before napoleon (priority 500), which would otherwise rewrite the line first.
     app.connect("autodoc-process-docstring", _keep_attribute_colons, priority=400)
+    # Before intersphinx's own missing-reference handler (priority 500).
+    app.connect("missing-reference", _qualify_aliases, priority=400)
 
 
 # -- HTML ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from ._errors import (
     DimensionMismatchError,
     DuplicateIdError,
     InvalidValueError,
+    MissingDependencyError,
     ObservationError,
     PlanFileError,
     PolicyTargetsError,
@@ -62,6 +63,7 @@ from ._owners import (
     responsibilities_from_note,
 )
 from ._periods import FiscalYear, Period
+from ._report import FONT_FAMILY, Report, read_milestones, report
 from ._scoring import (
     CurrentStatusIndex,
     GrowthRatio,
@@ -88,6 +90,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_RTOL",
+    "FONT_FAMILY",
     "TARGET_COLUMNS",
     "Approximately",
     "Assessment",
@@ -115,6 +118,7 @@ __all__ = [
     "LinearAchievement",
     "Maintained",
     "Milestone",
+    "MissingDependencyError",
     "MoreThan",
     "Observation",
     "ObservationError",
@@ -128,6 +132,7 @@ __all__ = [
     "ProgressCategory",
     "ProgressInput",
     "RelativeChange",
+    "Report",
     "Responsibility",
     "Role",
     "Score",
@@ -157,7 +162,9 @@ __all__ = [
     "plan_to_dict",
     "plan_to_frames",
     "plotting",
+    "read_milestones",
     "read_observations",
+    "report",
     "required_amount",
     "responsibilities_from_note",
     "taicang2022",

@@ -1,4 +1,4 @@
-"""The ``policytargets`` command: show, evaluate, validate and export plans.
+"""The ``policytargets`` command: show, evaluate, report on, validate and export plans.
 
 PLAN is a plan file (``.json``, ``.yaml``, ``.yml``) or the name of a plan
 that ships with the library (``taicang2022`` is ``policytargets.taicang2022.plan``).
@@ -246,6 +246,28 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ._report import report
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".html", ".htm", ".xlsx"):
+        raise _UsageError(f"--out {args.out}: expected a .html or .xlsx file")
+    plan = resolve_plan(args.plan)
+    result = report(
+        plan,
+        args.observations,
+        milestones=args.milestones,
+        lang=args.lang,
+        scoring=args.scoring,
+    )
+    result.write(args.out)
+    summary = result.summary_table().set_index("status")
+    totals = summary.sum(axis=1)
+    counts = ", ".join(f"{int(n)} {status}" for status, n in totals.items())
+    sys.stderr.write(f"{args.out}: report on {plan.id} written ({counts})\n")
+    return 0
+
+
 def _is_observation_file(spec: str) -> bool:
     return Path(spec).suffix.lower() in _OBSERVATION_SUFFIXES
 
@@ -335,6 +357,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(func=_cmd_evaluate)
 
+    report = sub.add_parser(
+        "report",
+        help="a report to hand over: one HTML page or an Excel workbook",
+        description="Judge PLAN against OBSERVATIONS (and milestone reports) and write a "
+        "self-contained HTML page (metadata, summary, progress by goal, scorecard by owner, "
+        "every target with its source) or an Excel workbook with one sheet per table.",
+    )
+    report.add_argument("plan", metavar="PLAN")
+    report.add_argument("observations", metavar="OBSERVATIONS", help="a .csv or .xlsx file")
+    report.add_argument(
+        "--milestones",
+        metavar="FILE",
+        help="milestone reports: a CSV with milestone_id and done (1, 0 or empty)",
+    )
+    report.add_argument(
+        "--out", metavar="FILE", required=True, help="the report: a .html or .xlsx file"
+    )
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    report.add_argument(
+        "--scoring",
+        choices=("linear", "growth_ratio", "current_status_index"),
+        default="linear",
+        help="progress scoring method (default linear)",
+    )
+    report.set_defaults(func=_cmd_report)
+
     validate = sub.add_parser(
         "validate", help="check a plan file, or an observation file against a plan"
     )
@@ -350,6 +398,38 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     export.set_defaults(func=_cmd_export)
     return parser
+
+
+def commands() -> list[str]:
+    """The names of the subcommands, in the order ``--help`` lists them."""
+    for action in _parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def command_help(command: str | None, width: int = 88) -> str:
+    """The ``--help`` text of ``command`` (``None``: of the program), wrapped at ``width``.
+
+    The docs' command-line reference is generated from it.
+    """
+    import os
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(width)
+    try:
+        parser = _parser()
+        if command is None:
+            return parser.format_help()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return str(action.choices[command].format_help())
+        raise KeyError(command)
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
 
 
 def _one_line(text: str) -> str:
