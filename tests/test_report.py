@@ -125,8 +125,8 @@ class TestReportTables:
     def test_every_target_and_milestone_once(self, taicang_report: pt.Report) -> None:
         """One targets row per target, one milestones row per milestone, in plan order."""
         targets = taicang_report.targets_table()
-        assert list(targets["target_id"]) == [t.id for t in PLAN.targets()]
-        assert list(taicang_report.milestones["milestone_id"]) == [m.id for m in PLAN.milestones()]
+        assert list(targets["target_id"]) == [t.id for t in PLAN.targets]
+        assert list(taicang_report.milestones["milestone_id"]) == [m.id for m in PLAN.milestones]
 
     def test_summary_counts_match_the_assessments(self, taicang_report: pt.Report) -> None:
         """Binding plus aspirational counts are the assessments' status counts."""
@@ -232,7 +232,7 @@ class TestHtml:
         assert all(label and "达标" in label for label in labels)
         text = "".join(parsed.text)
         assert text.count("示意数据,非官方结果") == 2  # top and bottom
-        for target in PLAN.targets():
+        for target in PLAN.targets:
             assert target.indicator.name.zh in text
         assert "制造业产品质量合格率达到96.8%以上" in text  # a source quotation
         assert "太政办〔2022〕64号" in text
@@ -301,7 +301,7 @@ class TestExcel:
         cell = sheet.cell(row=3, column=status)
         assert cell.value == "达标"
         assert cell.fill.fgColor.rgb.endswith("1A9850")
-        assert sheet.max_row == 2 + sum(1 for _ in PLAN.targets())
+        assert sheet.max_row == 2 + sum(1 for _ in PLAN.targets)
 
     def test_formula_injection_neutralised(self, tmp_path: Path) -> None:
         """Text starting with = + - @ is written with an apostrophe, never as a formula."""

@@ -225,7 +225,7 @@ def read_milestones(
             f"{name}: line {skipped + 1}: missing column(s) {', '.join(missing)}; expected a "
             "header with milestone_id and done (1 = done, 0 = not done, empty = no report)"
         )
-    known = {m.id for m in plan.milestones()} if plan is not None else None
+    known = {m.id for m in plan.milestones} if plan is not None else None
     reports: dict[str, bool | None] = {}
     problems: list[str] = []
     for number, row in enumerate(reader, start=skipped + 2):
@@ -595,7 +595,7 @@ def _milestones_frame(plan: Plan, reports: Mapping[str, bool | None], lang: Lang
     from ._assessment import assess
 
     rows = []
-    for milestone in plan.milestones():
+    for milestone in plan.milestones:
         result = assess(milestone, reports.get(milestone.id))
         rows.append(
             {
@@ -705,16 +705,16 @@ def report(
         says_illustrative = says_illustrative or _illustrative_file(milestones)
     else:
         reports = dict(milestones)
-        unknown = sorted(set(reports) - {m.id for m in the_plan.milestones()})
+        unknown = sorted(set(reports) - {m.id for m in the_plan.milestones})
         if unknown:
             from ._errors import UnknownIdError
 
             raise UnknownIdError(
-                "report(milestones)", unknown[0], tuple(m.id for m in the_plan.milestones())
+                "report(milestones)", unknown[0], tuple(m.id for m in the_plan.milestones)
             )
     assessments = evaluate(the_plan, frame, scoring=scoring)
     # Plan order (evaluate lists targets with no data last), regions in their order.
-    order = {t.id: i for i, t in enumerate(the_plan.targets())}
+    order = {t.id: i for i, t in enumerate(the_plan.targets)}
     position = assessments["target_id"].astype(str).map(order)
     assessments = assessments.iloc[position.argsort(kind="stable")].reset_index(drop=True)
     scoring_name = scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "custom")
