@@ -1,0 +1,357 @@
+"""From what the rules read to a :class:`~policytargets.Plan` that ``load_plan`` reads."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .._conditions import Direction
+from .._errors import PolicyTargetsError
+from .._labels import Label
+from .._model import Basis, Goal, Indicator, IndicatorKind, Plan, SourceClause, Target
+from .._owners import Owner, OwnerKind, Responsibility, Role, parse_owner_note
+from ._report import ExtractedTarget, UnreadText
+from ._rules import (
+    COUNT_UNITS,
+    FLOW_WORDS,
+    LOWER_IS_BETTER_WORDS,
+    STOCK_WORDS,
+    TIME_UNITS,
+)
+from ._structure import Heading, Metadata, OwnerNote
+from ._targets import Candidate
+from ._text import Source
+from ._wording import condition_of
+
+__all__ = ["Draft", "guess_indicator"]
+
+#: Units as written that the unit layer knows by another spelling.
+_UNIT_SPELLING = {"个工作日": "工作日", "个月": "月"}
+_LOWER_RATES = re.compile(r"(?:发生率|失业率|不合格率|空置率|死亡率|事故率|负债率|差错率|投诉率)$")
+_PER_POPULATION = re.compile(r"/(?:千|万|百)?(?:人|台|户|人口)$")
+
+
+def guess_indicator(candidate: Candidate, target_id: str, clause: str) -> Indicator:
+    """The indicator a candidate measures: kind, unit, basis and direction guessed from its words.
+
+    Raises:
+        PolicyTargetsError: the unit is not one the unit layer knows, or the
+            guess does not make a valid indicator.
+    """
+    name = candidate.name
+    unit = _UNIT_SPELLING.get(candidate.unit, candidate.unit)
+    bare = unit.lstrip("万亿千百")
+    basis: Basis | None = None
+    if unit in ("%", "‰"):
+        kind = IndicatorKind.RATE
+    elif unit == "分" or (not unit and "指数" in name):
+        kind = IndicatorKind.INDEX  # a bare index (指数达到92) is dimensionless: unit ""
+    elif "/" in unit:
+        kind = IndicatorKind.PER_CAPITA if _PER_POPULATION.search(unit) else IndicatorKind.AMOUNT
+    elif bare in COUNT_UNITS and bare not in ("公里",):
+        kind = IndicatorKind.COUNT
+    elif unit:
+        kind = IndicatorKind.AMOUNT
+    elif candidate.value is None and candidate.mention is None:
+        # Direction-only and zero clauses carry no unit: a rate when named so, else a count.
+        if re.search(r"(?:率|满意度|比重|比例|占比)$", name):
+            kind, unit = IndicatorKind.RATE, "%"
+        else:
+            kind, unit = IndicatorKind.COUNT, "起" if candidate.lower_is_better else "个"
+    else:
+        raise PolicyTargetsError(f"no unit after the number for {name!r}")
+    if unit.count("/") > 1 or unit.endswith("/"):
+        raise PolicyTargetsError(f"unit {unit!r} not read")
+    if kind in (IndicatorKind.COUNT, IndicatorKind.AMOUNT):
+        words = clause + name
+        if unit in TIME_UNITS or STOCK_WORDS.search(words):
+            basis = Basis.STOCK
+        elif FLOW_WORDS.search(words):
+            basis = Basis.FLOW
+        elif re.search(r"(?:数|量)$", name):
+            basis = Basis.STOCK
+        else:
+            basis = Basis.FLOW
+    lower = candidate.lower_is_better
+    if kind is IndicatorKind.RATE:
+        lower = lower or bool(_LOWER_RATES.search(name))
+    elif LOWER_IS_BETTER_WORDS.search(name):
+        lower = True
+    suffix = ""
+    if kind is IndicatorKind.COUNT and not re.search(r"(?:数|量|总数|总量)$", name):
+        suffix = "数"
+    return Indicator(
+        id=target_id,
+        name=Label(zh=name + suffix),
+        kind=kind,
+        unit=unit,
+        basis=basis,
+        direction=Direction.LOWER_IS_BETTER if lower else Direction.HIGHER_IS_BETTER,
+    )
+
+
+def _owner_kind(name: str) -> OwnerKind:
+    if name.startswith("各") or name.endswith("成员单位"):
+        return OwnerKind.COLLECTIVE
+    if re.search(r"(?:镇|街道|乡|开发区|高新区|度假区|新城|管委会|区|县)$", name):
+        return OwnerKind.DISTRICT
+    if re.search(r"(?:局|委|办|厅|部|办公室|中心|署|院|队|处)$", name):
+        return OwnerKind.DEPARTMENT
+    return OwnerKind.ORGANISATION
+
+
+def responsibilities(note: OwnerNote) -> tuple[tuple[Responsibility, ...], bool]:
+    """The responsibilities a note gives, and whether the lead was guessed (first named)."""
+    body = note.body
+    leads: list[str] = []
+    others: list[str] = []
+    for part in re.split(r";", body):
+        label, _, names = part.partition(":")
+        if not names:
+            continue
+        stars = {n.strip().lstrip("★").strip() for n in re.split(r"[、,]", names) if "★" in n}
+        parsed = parse_owner_note(names.replace("★", ""))
+        if label.startswith("牵头"):
+            leads.extend(parsed)
+        elif stars:
+            leads.extend(n for n in parsed if n in stars or n.removeprefix("市") in stars)
+            others.extend(n for n in parsed if n not in leads)
+        else:
+            others.extend(parsed)
+    guessed = False
+    if not leads and others:
+        leads, others, guessed = others[:1], others[1:], True
+    seen: dict[str, Role] = {}
+    for name in leads:
+        seen.setdefault(name, Role.LEAD)
+    for name in others:
+        seen.setdefault(name, Role.SUPPORTING)
+    return tuple(Responsibility(owner=n, role=r) for n, r in seen.items()), guessed
+
+
+class Draft:
+    """Assembles the goal tree, targets and owners of one document."""
+
+    def __init__(
+        self,
+        source: Source,
+        meta: Metadata,
+        heads: list[Heading],
+        notes: list[OwnerNote],
+        *,
+        plan_id: str,
+        period: str,
+        target_years: list[tuple[int, int]],
+        single_year: int | None,
+    ) -> None:
+        self.source = source
+        self.meta = meta
+        self.heads = heads
+        self.notes = notes
+        self.plan_id = plan_id
+        self.period = period
+        self.target_years = target_years
+        self.single_year = single_year
+        self.provenance: list[ExtractedTarget] = []
+        self.not_understood: list[UnreadText] = []
+        self.remarks: list[str] = []
+
+    # --- goals --------------------------------------------------------------------------
+
+    def _paths(self) -> list[tuple[Heading, tuple[Heading, ...]]]:
+        stack: list[Heading] = []
+        out = []
+        for head in self.heads:
+            while stack and stack[-1].rank >= head.rank:
+                stack.pop()
+            stack.append(head)
+            out.append((head, tuple(stack)))
+        return out
+
+    def _owner_of(self, at: int) -> int | None:
+        """Index of the innermost heading at or before offset ``at``."""
+        found = None
+        for i, head in enumerate(self.heads):
+            if head.start <= at:
+                found = i
+            else:
+                break
+        return found
+
+    def finding(self, start: int, end: int, reason: str) -> UnreadText:
+        """A report entry for the reading copy's ``text[start:end]``."""
+        a, b = self.source.span(start, end)
+        line, column = self.source.line_column(a)
+        lo = max(0, a - 20)
+        context = self.source.original[lo : b + 20].replace("\n", " ")
+        return UnreadText(
+            text=self.source.original[a:b],
+            start=a,
+            end=b,
+            line=line,
+            column=column,
+            reason=reason,
+            context=context,
+        )
+
+    def _period_of(self, at: int) -> str:
+        if self.single_year is not None:
+            return str(self.single_year)
+        year = None
+        for pos, y in self.target_years:
+            if pos <= at:
+                year = y
+        return str(year) if year is not None else self.period
+
+    def build(self, candidates: list[Candidate]) -> Plan:
+        """The draft plan."""
+        paths = self._paths()
+        ids: list[str] = []
+        used: set[str] = set()
+        for _head, path in paths:
+            gid = ".".join(str(h.number) for h in path)
+            base, n = gid, 2
+            while gid in used:
+                gid, n = f"{base}-{n}", n + 1
+            used.add(gid)
+            ids.append(gid)
+        targets: dict[int | None, list[Target]] = defaultdict(list)
+        counters: dict[int | None, int] = defaultdict(int)
+        for candidate in sorted(candidates, key=lambda c: c.start):
+            owner = self._owner_of(candidate.start)
+            goal_id = ids[owner] if owner is not None else "0"
+            section = ".".join(h.label for h in paths[owner][1]) if owner is not None else ""
+            if candidate.pending:
+                self.not_understood.append(
+                    self.finding(
+                        candidate.start,
+                        candidate.end,
+                        f"{candidate.wording}: {candidate.reading.value} has no condition class "
+                        "yet; not drafted",
+                    )
+                )
+                continue
+            counters[owner] += 1
+            target_id = f"{goal_id}-t{counters[owner]}"
+            quote = self.source.quote(candidate.start, candidate.end)
+            clause = self.source.text[candidate.start : candidate.end]
+            try:
+                indicator = guess_indicator(candidate, target_id, clause)
+                condition = condition_of(
+                    candidate.reading,
+                    candidate.value,
+                    high=candidate.high,
+                    maintained=candidate.maintained,
+                    decrease=candidate.decrease,
+                )
+                target = Target(
+                    id=target_id,
+                    indicator=indicator,
+                    condition=condition,
+                    period=self._period_of(candidate.start),
+                    aspirational=candidate.aspirational,
+                    source=SourceClause(section=section or "正文", text=quote),
+                )
+            except (PolicyTargetsError, ValueError) as exc:
+                counters[owner] -= 1
+                self.not_understood.append(
+                    self.finding(candidate.start, candidate.end, f"not drafted: {exc}")
+                )
+                continue
+            targets[owner].append(target)
+            a, b = self.source.span(candidate.start, candidate.end)
+            self.provenance.append(
+                ExtractedTarget(
+                    target_id=target_id,
+                    rule=candidate.rule,
+                    wording=candidate.wording,
+                    confidence=candidate.confidence,
+                    start=a,
+                    end=b,
+                    quote=quote,
+                )
+            )
+        # Owner notes belong to the innermost heading before them.
+        notes_of: dict[int | None, list[Responsibility]] = defaultdict(list)
+        guessed = 0
+        for note in self.notes:
+            owner = self._owner_of(note.start)
+            try:
+                found, was_guessed = responsibilities(note)
+            except PolicyTargetsError:
+                self.not_understood.append(
+                    self.finding(note.start, note.end, "a responsibility note naming nobody")
+                )
+                continue
+            guessed += was_guessed
+            for r in found:
+                if all(r.owner != x.owner for x in notes_of[owner]):
+                    notes_of[owner].append(r)
+        if guessed:
+            self.remarks.append(
+                f"{guessed} responsibility notes name no lead (牵头, ★): the first named owner "
+                "was made the lead, as the document's order suggests; check them"
+            )
+        goals = self._tree(paths, ids, targets, notes_of)
+        if targets.get(None):
+            goals.insert(
+                0,
+                Goal(id="0", title=Label(zh="正文", en="Body text"), targets=tuple(targets[None])),
+            )
+        owner_names: list[str] = []
+        for rs in notes_of.values():
+            owner_names.extend(r.owner for r in rs if r.owner not in owner_names)
+        owners = tuple(
+            Owner(
+                id=name,
+                name=Label(zh=name),
+                kind=_owner_kind(name),
+                aliases=(name[1:],)
+                if name.startswith("市") and not name.startswith("市委")
+                else (),
+            )
+            for name in owner_names
+        )
+        if any(o.kind is OwnerKind.COLLECTIVE for o in owners):
+            self.remarks.append(
+                "collective owners (各区镇, 各成员单位) are registered without members: list them"
+            )
+        meta = self.meta
+        return Plan(
+            id=self.plan_id,
+            title=Label(zh=meta.title or self.plan_id),
+            period=self.period,
+            issuer=Label(zh=meta.issuer) if meta.issuer else None,
+            document_number=meta.document_number,
+            issued=meta.issued,
+            published=meta.published,
+            addressees=meta.addressees,
+            goals=tuple(goals),
+            owners=owners,
+        )
+
+    def _tree(
+        self,
+        paths: list[tuple[Heading, tuple[Heading, ...]]],
+        ids: list[str],
+        targets: dict[int | None, list[Target]],
+        notes_of: dict[int | None, list[Responsibility]],
+    ) -> list[Goal]:
+        children: dict[int | None, list[int]] = defaultdict(list)
+        index_of = {id(head): i for i, (head, _) in enumerate(paths)}
+        for i, (_, path) in enumerate(paths):
+            parent = index_of[id(path[-2])] if len(path) > 1 else None
+            children[parent].append(i)
+
+        def goal(i: int) -> Goal:
+            head, path = paths[i]
+            return Goal(
+                id=ids[i],
+                title=Label(zh=head.title or head.label),
+                section=".".join(h.label for h in path),
+                responsibilities=tuple(notes_of.get(i, ())),
+                targets=tuple(targets.get(i, ())),
+                goals=tuple(goal(c) for c in children.get(i, ())),
+            )
+
+        return [goal(i) for i in children.get(None, ())]
