@@ -314,6 +314,44 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_document(name: str) -> str:
+    """A document's text from a file (or ``-`` for stdin): UTF-8, else GB18030; never binary."""
+    from ._errors import InvalidValueError
+
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    where = "stdin" if name == "-" else name
+    if b"\x00" in data[:8192]:
+        raise InvalidValueError(
+            f"extract {where}", "a text document, not a binary file", "NUL bytes"
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidValueError(f"extract {where}", "text in UTF-8 or GB18030", "undecodable bytes")
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from ._extract import extract_plan
+    from ._serialization import dumps_plan
+
+    text = _read_document(args.document)
+    plan_id = args.id or (Path(args.document).stem if args.document != "-" else "draft")
+    plan, report = extract_plan(text, id=plan_id, period=args.period)
+    fmt = "json" if args.out and args.out.endswith(".json") else "yaml"
+    with _output(args.out) as out:
+        out.write(dumps_plan(plan, fmt))
+    if args.report:
+        Path(args.report).write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    sys.stderr.write(report.summary() + "\n")
+    return 0
+
+
 # --- parser and main ------------------------------------------------------------------------
 
 
@@ -397,6 +435,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     export.set_defaults(func=_cmd_export)
+
+    extract = sub.add_parser(
+        "extract", help="draft a plan from a document's text (review it before use)"
+    )
+    extract.add_argument("document", metavar="DOCUMENT", help="a .txt file, or - for stdin")
+    extract.add_argument(
+        "--out", metavar="FILE", help="write the draft to FILE (.yaml/.yml or .json); else stdout"
+    )
+    extract.add_argument("--report", metavar="FILE", help="write the full report (JSON) to FILE")
+    extract.add_argument("--id", help="the plan's id (default: the file's name)")
+    extract.add_argument(
+        "--period", help="the plan's period, e.g. 2022 (default: read from the text)"
+    )
+    extract.set_defaults(func=_cmd_extract)
     return parser
 
 
