@@ -43,7 +43,7 @@ def _draft(body: str) -> tuple[pt.Plan, pt.ExtractionReport]:
 
 def _only(body: str) -> pt.Target:
     plan, _ = _draft(body)
-    targets = list(plan.targets())
+    targets = list(plan.targets)
     assert len(targets) == 1, [t.source.text for t in targets if t.source]
     return targets[0]
 
@@ -83,8 +83,8 @@ class TestTaicang:
         out = tmp_path / "draft.yaml"
         assert main(["extract", str(document), "--out", str(out)]) == 0
         plan = pt.load_plan(out)
-        drafted = list(plan.targets())
-        key = list(taicang2022.plan.targets())
+        drafted = list(plan.targets)
+        key = list(taicang2022.plan.targets)
         matched = _match(drafted, key, SEED)
         assert matched / len(key) >= 0.95
         assert matched / len(drafted) >= 0.95
@@ -101,10 +101,10 @@ class TestTaicang:
     def test_comparators_and_aspirational_flags_agree_with_the_key(self) -> None:
         plan, _ = pt.extract_plan(SEED)
         by_quote: dict[str, list[pt.Target]] = {}
-        for t in plan.targets():
+        for t in plan.targets:
             assert t.source is not None
             by_quote.setdefault(t.source.text, []).append(t)
-        for k in taicang2022.plan.targets():
+        for k in taicang2022.plan.targets:
             assert k.source is not None
             same = [
                 t for t in by_quote.get(k.source.text, ()) if t.condition.value == k.condition.value
@@ -122,7 +122,7 @@ class TestTaicang:
         assert str(plan.issued) == "2022-06-02"
         assert str(plan.published) == "2022-06-06"
         assert str(plan.period) == "2022"
-        green = next(t for t in plan.targets() if "绿地" in t.indicator.name.zh)
+        green = next(t for t in plan.targets if "绿地" in t.indicator.name.zh)
         assert plan.section_of(green.id) == "三.(四).15"
         # 市 prefix distribution: 工信局 after 市工信局 is 市工信局's neighbour 市市场监管局.
         owners = {r.owner for r in plan.goal("3.1.1").responsibilities}
@@ -132,7 +132,7 @@ class TestTaicang:
 
     def test_numbers_in_names_dates_and_document_numbers_are_not_targets(self) -> None:
         plan, report = pt.extract_plan(SEED)
-        quotes = " ".join(t.source.text for t in plan.targets() if t.source)
+        quotes = " ".join(t.source.text for t in plan.targets if t.source)
         for name in ("510中国品牌日", "G60", "2.0版", "双12", "昆仑2022", "第7次"):
             assert name not in quotes
         explained = {e.text for e in report.explained}
@@ -195,7 +195,7 @@ class TestWordings:
 
     def test_direction_only_wording_is_improve_in_the_stated_direction(self) -> None:
         plan, _ = _draft("特种设备事故起数和亡人数持续下降。大力提高住院病案首页合格率。")
-        targets = list(plan.targets())
+        targets = list(plan.targets)
         assert [t.condition for t in targets] == [pt.Improve()] * 3
         assert [t.indicator.direction for t in targets] == [
             pt.Direction.LOWER_IS_BETTER,
@@ -214,7 +214,7 @@ class TestWordings:
     )
     def test_pending_wordings_are_reported_not_drafted(self, body: str, reading: Reading) -> None:
         plan, report = _draft(body)
-        assert list(plan.targets()) == []
+        assert list(plan.targets) == []
         assert len(report.not_understood) == 1
         assert reading.value in report.not_understood[0].reason
 
@@ -227,11 +227,11 @@ class TestWordings:
         plan, _ = _draft(
             "力争二级以上综合医院设立老年医学科的比例达到70%以上,老年友善医疗机构建成率不低于90%。"
         )
-        assert [t.aspirational for t in plan.targets()] == [True, False]
+        assert [t.aspirational for t in plan.targets] == [True, False]
 
     def test_aspirational_reaches_over_a_list(self) -> None:
         plan, _ = _draft("力争全市85%规模以上企业、60%中小微企业建立首席质量官制度。")
-        targets = list(plan.targets())
+        targets = list(plan.targets)
         assert [t.condition for t in targets] == [pt.Point(value=85), pt.Point(value=60)]
         assert all(t.aspirational for t in targets)
 
@@ -241,7 +241,7 @@ class TestClauses:
 
     def test_coordinated_rates_split_into_one_target_each(self) -> None:
         plan, _ = _draft("地产农产品质量安全例行监测合格率和食品抽查合格率均达到98%以上。")
-        names = [t.indicator.name.zh for t in plan.targets()]
+        names = [t.indicator.name.zh for t in plan.targets]
         assert names == ["地产农产品质量安全例行监测合格率", "食品抽查合格率"]
 
     def test_a_list_of_things_is_not_split(self) -> None:
@@ -250,7 +250,7 @@ class TestClauses:
 
     def test_parenthetical_sub_target_is_its_own_target(self) -> None:
         plan, _ = _draft("全市新增或改造绿地10.9万平方米(口袋公园5个)。")
-        got = [(t.condition.value, t.unit) for t in plan.targets()]
+        got = [(t.condition.value, t.unit) for t in plan.targets]
         assert got == [(10.9, "万平方米"), (5.0, "个")]
 
     def test_number_before_the_thing_counted(self) -> None:
@@ -261,7 +261,7 @@ class TestClauses:
 
     def test_per_capita_and_per_person_units_keep_their_denominator(self) -> None:
         plan, _ = _draft("食品安全抽检量保持7批次/千人以上,全员劳动生产率达到22万元/人。")
-        assert [t.unit for t in plan.targets()] == ["批次/千人", "万元/人"]
+        assert [t.unit for t in plan.targets] == ["批次/千人", "万元/人"]
 
     def test_chinese_numeral_with_a_counting_word_in_a_commitment(self) -> None:
         target = _only("开展全市学校食堂春秋季两轮全覆盖检查。")
@@ -275,13 +275,13 @@ class TestClauses:
             "制造业产品质量合格率达到95%以上。\n"
         )
         plan, report = pt.extract_plan(text)
-        assert [t.condition for t in plan.targets()] == [pt.AtLeast(value=95)]
-        assert [str(t.period) for t in plan.targets()] == ["2025"]
+        assert [t.condition for t in plan.targets] == [pt.AtLeast(value=95)]
+        assert [str(t.period) for t in plan.targets] == ["2025"]
         assert "a figure of a past year" in {e.reason for e in report.explained}
 
     def test_a_starting_value_is_a_baseline_not_a_target(self) -> None:
         plan, report = _draft("合格率从2020年的93%提高到95%。")
-        assert [(t.indicator.name.zh, t.condition) for t in plan.targets()] == [
+        assert [(t.indicator.name.zh, t.condition) for t in plan.targets] == [
             ("合格率", pt.Point(value=95))
         ]
         assert ("93%", "baseline") in {(e.text, e.reason) for e in report.explained}
@@ -292,7 +292,7 @@ class TestClauses:
             "到2027年,研发投入强度达3%。\n"
         )
         plan, _ = pt.extract_plan(text)
-        assert [str(t.period) for t in plan.targets()] == ["2025", "2027"]
+        assert [str(t.period) for t in plan.targets] == ["2025", "2027"]
         assert (plan.period.start.year, plan.period.end.year) == (2025, 2027)
 
 
@@ -316,7 +316,7 @@ class TestRules:
             "组织企业参与510中国品牌日、长三角G60科创走廊、双12购物节,"
             "打造“10分钟文化圈”2.0版,推进“两业”融合,实施“三品一标”提升行动。"
         )
-        assert list(plan.targets()) == []
+        assert list(plan.targets) == []
         assert report.unread == ()
 
 
@@ -328,11 +328,11 @@ class TestScripts:
         traditional = "製造業產品質量合格率達到９６.８％以上，力爭註冊商標總量達到 7 萬件。"
         a, _ = _draft(simplified)
         b, _ = _draft(traditional)
-        assert [(t.condition, t.unit, t.aspirational) for t in a.targets()] == [
-            (t.condition, t.unit, t.aspirational) for t in b.targets()
+        assert [(t.condition, t.unit, t.aspirational) for t in a.targets] == [
+            (t.condition, t.unit, t.aspirational) for t in b.targets
         ]
         text = _one_year(traditional)
-        quotes = [t.source.text for t in b.targets() if t.source]
+        quotes = [t.source.text for t in b.targets if t.source]
         assert all(q in text for q in quotes)
         assert quotes[0].startswith("製造業")
 
@@ -381,17 +381,17 @@ class TestBadInput:
         with pytest.raises(pt.InvalidValueError, match="period"):
             pt.extract_plan("加强质量工作。")
         plan, report = pt.extract_plan("加强质量工作。", period="2023")
-        assert list(plan.targets()) == []
+        assert list(plan.targets) == []
         assert any("no quantified commitment" in note for note in report.notes)
 
     def test_a_document_without_targets_is_an_empty_draft_with_a_report(self) -> None:
         plan, report = _draft("加强质量宣传,营造良好氛围。")
-        assert list(plan.targets()) == []
+        assert list(plan.targets) == []
         assert report.targets == ()
 
     def test_an_unreadable_number_is_listed_with_line_and_column(self) -> None:
         plan, report = _draft("加强宣传。\n完成了12的工作。")
-        assert list(plan.targets()) == []
+        assert list(plan.targets) == []
         (item,) = report.unread
         assert item.text == "12"
         assert (item.line, item.column) == (6, 4)
@@ -412,7 +412,7 @@ class TestBadInput:
         out, report = tmp_path / "d.json", tmp_path / "r.json"
         assert main(["extract", "-", "--out", str(out), "--report", str(report)]) == 0
         plan = pt.load_plan(out)
-        assert [t.condition for t in plan.targets()] == [pt.AtLeast(value=96.8)]
+        assert [t.condition for t in plan.targets] == [pt.AtLeast(value=96.8)]
         assert '"wording": "以上"' in report.read_text(encoding="utf-8")
 
 

@@ -47,7 +47,7 @@ def _comparator(condition: pt.Condition) -> str:
 def _key(doc_id: str, text: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
     if doc_id == "taicang2022":
         out = []
-        for target in pt.taicang2022.plan.targets():
+        for target in pt.taicang2022.plan.targets:
             assert target.source is not None
             start, end = _span(text, target.source.text)
             out.append(
@@ -97,7 +97,7 @@ def score(doc_id: str, text: str, spec: dict[str, Any]) -> dict[str, Any]:
             "aspirational": t.aspirational,
             "quote": t.source.text if t.source else "",
         }
-        for t in plan.targets()
+        for t in plan.targets
     ]
     key = _key(doc_id, text, spec)
     used: set[int] = set()

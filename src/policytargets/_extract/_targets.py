@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from attrs import frozen
 
+from .._numerals import chinese_number
 from ._rules import (
     ACTION_VERBS,
     ASPIRATIONAL,
@@ -242,7 +243,7 @@ class Reader:
             yield Mention(
                 start=m.start(),
                 end=m.end(),
-                value=float(CHINESE_DIGITS[m["cn"]]),
+                value=chinese_number(m["cn"]) or float(CHINESE_DIGITS[m["cn"]]),
                 high=None,
                 unit=m["unit"],
                 chinese=True,

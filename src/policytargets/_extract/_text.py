@@ -10,10 +10,9 @@ of what the analyst gave.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from attrs import field, frozen
+
+from .._numerals import to_simplified
 
 __all__ = ["Source", "read_text"]
 
@@ -29,30 +28,16 @@ def _fold_width(char: str) -> str:
     return char
 
 
-def _zhconv() -> Any:
-    import zhconv  # type: ignore[import-untyped]
-
-    if zhconv.zhconv.zhcdicts is None:
-        # Load the dictionary by its path: zhconv's default loader leaves the file open
-        # (a ResourceWarning); given a path it reads it in a ``with`` block.
-        path = Path(zhconv.__file__).with_name("zhcdict.json")
-        if path.is_file():
-            zhconv.loaddict(str(path))
-    return zhconv
-
-
 def _simplified(text: str) -> str:
     """The simplified-script reading of ``text``, one character for one character."""
-    zhconv = _zhconv()
-
-    converted: str = zhconv.convert(text, "zh-cn")
+    converted = to_simplified(text)
     if len(converted) == len(text):
         return converted
     # A phrase conversion changed the length: convert character by character instead,
     # which keeps the offsets (phrase-level choices matter little to numbers and units).
     out = []
     for char in text:
-        one: str = zhconv.convert(char, "zh-cn")
+        one = to_simplified(char)
         out.append(one if len(one) == 1 else char)
     return "".join(out)
 
