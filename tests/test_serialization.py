@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
 import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -295,6 +298,269 @@ class TestErrors:
         path.write_text('{"id": NaN}', encoding="utf-8")
         with pytest.raises(pt.PlanFileError, match="NaN"):
             pt.load_plan(path)
+
+
+class TestStrictTypes:
+    """A value of the wrong type is refused at its path, never coerced or dropped (#13.3)."""
+
+    @pytest.mark.parametrize(
+        ("path", "value"),
+        [
+            (("id",), datetime.datetime(345, 12, 6, 17, 2, 7)),
+            (("document_number",), datetime.date(2022, 6, 2)),
+            (("issued",), datetime.datetime(2022, 6, 2, 0, 0)),
+            (("title",), [{"zh": "质量工作要点"}]),
+            (("goals", 0, "targets", 0, "condition"), [{"type": "at_least", "value": 96.8}]),
+            (("goals", 0, "targets", 0, "source"), [{"section": "一", "text": "达到96.8%以上"}]),
+            (("goals", 0, "targets", 0, "indicator", "kind"), ["rate"]),
+            (("goals", 0, "targets", 0, "condition", "value"), [96.8]),
+            (("goals", 0, "targets", 0, "period"), ["2022"]),
+            (("goals", 0, "targets", 0, "period"), 2022.0),
+            (("goals", 0, "targets", 0, "period"), 10**30),
+            (("goals", 0, "responsibilities"), {"owner": "市市场监管局"}),
+            (("format_version",), 1.0),
+        ],
+    )
+    def test_wrong_type_is_refused_at_its_path(self, path: tuple[Any, ...], value: Any) -> None:
+        """A date for text, a one-element list for a mapping, a float for an integer: refused."""
+        data = pt.plan_to_dict(_rate_plan())
+        _set(data, path, value)
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        expected = ".".join(str(p) for p in path).replace(".0.", "[0].").replace(".0", "[0]")
+        assert list(_problems(excinfo)) == [expected]
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            ("document_number",),
+            ("issued",),
+            ("issuer",),
+            ("url",),
+            ("goals", 0, "section"),
+            ("goals", 0, "targets", 0, "baseline"),
+            ("goals", 0, "targets", 0, "source"),
+            ("goals", 0, "targets", 0, "unit"),
+            ("goals", 0, "targets", 0, "indicator", "basis"),
+            ("goals", 0, "targets", 0, "indicator", "numerator"),
+        ],
+    )
+    @pytest.mark.parametrize("value", [None, []])
+    def test_null_or_empty_list_for_an_optional_field_is_refused(
+        self, path: tuple[Any, ...], value: Any
+    ) -> None:
+        """``null`` or ``[]`` is not "none": the key is left out for that, so a slip shows."""
+        data = pt.plan_to_dict(_rate_plan())
+        _set(data, path, value)
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        ((where, message),) = excinfo.value.problems
+        assert where.endswith(str(path[-1]))
+        assert message.endswith(f"received {value!r}")
+
+    def test_yaml_null_for_an_optional_field_is_refused(self, tmp_path: Path) -> None:
+        """An empty YAML value (``document_number:``) is refused with its path."""
+        path = tmp_path / "plan.yaml"
+        pt.dump_plan(_rate_plan(), path)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + "document_number:\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.load_plan(path)
+        assert list(_problems(excinfo)) == ["document_number"]
+
+    def test_a_huge_value_is_shown_short(self) -> None:
+        """A wrong value is quoted in the message cut short, not printed whole."""
+        data = pt.plan_to_dict(_rate_plan())
+        data["document_number"] = list(range(100_000))
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        assert len(str(excinfo.value)) < 300
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+class TestHostileFiles:
+    """Hostile or careless files are one PlanFileError with a place; text is kept exact (#14)."""
+
+    @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+    @pytest.mark.parametrize("style", ["plain", "quoted", "block", "key"])
+    def test_yaml_keeps_text_exact(self, tmp_path: Path, char: str, style: str) -> None:
+        """U+0085, U+2028 and U+2029 in YAML text stay themselves, as in JSON (#14.8)."""
+        text = f"质量{char}工作  要点"
+        body = {
+            "plain": f"title: {{zh: {text}}}\n",
+            "quoted": f'title: {{zh: "{text}"}}\n',
+            "block": f"title:\n  zh: {text}\n",
+            "key": f"title: {{zh: {text}, {text}: x}}\n",
+        }[style]
+        path = tmp_path / "plan.yaml"
+        path.write_text(f"id: p\nperiod: '2022'\n{body}", encoding="utf-8")
+        if style == "key":
+            with pytest.raises(pt.PlanFileError) as excinfo:
+                pt.load_plan(path)
+            assert list(_problems(excinfo)) == [f"title.{text}"]
+        else:
+            assert pt.load_plan(path).title.zh == text
+
+    @pytest.mark.parametrize("suffix", [".json", ".yaml"])
+    def test_line_breaks_round_trip(self, tmp_path: Path, suffix: str) -> None:
+        """Text with every kind of line break is read back exactly from both formats."""
+        text = "一\x85二\u2028三\u2029四\r\n五\n"
+        plan = attrs.evolve(_rate_plan(), title=pt.Label(zh=text))
+        path = tmp_path / f"plan{suffix}"
+        pt.dump_plan(plan, path)
+        assert pt.load_plan(path).title.zh == text
+
+    def test_alias_bomb_is_refused_quickly(self, tmp_path: Path) -> None:
+        """A 'billion laughs' document is refused before it grows, naming the line (#14.9)."""
+        lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+            lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+        path = tmp_path / "bomb.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="over 10000 repeated mappings") as excinfo:
+            pt.load_plan(path)
+        ((where, _),) = excinfo.value.problems
+        assert where.startswith("line 5,")
+
+    def test_aliases_within_the_budget_are_read(self, tmp_path: Path) -> None:
+        """An anchored indicator reused by two targets, and a merge key, read as written out."""
+        path = tmp_path / "plan.yaml"
+        path.write_text(
+            """
+id: p
+title: &title {zh: 质量工作要点}
+issuer: {<<: *title, en: Quality}
+period: '2022'
+owners: [{id: o, name: {zh: 市市场监管局}}]
+goals:
+  - id: g
+    title: *title
+    targets:
+      - {id: t1, period: '2022', condition: {type: at_least, value: 96.8},
+         indicator: &rate {id: quality, name: {zh: 合格率}, kind: rate, unit: '%'}}
+      - {id: t2, period: '2023', condition: {type: at_least, value: 97}, indicator: *rate}
+""",
+            encoding="utf-8",
+        )
+        plan = pt.load_plan(path)
+        assert plan.issuer == pt.Label(zh="质量工作要点", en="Quality")
+        first, second = plan.targets
+        assert first.indicator == second.indicator
+
+    def test_alias_to_its_own_container_is_refused(self, tmp_path: Path) -> None:
+        """A recursive alias (``&a [*a]``) is an error at its anchor, not a RecursionError."""
+        path = tmp_path / "plan.yaml"
+        path.write_text("id: p\ntitle: &a [*a]\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="refers to the node itself") as excinfo:
+            pt.load_plan(path)
+        assert excinfo.value.problems[0][0] == "line 2, column 8"  # the anchored node
+
+    @pytest.mark.parametrize(
+        ("text", "where", "kind"),
+        [
+            ("id: p\n[a, b]: 1\n", "line 2, column 1", "list"),
+            ("id: p\n? {a: 1}\n: 1\n", "line 2, column 3", "mapping"),
+            ("id: p\ntitle: {[zh]: x}\n", "line 2, column 9", "list"),
+        ],
+    )
+    def test_list_or_mapping_as_a_key_is_refused(
+        self, tmp_path: Path, text: str, where: str, kind: str
+    ) -> None:
+        """A YAML list or mapping used as a key is one error at its line (#14.10)."""
+        path = tmp_path / "plan.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.load_plan(path)
+        assert excinfo.value.problems == (
+            (where, f"a key must be text; found a {kind} used as a key"),
+        )
+
+    def test_repeated_keys_are_all_listed(self, tmp_path: Path) -> None:
+        """Every repeated key of a YAML file is listed at once, each at its line."""
+        path = tmp_path / "plan.yaml"
+        path.write_text("id: p\nid: q\ntitle: {zh: x}\ntitle: {zh: y}\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.load_plan(path)
+        assert [where for where, _ in excinfo.value.problems] == [
+            "line 2, column 1",
+            "line 4, column 1",
+        ]
+
+    @pytest.mark.parametrize("levels", [65, 1000, 100_000])
+    @pytest.mark.parametrize("style", ["yaml-flow", "yaml-block", "json"])
+    def test_deep_nesting_is_refused(self, tmp_path: Path, levels: int, style: str) -> None:
+        """Deep nesting is one error with its line, never a RecursionError (#14.10)."""
+        if style == "yaml-block":
+            levels = min(levels, 1000)
+            nested = "".join(f"{'  ' * (i + 1)}a:\n" for i in range(levels))
+            text = f"id: p\ntitle:\n{nested}"
+        else:
+            nested = "[" * levels + "]" * levels
+            text = f'{{"id": "p", "title": {nested}}}'
+        suffix = ".json" if style == "json" else ".yaml"
+        path = tmp_path / f"plan{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="nest") as excinfo:
+            pt.load_plan(path)
+        ((where, _),) = excinfo.value.problems
+        assert where.startswith("line ")
+
+    def test_nesting_at_the_limit_is_read(self) -> None:
+        """64 levels are within the limit (the error is about the values, not the depth)."""
+        data = pt.plan_to_dict(_rate_plan())
+        data["url"] = functools.reduce(lambda inner, _: [inner], range(62), [])
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        assert _problems(excinfo)["url"].startswith("expected text")
+        data["url"] = [data["url"]]
+        with pytest.raises(pt.PlanFileError) as excinfo:
+            pt.plan_from_dict(data)
+        assert "nested more than 64 levels" in _problems(excinfo)["url" + "[0]" * 63]
+
+    @pytest.mark.parametrize(
+        "tag",
+        [
+            "!!binary aGVsbG8=",
+            "!!set {a, b}",
+            "!!omap [a: 1]",
+            "!custom x",
+            "!!python/name:os.system",
+        ],
+    )
+    def test_only_plain_yaml_types_are_built(self, tmp_path: Path, tag: str) -> None:
+        """Tags that build other objects are refused at their place."""
+        path = tmp_path / "plan.yaml"
+        path.write_text(f"id: {tag}\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="is not allowed") as excinfo:
+            pt.load_plan(path)
+        assert excinfo.value.problems[0][0] == "line 1, column 5"
+
+    def test_csv_export_says_it_is_one_way(self, tmp_path: Path) -> None:
+        """load_plan of a CSV export explains that CSV is one-way and what to use (#11)."""
+        path = tmp_path / "targets.csv"
+        path.write_text(_rate_plan().targets_frame().to_csv(index=False), encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match=r"one-way.*yaml or \.json"):
+            pt.load_plan(path)
+
+    def test_oversized_file_is_refused_unread(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file over the size limit is refused from its size, before it is read."""
+        from policytargets import _serialization
+
+        path = tmp_path / "plan.json"
+        pt.dump_plan(_rate_plan(), path)
+        size = path.stat().st_size
+        monkeypatch.setattr(_serialization, "MAX_FILE_BYTES", size - 1)
+        with pytest.raises(pt.PlanFileError, match=f"has {size} bytes"):
+            pt.load_plan(path)
+        monkeypatch.setattr(_serialization, "MAX_FILE_BYTES", size)
+        assert pt.load_plan(path) == _rate_plan()
 
 
 class TestSchema:

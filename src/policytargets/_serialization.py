@@ -11,10 +11,13 @@ refused, every one of them at once, each with its path inside the file
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import re
-from collections.abc import Callable, Mapping
+import reprlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -146,7 +149,11 @@ def _structure_bool(value: Any, _: Any) -> bool:
 
 def _structure_period(value: Any, _: Any) -> Period:
     # A YAML author writes `period: 2022` unquoted; a bare year is unambiguous.
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, str | int)
+        or (isinstance(value, int) and not 1 <= value <= 9999)
+    ):
         raise InvalidValueError("Period", "a period such as '2022' or '2022-Q1'", value)
     return Period.parse(value)
 
@@ -175,6 +182,31 @@ def _structure_enum(value: Any, cls: type[Enum]) -> Enum:
             pass
     values = ", ".join(repr(m.value) for m in cls)
     raise InvalidValueError(cls.__name__, f"one of {values}", value)
+
+
+def _is_optional(kind: Any) -> bool:
+    import types
+
+    args = get_args(kind)
+    return get_origin(kind) is types.UnionType and len(args) == 2 and type(None) in args
+
+
+def _optional_hook_factory(kind: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    (inner,) = [a for a in get_args(kind) if a is not type(None)]
+    inner_hook = converter.get_structure_hook(inner)
+
+    def structure(value: Any, _: Any) -> Any:
+        # `null` (or YAML's empty value) is not "none": a key with no value is
+        # usually a slip, and the file states "none" by leaving the key out.
+        if value is None:
+            raise InvalidValueError(
+                getattr(inner, "__name__", str(inner)),
+                "a value; leave the key out where there is none",
+                value,
+            )
+        return inner_hook(value, inner)
+
+    return structure
 
 
 def _is_tuple_of(kind: Any) -> bool:
@@ -449,6 +481,7 @@ def _converter() -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook_factory(_is_tuple_of, cast(Any, _tuple_hook_factory))
+    converter.register_structure_hook_factory(_is_optional, cast(Any, _optional_hook_factory))
     for cls in CONDITION_TYPES.values():
         attrs.resolve_types(cast(Any, cls))
     structure_condition, unstructure_condition = _condition_hooks(converter)
@@ -468,13 +501,18 @@ def _converter() -> cattrs.Converter:
 # --- errors ---------------------------------------------------------------------------------
 
 
+_shown = reprlib.Repr()
+_shown.maxstring = _shown.maxother = 160
+_shown.maxlevel = 3
+
+
 def _message(exc: BaseException) -> str:
     if isinstance(exc, DuplicateIdError):
         return f"id {exc.duplicate!r} is used twice; expected {exc.expected}"
     if isinstance(exc, UnknownIdError):
         return str(exc)
     if isinstance(exc, InvalidValueError):
-        return f"expected {exc.expected}, received {exc.received!r}"
+        return f"expected {exc.expected}, received {_shown.repr(exc.received)}"
     if isinstance(exc, PolicyTargetsError):
         return str(exc)
     if isinstance(exc, KeyError):
@@ -538,20 +576,25 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return {"format_version": FORMAT_VERSION, **body}
 
 
-def _from_data(data: Any, source: str) -> Plan:
+def _from_data(data: Any, source: str, *, checked_depth: bool = False) -> Plan:
     if not isinstance(data, Mapping):
         raise PlanFileError(
             source, (("", f"expected a mapping of plan fields, received {type(data).__name__}"),)
         )
+    if not checked_depth:
+        path = _too_deep(data)
+        if path is not None:
+            raise PlanFileError(source, ((path, f"nested more than {MAX_DEPTH} levels deep"),))
     version = data.get("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != FORMAT_VERSION:
         raise PlanFileError(
             source,
             (("format_version", f"expected {FORMAT_VERSION}, received {version!r}"),),
         )
     body = {k: v for k, v in data.items() if k != "format_version"}
     try:
-        plan: Plan = _converter().structure(body, Plan)
+        with _collector_paused():
+            plan: Plan = _converter().structure(body, Plan)
     except (ClassValidationError, IterableValidationError, PolicyTargetsError) as exc:
         raise PlanFileError(source, tuple(problems_of(exc))) from None
     return plan
@@ -592,8 +635,18 @@ def dumps_plan(plan: Plan, fmt: str) -> str:
     raise InvalidValueError("plan format", "'json' or 'yaml'", fmt)
 
 
+#: Why a table of targets cannot be read back as a plan.
+CSV_IS_ONE_WAY = (
+    "a CSV of targets (policytargets export --format csv) is one-way: it has no goal "
+    "tree, owner registry or plan metadata to rebuild a plan from; keep the plan as "
+    ".yaml or .json (policytargets export --format yaml) and read that"
+)
+
+
 def _format_of(path: Path) -> str:
     fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None and path.suffix.lower() == ".csv":
+        raise PlanFileError(str(path), (("", f"{CSV_IS_ONE_WAY}; expected .json, .yaml or .yml"),))
     if fmt is None:
         raise PlanFileError(
             str(path),
@@ -602,82 +655,425 @@ def _format_of(path: Path) -> str:
     return fmt
 
 
+#: Limits on what a plan file may ask of the reader (see the file-format reference).
+MAX_FILE_BYTES = 256 * 2**20
+#: Containers (mappings and lists) nested deeper than this are refused; a plan needs about 20.
+MAX_DEPTH = 64
+#: YAML aliases may repeat at most this many nodes, or as many as the file writes out if more.
+ALIAS_NODE_BUDGET = 10_000
+
+
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # json keeps the last of two equal keys; a value silently lost is a bug in the file.
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object")
+            seen.add(key)
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a plan's many small objects are made.
+
+    Reading builds hundreds of thousands of objects that all stay alive; each
+    collection walks all of them again, which made loading quadratic (a 5,000-
+    target YAML plan spent 85 % of its time in the collector). Nothing made
+    here is cyclic garbage, so nothing is lost by collecting afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# YAML 1.1 also breaks lines at NEL, LS and PS and folds them into spaces; JSON and
+# YAML 1.2 take them as ordinary characters. Text in a plan is kept exact: they are
+# swapped for private-use characters the file does not contain before parsing, and
+# swapped back in every string after.
+_YAML_11_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _protect_breaks(text: str) -> tuple[str, dict[str, str]]:
+    present = [c for c in _YAML_11_BREAKS if c in text]
+    if not present:
+        return text, {}
+    stand_ins = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    restore: dict[str, str] = {}
+    for char in present:
+        stand_in = next(stand_ins)
+        text = text.replace(char, stand_in)
+        restore[stand_in] = char
+    return text, restore
+
+
+def _yaml_where(node: Any) -> str:
+    mark = node.start_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+class _YamlRefused(Exception):
+    """A YAML document the reader will not build, with the node where it stopped."""
+
+    def __init__(self, node: Any, message: str) -> None:
+        super().__init__(message)
+        self.where = _yaml_where(node)
+        self.message = message
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(
+    _YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+
+def _expanded(node: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """The mappings and lists a node stands for with its aliases expanded, and their depth.
+
+    Memoised by node, so an alias bomb is measured without being expanded.
+    """
+    from yaml import MappingNode, ScalarNode
+
+    stack: list[tuple[Any, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if id(current) in memo:
+            continue
+        pairs = current.value if isinstance(current, MappingNode) else [current.value]
+        children = [c for pair in pairs for c in pair if not isinstance(c, ScalarNode)]
+        if children_done:
+            sizes = [memo[id(c)] for c in children]
+            memo[id(current)] = (
+                1 + sum(size for size, _ in sizes),
+                1 + max((height for _, height in sizes), default=0),
+            )
+        else:
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in memo)
+    return memo[id(node)]
+
+
+def _yaml_data(root: Any, constructor: Any, restore: Mapping[str, str]) -> Any:
+    """Plain data from a composed YAML node graph, checking what a plan file may contain.
+
+    One pass, without recursion: keys are scalars (text), never lists or
+    mappings, and never repeated in one mapping; containers nest at most
+    :data:`MAX_DEPTH` deep (counting through aliases); an alias never refers to
+    a node that contains it, and aliases repeat at most
+    :data:`ALIAS_NODE_BUDGET` mappings and lists (or as many as the file writes
+    out, if more), so an alias bomb is refused before it grows; only the plain
+    YAML types are built (no tag makes an object). Problems a reader can fix
+    one by one (keys, tags) are all listed at once.
+    """
+    from yaml import MappingNode, ScalarNode
+
+    str_tag, map_tag, seq_tag, merge_tag = (
+        _YAML_TAG + name for name in ("str", "map", "seq", "merge")
+    )
+    constructors = constructor.yaml_constructors
+    problems: list[tuple[str, str]] = []
+    built: dict[int, Any] = {}  # id(node) -> its object, for aliases
+    open_ids: set[int] = set()  # nodes still being built: an alias to one is a cycle
+    memo: dict[int, tuple[int, int]] = {}
+    repeated = 0
+
+    def scalar(node: Any) -> Any:
+        tag = node.tag
+        if tag == str_tag:
+            value: str = node.value
+            for stand_in, char in restore.items():
+                value = value.replace(stand_in, char)
+            return value
+        if tag in _SCALAR_TAGS:
+            return constructors[tag](constructor, node)
+        problems.append((_yaml_where(node), f"invalid YAML: the tag {tag!r} is not allowed"))
+        return None
+
+    def alias(node: Any, depth: int) -> Any:
+        nonlocal repeated
+        if id(node) in open_ids:
+            raise _YamlRefused(node, "an alias inside this anchored node refers to the node itself")
+        size, height = _expanded(node, memo)
+        repeated += size
+        budget = max(ALIAS_NODE_BUDGET, len(built))
+        if repeated > budget:
+            raise _YamlRefused(
+                node,
+                f"aliases of this anchor take the file over {budget} repeated mappings "
+                "and lists (an alias bomb?); write the repeated parts out",
+            )
+        if depth + height > MAX_DEPTH:
+            raise _YamlRefused(node, f"nested more than {MAX_DEPTH} levels deep")
+        return built[id(node)]
+
+    def open_(node: Any, depth: int) -> list[Any]:
+        if depth > MAX_DEPTH:
+            raise _YamlRefused(node, f"nested more than {MAX_DEPTH} levels deep")
+        is_map = isinstance(node, MappingNode)
+        if node.tag != (map_tag if is_map else seq_tag):
+            problems.append(
+                (_yaml_where(node), f"invalid YAML: the tag {node.tag!r} is not allowed")
+            )
+        result: Any = {} if is_map else []
+        built[id(node)] = result
+        open_ids.add(id(node))
+        # node, its object (filled in place), next item, depth, merge keys and values
+        return [node, result, 0, depth, []]
+
+    if isinstance(root, ScalarNode):
+        return scalar(root)
+    stack = [open_(root, 1)]
+    data = stack[0][1]
+    while stack:
+        frame = stack[-1]
+        node, result, index, depth, merges = frame
+        items = node.value
+        count = len(items)
+        child: list[Any] | None = None
+        if type(result) is list:
+            while index < count:
+                item = items[index]
+                index += 1
+                if type(item) is ScalarNode:
+                    result.append(
+                        item.value if item.tag == str_tag and not restore else scalar(item)
+                    )
+                elif id(item) in built:
+                    result.append(alias(item, depth))
+                else:
+                    child = open_(item, depth + 1)
+                    result.append(child[1])
+                    break
+        else:
+            while index < count:
+                key_node, value_node = items[index]
+                index += 1
+                if type(key_node) is not ScalarNode:
+                    kind = "mapping" if isinstance(key_node, MappingNode) else "list"
+                    problems.append(
+                        (_yaml_where(key_node), f"a key must be text; found a {kind} used as a key")
+                    )
+                    continue
+                if type(value_node) is ScalarNode:
+                    if value_node.tag == str_tag and not restore:
+                        value = value_node.value
+                    else:
+                        value = scalar(value_node)
+                elif id(value_node) in built:
+                    value = alias(value_node, depth)
+                else:
+                    child = open_(value_node, depth + 1)
+                    value = child[1]
+                if key_node.tag == merge_tag:  # `<<: *defaults`, merged when complete
+                    merges.append((key_node, value))
+                else:
+                    key = (
+                        key_node.value
+                        if key_node.tag == str_tag and not restore
+                        else scalar(key_node)
+                    )
+                    if key in result:
+                        problems.append(
+                            (_yaml_where(key_node), f"key {key!r} appears twice in one mapping")
+                        )
+                    result[key] = value
+                if child is not None:
+                    break
+        frame[2] = index
+        if child is not None:
+            stack.append(child)
+            continue
+        stack.pop()
+        open_ids.discard(id(node))
+        for key_node, merged in merges:
+            # Keys the mapping writes win over merged ones; earlier merged mappings win.
+            sources = merged if isinstance(merged, list) else [merged]
+            if not all(isinstance(m, dict) for m in sources):
+                problems.append((_yaml_where(key_node), "invalid YAML: '<<' merges mappings only"))
+                continue
+            for source in sources:
+                for key, value in source.items():
+                    result.setdefault(key, value)
+    if problems:
+        raise _YamlProblems(problems)
+    return data
+
+
+class _YamlProblems(Exception):
+    """Every key and tag problem of a YAML document, each at its line and column."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
 
 
 @functools.cache
 def _yaml_loader() -> type:
-    """PyYAML's SafeLoader (no tags, no code), refusing a key repeated in one mapping."""
-    import yaml
+    """libyaml's C parser where PyYAML has it (else PyYAML's own), with the safe constructor.
 
-    class StrictSafeLoader(yaml.SafeLoader):
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if isinstance(key, str) and key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
-                    )
-                seen.add(key)
-            result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-            return result
-
-    return StrictSafeLoader
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def load_plan(path: str | Path) -> Plan:
-    """Read a plan from a ``.json``, ``.yaml`` or ``.yml`` file (YAML is read safely).
-
-    Raises:
-        PlanFileError: the file is missing, unreadable, not valid JSON/YAML
-            (with the line), or does not describe a valid plan (every bad
-            field, each with its path inside the file).
+    Only the parser and composer are used: :func:`_yaml_data` builds the data
+    itself, so no tag can make an object and every check has the node's line.
     """
-    source = Path(path)
-    fmt = _format_of(source)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanFileError(str(source), (("", "no such file"),)) from None
-    except UnicodeDecodeError as exc:
-        raise PlanFileError(str(source), (("", f"not UTF-8 text ({exc.reason})"),)) from None
-    except OSError as exc:
-        raise PlanFileError(str(source), (("", exc.strerror or str(exc)),)) from None
-    return _from_data(_parse(text, fmt, str(source)), str(source))
-
-
-def _parse(text: str, fmt: str, source: str) -> Any:
-    if fmt == "json":
-        try:
-            return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            raise PlanFileError(source, ((where, f"invalid JSON: {exc.msg}"),)) from None
-        except ValueError as exc:
-            raise PlanFileError(source, (("", f"invalid JSON: {exc}"),)) from None
     import yaml
 
+    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return base
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    protected, restore = _protect_breaks(text)
+    loader = _yaml_loader()(protected)
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # a SafeLoader: no tags, no code
+        with _collector_paused():
+            try:
+                root = loader.get_single_node()
+                return None if root is None else _yaml_data(root, loader, restore)
+            finally:
+                # Free the node graph before the collector runs again, or it walks it all.
+                root = None
+                loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = "" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}"
         problem = exc.problem or exc.context or "syntax error"
         raise PlanFileError(source, ((where, f"invalid YAML: {problem}"),)) from None
     except yaml.YAMLError as exc:
-        raise PlanFileError(source, (("", f"invalid YAML: {exc}"),)) from None
+        raise PlanFileError(source, (("", f"invalid YAML: {_one_line(str(exc))}"),)) from None
+    except _YamlRefused as exc:
+        raise PlanFileError(source, ((exc.where, exc.message),)) from None
+    except RecursionError:  # PyYAML's pure-Python composer, where libyaml is missing
+        raise PlanFileError(source, (("", f"nested more than {MAX_DEPTH} levels deep"),)) from None
+    except _YamlProblems as exc:
+        raise PlanFileError(source, tuple(exc.problems)) from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_position(text: str, limit: int) -> str:
+    """The line and column where JSON text first nests deeper than ``limit``."""
+    depth, line, column, in_string, escaped = 0, 1, 0, False, False
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return f"line {line}, column {column}"
+        elif char in "]}":
+            depth -= 1
+    return ""
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        with _collector_paused():
+            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise PlanFileError(source, ((where, f"invalid JSON: {exc.msg}"),)) from None
+    except RecursionError:
+        data = None  # deeper than Python's own limit: located below
+    except ValueError as exc:
+        raise PlanFileError(source, (("", f"invalid JSON: {exc}"),)) from None
+    if data is None or _too_deep(data) is not None:
+        where = _json_position(text, MAX_DEPTH)
+        if where or data is None:
+            raise PlanFileError(source, ((where, f"nested more than {MAX_DEPTH} levels deep"),))
+    return data
+
+
+def _too_deep(data: Any) -> str | None:
+    """The path of the first container nested deeper than :data:`MAX_DEPTH`, if any."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        obj, level = pop()
+        if level > MAX_DEPTH:
+            break
+        values = obj.values() if isinstance(obj, Mapping) else obj
+        for value in values:
+            if isinstance(value, Mapping | list | tuple):
+                push((value, level + 1))
+    else:
+        return None
+    # Found one: walk again, slowly, for its path.
+    paths: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while paths:
+        obj, level, path = paths.pop()
+        if level > MAX_DEPTH:
+            return path
+        pairs = (
+            ((f"{path}.{k}".lstrip("."), v) for k, v in obj.items())
+            if isinstance(obj, Mapping)
+            else ((f"{path}[{i}]", v) for i, v in enumerate(obj))
+        )
+        for sub, value in pairs:
+            if isinstance(value, Mapping | list | tuple):
+                paths.append((value, level + 1, sub))
+    return ""  # pragma: no cover - the first walk found one
+
+
+def _read_text(source: Path) -> str:
+    try:
+        size = source.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlanFileError(
+                str(source),
+                (("", f"the file has {size} bytes; plan files are at most {MAX_FILE_BYTES}"),),
+            )
+        return source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFileError(str(source), (("", "no such file"),)) from None
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(str(source), (("", f"not UTF-8 text ({exc.reason})"),)) from None
+    except OSError as exc:
+        raise PlanFileError(str(source), (("", exc.strerror or str(exc)),)) from None
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan from a ``.json``, ``.yaml`` or ``.yml`` file (YAML is read safely).
+
+    Text is kept exact (YAML's line breaks U+0085, U+2028 and U+2029 inside
+    text stay themselves, as in JSON). Files larger than 256 MiB, nested more
+    than 64 levels deep, or (YAML) whose aliases would repeat more nodes than
+    the file writes out are refused. A ``.csv`` written by ``policytargets
+    export --format csv`` is a one-way table of targets: export YAML or JSON
+    to read a plan back.
+
+    Raises:
+        PlanFileError: the file is missing, unreadable, not valid JSON/YAML
+            (with the line and column), or does not describe a valid plan
+            (every bad field, each with its path inside the file).
+    """
+    source = Path(path)
+    fmt = _format_of(source)
+    text = _read_text(source)
+    data = _parse_json(text, str(source)) if fmt == "json" else _parse_yaml(text, str(source))
+    return _from_data(data, str(source), checked_depth=True)
 
 
 # --- JSON Schema ----------------------------------------------------------------------------
