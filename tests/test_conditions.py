@@ -66,6 +66,13 @@ CASES = [
         "approximately_abs",
         PER_CAPITA,
         pt.Approximately(value=7, abs_tol=0.5),
+        ((6.5, (NOT, MET, MET)), (7.5, (MET, MET, MET))),
+        ("批次/万人", "batch/person"),
+    ),
+    Case(
+        "approximately_band",
+        PER_CAPITA,
+        pt.Approximately(value=7, abs_tol=0.5, two_sided=True),
         ((6.5, (NOT, MET, MET)), (7.5, (MET, MET, NOT))),
         ("批次/万人", "batch/person"),
     ),
@@ -73,7 +80,7 @@ CASES = [
         "approximately_rel",
         PER_CAPITA_LOW,
         pt.Approximately(value=7, rel_tol=0.1),
-        ((6.3, (NOT, MET, MET)), (7.7, (MET, MET, NOT))),
+        ((6.3, (MET, MET, MET)), (7.7, (MET, MET, NOT))),
         ("批次/万人", "batch/person"),
     ),
     Case(
@@ -98,6 +105,46 @@ CASES = [
         ((9.5, (MET, MET, NOT)),),
         ("", "‰"),
         baseline=10,
+    ),
+    Case(
+        "relative_change_about",
+        COUNT,
+        pt.RelativeChange(percent=5, tolerance=1),
+        ((104, (NOT, MET, MET)),),
+        ("个", "万个"),
+        baseline=100,
+    ),
+    Case(
+        "relative_change_band",
+        COUNT,
+        pt.RelativeChange(percent=5, tolerance=1, two_sided=True),
+        ((104, (NOT, MET, MET)), (106, (MET, MET, NOT))),
+        ("个", "万个"),
+        baseline=100,
+    ),
+    Case(
+        "absolute_change_points",
+        RATE,
+        pt.AbsoluteChange(amount=2),
+        ((95, (NOT, MET, MET)),),
+        ("%", "‰"),
+        baseline=93,
+    ),
+    Case(
+        "absolute_change_down",
+        COUNT_LOW,
+        pt.AbsoluteChange(amount=-12),
+        ((88, (MET, MET, NOT)),),
+        ("个", "万个"),
+        baseline=100,
+    ),
+    Case(
+        "annual_growth_one_year",
+        COUNT,
+        pt.AnnualGrowth(percent=10),
+        ((110, (NOT, MET, MET)),),
+        ("个", "万个"),
+        baseline=100,
     ),
     Case("improve_up", RATE, pt.Improve(), ((80, (NOT, NOT, MET)),), ("", "‰"), baseline=80),
     Case(
@@ -496,6 +543,8 @@ class TestComparator:
             pt.RelativeChange(percent=1),
             pt.Improve(),
             pt.Zero(),
+            pt.AnnualGrowth(percent=1),
+            pt.AbsoluteChange(amount=1),
         ]
         assert [c.comparator for c in made] == list(pt.Comparator)
 
@@ -511,4 +560,6 @@ class TestComparator:
             "relative_change",
             "improve",
             "zero",
+            "annual_growth",
+            "absolute_change",
         }

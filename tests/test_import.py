@@ -69,6 +69,8 @@ class TestLightImport:
 
 #: The public API, sorted. Change it on purpose, with a CHANGELOG line.
 PUBLIC_API = [
+    "AbsoluteChange",
+    "AnnualGrowth",
     "Approximately",
     "Assessment",
     "AtLeast",
@@ -83,6 +85,7 @@ PUBLIC_API = [
     "DEFAULT_RTOL",
     "DimensionMismatchError",
     "Direction",
+    "EveryYear",
     "DuplicateIdError",
     "ExtractedTarget",
     "ExtractionReport",
@@ -107,6 +110,7 @@ PUBLIC_API = [
     "OwnerKind",
     "Period",
     "Plan",
+    "Projection",
     "PlanFileError",
     "Point",
     "PolicyTargetsError",

@@ -114,7 +114,7 @@ class TestTarget:
     def test_unit_defaults_to_the_indicator_unit(self) -> None:
         assert target().unit == "%"
 
-    @pytest.mark.parametrize("unit", ["‰", "", "百分点"])
+    @pytest.mark.parametrize("unit", ["‰", ""])
     def test_a_compatible_unit_is_accepted(self, unit: str) -> None:
         assert target(unit=unit).unit == unit
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ._assessment import Assessment, Observation, Status, assess, margin_unit
 from ._conditions import (
     DEFAULT_RTOL,
+    AbsoluteChange,
+    AnnualGrowth,
     Approximately,
     AtLeast,
     AtMost,
@@ -22,6 +24,7 @@ from ._conditions import (
     Comparator,
     Condition,
     Direction,
+    EveryYear,
     Improve,
     LessThan,
     Maintained,
@@ -50,6 +53,7 @@ from ._model import (
     IndicatorKind,
     Milestone,
     Plan,
+    Projection,
     SourceClause,
     Target,
     Validity,
@@ -128,6 +132,7 @@ __all__ = [
     "OwnerKind",
     "Period",
     "Plan",
+    "Projection",
     "PlanFileError",
     "Point",
     "PolicyTargetsError",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 from attrs import field, frozen
 
 from ._errors import InvalidValueError
+from ._periods import Period, to_period
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_RTOL",
+    "AbsoluteChange",
+    "AnnualGrowth",
     "Approximately",
     "AtLeast",
     "AtMost",
@@ -35,6 +38,7 @@ __all__ = [
     "Comparator",
     "Condition",
     "Direction",
+    "EveryYear",
     "Improve",
     "LessThan",
     "Maintained",
@@ -79,6 +83,8 @@ class Comparator(StrEnum):
     RELATIVE_CHANGE = "relative_change"
     IMPROVE = "improve"
     ZERO = "zero"
+    ANNUAL_GROWTH = "annual_growth"
+    ABSOLUTE_CHANGE = "absolute_change"
 
 
 @frozen(kw_only=True)
@@ -197,21 +203,84 @@ def _with_unit(value: float, unit: str, lang: Lang) -> str:
     return f"{number} {label}"
 
 
+def _is_percent(unit: str) -> bool:
+    """Whether ``unit`` is a percentage (its differences are 百分点, percentage points)."""
+    from ._units import parse_unit
+
+    return bool(unit) and str(parse_unit(unit)) == "percent"
+
+
+def _change_amount(value: float, unit: str, lang: Lang) -> str:
+    """A difference in the target's unit: percentage points (个百分点) for a rate in %."""
+    if _is_percent(unit):
+        number = fmt_number(value)
+        if lang == "zh":
+            return f"{number}个百分点"
+        return f"{number} percentage point{'' if value == 1 else 's'}"
+    return _with_unit(value, unit, lang)
+
+
+def _base_text(base: Period | None, lang: Lang) -> str:
+    """较2020年 / 较上年 (zh), "2020" / "the previous period" (en)."""
+    if base is None:
+        return "较上年" if lang == "zh" else "the previous period"
+    text = str(base)
+    if lang == "zh":
+        return f"较{text}年" if text.isdigit() else f"较{text}"
+    return text
+
+
+def _optional_period(value: Any) -> Period | None:
+    return None if value is None else to_period(value)
+
+
 class Condition:
     """Base of every condition. Subclasses are frozen attrs classes.
+
+    A condition says what a value must satisfy given the indicator's good
+    direction, a baseline (for changes) and the years from the base period
+    (for average annual growth): :meth:`bounds`. How it is judged over time
+    (one figure, every year, a path from the baseline) follows from the class
+    attributes below; the judging itself is one kernel, shared by
+    :func:`~policytargets.assess` and :func:`~policytargets.evaluate`.
 
     Attributes:
         comparator: the condition's name in the :class:`Comparator` vocabulary.
         needs_baseline: whether judging it needs a baseline value.
+        change: whether it compares two years' figures (a change against a
+            base period), rather than a level or an amount over the period.
+        compound: whether the path from the baseline to the target is
+            compound (growth, cumulative reductions) rather than straight.
+        growth: whether an observed growth rate (同比) can judge it.
+        final_on_failure: whether one failure is final (不发生, 保持, 每年).
     """
 
     __slots__ = ()
 
     comparator: ClassVar[Comparator]
     needs_baseline: ClassVar[bool] = False
+    change: ClassVar[bool] = False
+    compound: ClassVar[bool] = False
+    growth: ClassVar[bool] = False
+    final_on_failure: ClassVar[bool] = False
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         """The interval the observed value must lie in.
+
+        Args:
+            direction: the indicator's good direction.
+            baseline: the base period's figure, for a change.
+            years: years from the base period to the figure judged (average
+                annual growth compounds over them).
+            limit: the indicator's natural floor or ceiling (0 bad events,
+                100 % coverage), where holding it counts as improving.
 
         Raises:
             InvalidValueError: the condition needs a baseline and got ``None``.
@@ -243,8 +312,28 @@ class Condition:
         return None
 
     @property
+    def base(self) -> Period | None:
+        """The named base period of a change (较2020年), or ``None`` for the previous one."""
+        return None
+
+    @property
+    def tolerance(self) -> float | None:
+        """A tolerance (左右), in the target's unit or, for growth, in points of growth."""
+        return None
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether a tolerance is a band both ways rather than read in the good direction."""
+        return False
+
+    @property
     def maintained(self) -> bool:
-        """Whether the condition must hold in every observation of the period."""
+        """Whether the condition must hold in every year (reporting period) of the period."""
+        return False
+
+    @property
+    def every_year(self) -> bool:
+        """Whether the condition holds year on year, each year against the one before."""
         return False
 
 
@@ -252,6 +341,60 @@ def _require_baseline(name: str, baseline: float | None) -> float:
     if baseline is None or not math.isfinite(baseline):
         raise InvalidValueError(f"{name}.bounds", "a finite baseline value", baseline)
     return baseline
+
+
+def _one_sided(direction: Direction, required: float) -> Bounds:
+    """At least ``required`` when higher is better, at most it when lower is better."""
+    if direction is Direction.HIGHER_IS_BETTER:
+        return Bounds(low=required, threshold=required)
+    return Bounds(high=required, threshold=required)
+
+
+def _tolerant(
+    direction: Direction, required: float, tol: float | None, two_sided: bool
+) -> Bounds:
+    """Bounds around ``required`` with a tolerance (左右).
+
+    Read in the good direction by default: over-fulfilment is met (超额完成), a
+    shortfall within the tolerance is met (基本完成). ``two_sided``: a band.
+    """
+    if tol is None:
+        return _one_sided(direction, required)
+    if two_sided:
+        return Bounds(low=required - tol, high=required + tol, threshold=required)
+    if direction is Direction.HIGHER_IS_BETTER:
+        return Bounds(low=required - tol, threshold=required)
+    return Bounds(high=required + tol, threshold=required)
+
+
+def _growth_bounds(
+    direction: Direction, baseline: float, growth: Bounds, power: float
+) -> Bounds:
+    """Bounds on growth (in %, per year when ``power`` is the years) mapped onto the level."""
+
+    def level(g: float) -> float:
+        if math.isinf(g):
+            return g
+        return baseline * (1 + g / 100) ** power
+
+    threshold = None if growth.threshold is None else level(growth.threshold)
+    low, high = level(growth.low), level(growth.high)
+    if baseline < 0:  # a negative base reverses the order (kept for completeness)
+        low, high = high, low
+        return Bounds(
+            low=low,
+            high=high,
+            low_closed=growth.high_closed,
+            high_closed=growth.low_closed,
+            threshold=threshold,
+        )
+    return Bounds(
+        low=low,
+        high=high,
+        low_closed=growth.low_closed,
+        high_closed=growth.high_closed,
+        threshold=threshold,
+    )
 
 
 @frozen(kw_only=True)
@@ -270,7 +413,14 @@ class AtLeast(_Single):
 
     comparator = Comparator.AT_LEAST
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(low=self.value, threshold=self.value)
 
     def describe(
@@ -286,7 +436,14 @@ class MoreThan(_Single):
 
     comparator = Comparator.MORE_THAN
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(low=self.value, low_closed=False, threshold=self.value)
 
     def describe(
@@ -302,7 +459,14 @@ class AtMost(_Single):
 
     comparator = Comparator.AT_MOST
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(high=self.value, threshold=self.value)
 
     def describe(
@@ -318,7 +482,14 @@ class LessThan(_Single):
 
     comparator = Comparator.LESS_THAN
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(high=self.value, high_closed=False, threshold=self.value)
 
     def describe(
@@ -338,10 +509,15 @@ class Point(_Single):
 
     comparator = Comparator.POINT
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
-        if direction is Direction.HIGHER_IS_BETTER:
-            return Bounds(low=self.value, threshold=self.value)
-        return Bounds(high=self.value, threshold=self.value)
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        return _one_sided(direction, self.value)
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
@@ -356,11 +532,23 @@ class Point(_Single):
 
 @frozen(kw_only=True)
 class Zero(Condition):
-    """No occurrences at all (不发生): at most 0, inclusive."""
+    """No occurrences at all (不发生): at most 0, inclusive.
+
+    One occurrence is final: the count can no longer come back to zero, so a
+    target that failed part-way is ``not_met``, not ``off_track``.
+    """
 
     comparator = Comparator.ZERO
+    final_on_failure: ClassVar[bool] = True
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(high=0.0, threshold=0.0)
 
     @property
@@ -379,17 +567,33 @@ class Zero(Condition):
 def _positive_or_none(instance: object, attribute: Any, value: float | None) -> None:
     if value is not None and (not _is_finite_number(value) or value <= 0):
         raise InvalidValueError(
-            f"Approximately.{attribute.name}", "a positive number or None", value
+            f"{type(instance).__name__}.{attribute.name}", "a positive number or None", value
+        )
+
+
+def _check_bool(instance: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise InvalidValueError(f"{type(instance).__name__}.{attribute.name}", "True or False", value)
+
+
+def _check_optional_period(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Period):
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name}", "a period such as '2020', or None", value
         )
 
 
 @frozen(kw_only=True)
 class Approximately(Condition):
-    """About ``value`` (X 左右), within an explicit tolerance, ends inclusive.
+    """About ``value`` (X 左右), within an explicit tolerance.
 
-    Exactly one of ``abs_tol`` (in the target's unit) and ``rel_tol`` (a
-    fraction of ``value``, 0.1 for ±10 %) must be given: plans never say how
-    wide 左右 is, so the encoder has to.
+    Exactly one of ``abs_tol`` (in the target's unit; percentage points for a
+    rate in %) and ``rel_tol`` (a fraction of ``value``, 0.1 for ±10 %) must be
+    given: plans never say how wide 左右 is, so the encoder has to.
+
+    Read in the indicator's good direction, as review practice does:
+    over-fulfilment is met (超额完成) and a shortfall within the tolerance is
+    met (基本完成). ``two_sided=True`` is a band, for plans that mean one.
     """
 
     comparator: ClassVar[Comparator] = Comparator.APPROXIMATELY
@@ -397,6 +601,7 @@ class Approximately(Condition):
     value: float = field(converter=_number, validator=_finite)
     abs_tol: float | None = field(default=None, converter=_number, validator=_positive_or_none)
     rel_tol: float | None = field(default=None, converter=_number, validator=_positive_or_none)
+    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
 
     def __attrs_post_init__(self) -> None:
         if (self.abs_tol is None) == (self.rel_tol is None):
@@ -412,27 +617,37 @@ class Approximately(Condition):
         assert self.rel_tol is not None
         return abs(self.value) * self.rel_tol
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
-        return Bounds(
-            low=self.value - self.tolerance,
-            high=self.value + self.tolerance,
-            threshold=self.value,
-        )
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        return _tolerant(direction, self.value, self.tolerance, self.two_sided)
 
     def scaled(self, factor: float) -> Self:
         abs_tol = None if self.abs_tol is None else self.abs_tol * abs(factor)
-        return type(self)(value=self.value * factor, abs_tol=abs_tol, rel_tol=self.rel_tol)
+        return type(self)(
+            value=self.value * factor,
+            abs_tol=abs_tol,
+            rel_tol=self.rel_tol,
+            two_sided=self.two_sided,
+        )
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
     ) -> str:
         q = _with_unit(self.value, unit, lang)
         tol = (
-            _with_unit(self.abs_tol, unit, lang)
+            _change_amount(self.abs_tol, unit, lang)
             if self.abs_tol is not None
             else f"{fmt_number(100 * (self.rel_tol or 0.0))}%"
         )
-        return f"{q}左右(±{tol})" if lang == "zh" else f"about {q} (±{tol})"
+        if lang == "zh":
+            return f"{q}左右(±{tol}{',双向' if self.two_sided else ''})"
+        return f"about {q} (±{tol}{', either way' if self.two_sided else ''})"
 
 
 @frozen(kw_only=True)
@@ -456,7 +671,14 @@ class Between(Condition):
     def value_high(self) -> float:
         return self.high
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         return Bounds(low=self.low, high=self.high)
 
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float:
@@ -475,20 +697,56 @@ class Between(Condition):
         return f"between {fmt_number(self.low)} and {high}"
 
 
+def _growth_words(percent: float, lang: Lang) -> str:
+    size = fmt_number(abs(percent))
+    if lang == "zh":
+        return f"{'增长' if percent >= 0 else '下降'}{size}%"
+    return f"{'up' if percent >= 0 else 'down'} {size}%"
+
+
+def _tolerance_words(tolerance: float | None, two_sided: bool, lang: Lang) -> str:
+    if tolerance is None:
+        return ""
+    points = fmt_number(tolerance)
+    if lang == "zh":
+        return f"左右(±{points}个百分点{',双向' if two_sided else ''})"
+    unit = "percentage point" if tolerance == 1 else "percentage points"
+    return f" (±{points} {unit} of growth{', either way' if two_sided else ''})"
+
+
 @frozen(kw_only=True)
 class RelativeChange(Condition):
-    """A change against the baseline of at least ``percent`` per cent (较上年增长 X%).
+    """A change of ``percent`` per cent against a base period (较上年增长 X%, 较2020年下降 X%).
 
     In the indicator's good direction: with higher-is-better, the value must
     reach ``baseline × (1 + percent/100)`` or more; with lower-is-better
-    (较上年下降 5% is ``percent=-5``), that value or less. ``percent`` is a
-    relative change in %, not percentage points.
+    (下降 5% is ``percent=-5``), that value or less. ``percent`` is a relative
+    change in %, not percentage points (that is :class:`AbsoluteChange`).
+
+    Attributes:
+        percent: the change in %.
+        base: the base period (较2020年); ``None`` for the period before the
+            target's (较上年).
+        tolerance: 增长5%左右: how far the growth may fall short, in
+            percentage points of growth (read in the good direction unless
+            ``two_sided``).
+        two_sided: the tolerance is a band both ways.
     """
 
     comparator: ClassVar[Comparator] = Comparator.RELATIVE_CHANGE
     needs_baseline: ClassVar[bool] = True
+    change: ClassVar[bool] = True
+    compound: ClassVar[bool] = True
+    growth: ClassVar[bool] = True
 
     percent: float = field(converter=_number, validator=_finite)
+    base: Period | None = field(  # type: ignore[assignment]
+        default=None, converter=_optional_period, validator=_check_optional_period
+    )
+    tolerance: float | None = field(  # type: ignore[assignment]
+        default=None, converter=_number, validator=_positive_or_none
+    )
+    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
 
     @property
     def value(self) -> float:
@@ -498,11 +756,90 @@ class RelativeChange(Condition):
         """The value the change requires, in the target's unit."""
         return baseline * (1 + self.percent / 100)
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
-        required = self.target_value(_require_baseline("RelativeChange", baseline))
-        if direction is Direction.HIGHER_IS_BETTER:
-            return Bounds(low=required, threshold=required)
-        return Bounds(high=required, threshold=required)
+    def growth_bounds(self, direction: Direction) -> Bounds:
+        """The bounds on the growth itself, in % over the whole change."""
+        return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
+
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        base = _require_baseline("RelativeChange", baseline)
+        return _growth_bounds(direction, base, self.growth_bounds(direction), 1.0)
+
+    def scaled(self, factor: float) -> Self:
+        return self
+
+    def describe(
+        self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
+    ) -> str:
+        words = _growth_words(self.percent, lang)
+        tol = _tolerance_words(self.tolerance, self.two_sided, lang)
+        if lang == "zh":
+            return f"{_base_text(self.base, lang)}{words}{tol}"
+        return f"{words}{tol} on {_base_text(self.base, lang)}"
+
+
+@frozen(kw_only=True)
+class AnnualGrowth(Condition):
+    """Average annual (compound) growth of ``percent`` per cent from the base year (年均增长 X%).
+
+    The figure of year *n* years after the base must reach
+    ``baseline × (1 + percent/100) ** n`` (or, with lower-is-better and a
+    negative ``percent``, stay at or under it): the compound path, as 年均
+    means. Judged from levels or from the published growth rates of each year
+    (同比), chained.
+
+    Attributes:
+        percent: the average annual growth in %.
+        base: the base year; ``None`` for the year before the target period
+            starts (2020 for a 2021–2025 plan).
+        tolerance: 年均增长6%左右: in percentage points of annual growth.
+        two_sided: the tolerance is a band both ways.
+    """
+
+    comparator: ClassVar[Comparator] = Comparator.ANNUAL_GROWTH
+    needs_baseline: ClassVar[bool] = True
+    change: ClassVar[bool] = True
+    compound: ClassVar[bool] = True
+    growth: ClassVar[bool] = True
+
+    percent: float = field(converter=_number, validator=_finite)
+    base: Period | None = field(  # type: ignore[assignment]
+        default=None, converter=_optional_period, validator=_check_optional_period
+    )
+    tolerance: float | None = field(  # type: ignore[assignment]
+        default=None, converter=_number, validator=_positive_or_none
+    )
+    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
+
+    def __attrs_post_init__(self) -> None:
+        if self.percent <= -100:
+            raise InvalidValueError("AnnualGrowth.percent", "a growth above -100 %", self.percent)
+
+    @property
+    def value(self) -> float:
+        return self.percent
+
+    def growth_bounds(self, direction: Direction) -> Bounds:
+        """The bounds on the average annual growth itself, in % a year."""
+        return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
+
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        base = _require_baseline("AnnualGrowth", baseline)
+        power = 1.0 if years is None else years
+        return _growth_bounds(direction, base, self.growth_bounds(direction), power)
 
     def scaled(self, factor: float) -> Self:
         return self
@@ -511,22 +848,96 @@ class RelativeChange(Condition):
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
     ) -> str:
         size = fmt_number(abs(self.percent))
+        tol = _tolerance_words(self.tolerance, self.two_sided, lang)
         if lang == "zh":
-            return f"较上年{'增长' if self.percent >= 0 else '下降'}{size}%"
-        return f"{'up' if self.percent >= 0 else 'down'} {size}% on the previous period"
+            verb = "年均增长" if self.percent >= 0 else "年均下降"
+            base = "" if self.base is None else f"(基期{self.base})"
+            return f"{verb}{size}%{tol}{base}"
+        verb = "growth" if self.percent >= 0 else "decline"
+        since = "" if self.base is None else f" since {_base_text(self.base, lang)}"
+        return f"average annual {verb} of {size}%{tol}{since}"
+
+
+@frozen(kw_only=True)
+class AbsoluteChange(Condition):
+    """A change of ``amount`` in the target's unit against a base period.
+
+    提高2个百分点 (a rate: the amount is in percentage points, never a level),
+    增加12项 (a stock), 提高1岁 (life expectancy). In the good direction: with
+    higher-is-better the value must reach ``baseline + amount`` or more; with
+    lower-is-better (下降 is a negative ``amount``), that value or less.
+
+    Attributes:
+        amount: the change, in the target's unit (percentage points for %).
+        base: the base period; ``None`` for the period before the target's.
+    """
+
+    comparator: ClassVar[Comparator] = Comparator.ABSOLUTE_CHANGE
+    needs_baseline: ClassVar[bool] = True
+    change: ClassVar[bool] = True
+
+    amount: float = field(converter=_number, validator=_finite)
+    base: Period | None = field(  # type: ignore[assignment]
+        default=None, converter=_optional_period, validator=_check_optional_period
+    )
+
+    @property
+    def value(self) -> float:
+        return self.amount
+
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        base = _require_baseline("AbsoluteChange", baseline)
+        return _one_sided(direction, base + self.amount)
+
+    def scaled(self, factor: float) -> Self:
+        return type(self)(amount=self.amount * factor, base=self.base)
+
+    def describe(
+        self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
+    ) -> str:
+        size = _change_amount(abs(self.amount), unit, lang)
+        if lang == "zh":
+            rate = _is_percent(unit)
+            verb = ("提高" if rate else "增加") if self.amount >= 0 else ("下降" if rate else "减少")
+            return f"{_base_text(self.base, lang)}{verb}{size}"
+        verb = "up" if self.amount >= 0 else "down"
+        return f"{verb} {size} on {_base_text(self.base, lang)}"
 
 
 @frozen(kw_only=True)
 class Improve(Condition):
-    """Direction only (逐渐下降, 持续下降, 逐年提高): strictly better than the baseline."""
+    """Direction only (逐渐下降, 持续下降, 逐年提高): strictly better than the baseline.
+
+    At a natural floor (0 bad events; 100 % for a coverage rate), holding
+    the floor is met: nothing is left to improve.
+    """
 
     comparator: ClassVar[Comparator] = Comparator.IMPROVE
     needs_baseline: ClassVar[bool] = True
+    change: ClassVar[bool] = True
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
         base = _require_baseline("Improve", baseline)
         if direction is Direction.HIGHER_IS_BETTER:
+            if limit is not None and base >= limit:
+                return Bounds(low=limit, threshold=limit)
             return Bounds(low=base, low_closed=False, threshold=base)
+        if limit is not None and base <= limit:
+            return Bounds(high=limit, threshold=limit)
         return Bounds(high=base, high_closed=False, threshold=base)
 
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float | None:
@@ -545,16 +956,18 @@ class Improve(Condition):
         return "较上期改善" if lang == "zh" else "better than the previous period"
 
 
-def _not_maintained(instance: object, attribute: Any, value: Condition) -> None:
-    if not isinstance(value, Condition) or isinstance(value, Maintained):
-        raise InvalidValueError("Maintained.condition", "a condition other than Maintained", value)
+def _check_inner(instance: object, attribute: Any, value: Condition) -> None:
+    name = type(instance).__name__
+    if not isinstance(value, Condition) or isinstance(value, Maintained | EveryYear):
+        raise InvalidValueError(f"{name}.condition", "a condition other than Maintained or EveryYear", value)
 
 
 @frozen(kw_only=True)
-class Maintained(Condition):
-    """Maintained (保持/稳定在 X 以上): ``condition`` holds in every observation of the period."""
+class _Wrapper(Condition):
+    """A condition judged year by year: the inner one's numbers, bounds and wording."""
 
-    condition: Condition = field(validator=_not_maintained)
+    condition: Condition = field(validator=_check_inner)
+    final_on_failure: ClassVar[bool] = True
 
     @property
     def comparator(self) -> Comparator:  # type: ignore[override]
@@ -565,6 +978,18 @@ class Maintained(Condition):
         return self.condition.needs_baseline
 
     @property
+    def change(self) -> bool:  # type: ignore[override]
+        return self.condition.change
+
+    @property
+    def compound(self) -> bool:  # type: ignore[override]
+        return self.condition.compound
+
+    @property
+    def growth(self) -> bool:  # type: ignore[override]
+        return self.condition.growth
+
+    @property
     def value(self) -> float | None:
         return self.condition.value
 
@@ -573,17 +998,46 @@ class Maintained(Condition):
         return self.condition.value_high
 
     @property
-    def maintained(self) -> bool:
-        return True
+    def base(self) -> Period | None:
+        return self.condition.base
 
-    def bounds(self, direction: Direction, baseline: float | None = None) -> Bounds:
-        return self.condition.bounds(direction, baseline)
+    @property
+    def tolerance(self) -> float | None:
+        return self.condition.tolerance
+
+    @property
+    def two_sided(self) -> bool:
+        return self.condition.two_sided
+
+    def bounds(
+        self,
+        direction: Direction,
+        baseline: float | None = None,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> Bounds:
+        return self.condition.bounds(direction, baseline, years=years, limit=limit)
 
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float | None:
         return self.condition.goal_value(direction, baseline)
 
     def scaled(self, factor: float) -> Self:
         return type(self)(condition=self.condition.scaled(factor))
+
+
+@frozen(kw_only=True)
+class Maintained(_Wrapper):
+    """Maintained (保持/稳定在 X 以上): ``condition`` holds in every year of the period.
+
+    Judged at the target's reporting resolution, a year: on each year's
+    figure (a flow summed over the year, a rate pooled), never on each
+    sub-period observation. One year that fails is final.
+    """
+
+    @property
+    def maintained(self) -> bool:
+        return True
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
@@ -592,3 +1046,28 @@ class Maintained(Condition):
         if lang == "zh":
             return "保持" + inner.removeprefix("达到")
         return f"{inner}, maintained throughout"
+
+
+@frozen(kw_only=True)
+class EveryYear(_Wrapper):
+    """Every year (逐年提高, 每年): ``condition`` holds year on year over a multi-year period.
+
+    Each year's figure is judged against the condition; a change (提高,
+    增长 X%) against the year before. One year that fails is final.
+    """
+
+    @property
+    def every_year(self) -> bool:
+        return True
+
+    def describe(
+        self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
+    ) -> str:
+        if isinstance(self.condition, Improve):
+            return self.condition.describe(unit, lang, direction) if lang == "zh" else (
+                "better every year than the year before"
+            )
+        inner = self.condition.describe(unit, lang, direction)
+        if lang == "zh":
+            return "每年" + inner.removeprefix("较上年")
+        return f"every year: {inner}"

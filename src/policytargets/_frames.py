@@ -18,6 +18,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ._conditions import (
+    AbsoluteChange,
+    AnnualGrowth,
     Approximately,
     AtLeast,
     AtMost,
@@ -25,6 +27,7 @@ from ._conditions import (
     Comparator,
     Condition,
     Direction,
+    EveryYear,
     Improve,
     LessThan,
     Maintained,
@@ -35,7 +38,17 @@ from ._conditions import (
 )
 from ._errors import InvalidValueError, PlanFileError
 from ._labels import Label
-from ._model import Basis, Goal, Indicator, IndicatorKind, Milestone, Plan, Target, Validity
+from ._model import (
+    Basis,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    Milestone,
+    Plan,
+    Projection,
+    Target,
+    Validity,
+)
 from ._owners import OwnerKind, Role
 from ._tables import TARGET_COLUMNS, targets_frame
 
@@ -47,6 +60,7 @@ __all__ = ["FRAME_COLUMNS", "plan_from_frames", "plan_to_frames"]
 #: Columns :func:`plan_to_frames` adds to :data:`TARGET_COLUMNS` so that targets can be rebuilt.
 TARGET_REBUILD_COLUMNS: tuple[str, ...] = (
     "indicator_unit",
+    "projection",
     "numerator_zh",
     "numerator_en",
     "denominator_zh",
@@ -100,6 +114,7 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
         "numerator_en",
         "denominator_zh",
         "denominator_en",
+        "projection",
     ),
 }
 
@@ -123,6 +138,7 @@ def _indicator_cells(indicator: Indicator) -> dict[str, Any]:
         "numerator_en": numerator[1],
         "denominator_zh": denominator[0],
         "denominator_en": denominator[1],
+        "projection": indicator.projection.value,
     }
 
 
@@ -215,6 +231,7 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
         extra.append(
             {
                 "indicator_unit": cells["unit"],
+                "projection": cells["projection"],
                 "numerator_zh": cells["numerator_zh"],
                 "numerator_en": cells["numerator_en"],
                 "denominator_zh": cells["denominator_zh"],
@@ -402,19 +419,41 @@ def _condition(reader: _FrameReader, row: Any, record: Mapping[str, Any]) -> Con
     abs_tol = reader.cell(frame, row, record, "abs_tol", "number")
     rel_tol = reader.cell(frame, row, record, "rel_tol", "number")
     maintained = reader.cell(frame, row, record, "maintained", "flag")
-    columns = {"low": "value", "percent": "value", "high": "value_high"}
+    every_year = reader.cell(frame, row, record, "every_year", "flag")
+    two_sided = reader.cell(frame, row, record, "two_sided", "flag")
+    base = reader.cell(frame, row, record, "condition_base", "text")
+    columns = {
+        "low": "value",
+        "percent": "value",
+        "amount": "value",
+        "high": "value_high",
+        "tolerance": "abs_tol",
+        "base": "condition_base",
+        "two_sided": "two_sided",
+    }
     condition: Condition
+    growth = {"percent": value, "base": base, "tolerance": abs_tol, "two_sided": bool(two_sided)}
     if comparator in _CONDITION_CLASSES:
         cls = _CONDITION_CLASSES[comparator]
         condition = reader.build(frame, row, cls, {"value": value}, columns, "value")
     elif comparator == Comparator.APPROXIMATELY.value:
-        kwargs = {"value": value, "abs_tol": abs_tol, "rel_tol": rel_tol}
+        kwargs = {
+            "value": value,
+            "abs_tol": abs_tol,
+            "rel_tol": rel_tol,
+            "two_sided": bool(two_sided),
+        }
         condition = reader.build(frame, row, Approximately, kwargs, columns, "abs_tol")
     elif comparator == Comparator.BETWEEN.value:
         kwargs = {"low": value, "high": high}
         condition = reader.build(frame, row, Between, kwargs, columns, "value")
     elif comparator == Comparator.RELATIVE_CHANGE.value:
-        condition = reader.build(frame, row, RelativeChange, {"percent": value}, columns, "value")
+        condition = reader.build(frame, row, RelativeChange, growth, columns, "value")
+    elif comparator == Comparator.ANNUAL_GROWTH.value:
+        condition = reader.build(frame, row, AnnualGrowth, growth, columns, "value")
+    elif comparator == Comparator.ABSOLUTE_CHANGE.value:
+        kwargs = {"amount": value, "base": base}
+        condition = reader.build(frame, row, AbsoluteChange, kwargs, columns, "value")
     elif comparator == Comparator.IMPROVE.value:
         condition = Improve()
     elif comparator == Comparator.ZERO.value:
@@ -423,6 +462,11 @@ def _condition(reader: _FrameReader, row: Any, record: Mapping[str, Any]) -> Con
         known = ", ".join(repr(c.value) for c in Comparator)
         reader.fail(frame, row, "comparator", f"expected one of {known}, received {comparator!r}")
         raise _BadCell
+    if maintained and every_year:
+        reader.fail(frame, row, "every_year", "at most one of maintained and every_year")
+        raise _BadCell
+    if every_year:
+        return EveryYear(condition=condition)
     return Maintained(condition=condition) if maintained else condition
 
 
@@ -560,6 +604,7 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
                 "basis": reader.choice(frame, row, rec, "basis", Basis),
                 "numerator": reader.label(frame, row, rec, "numerator", required=False),
                 "denominator": reader.label(frame, row, rec, "denominator", required=False),
+                "projection": reader.choice(frame, row, rec, "projection", Projection),
             }
             indicator_columns = {
                 "id": "indicator_id",
@@ -731,6 +776,7 @@ def _check_indicators(
                 "basis": reader.choice("indicators", row, rec, "basis", Basis),
                 "numerator": reader.label("indicators", row, rec, "numerator", required=False),
                 "denominator": reader.label("indicators", row, rec, "denominator", required=False),
+                "projection": reader.choice("indicators", row, rec, "projection", Projection),
             }
             indicator = reader.build("indicators", row, Indicator, kwargs, {"name": "name_zh"})
             listed.setdefault(indicator.id, []).append(indicator)

@@ -45,6 +45,7 @@ __all__ = [
     "IndicatorKind",
     "Milestone",
     "Plan",
+    "Projection",
     "SourceClause",
     "Target",
     "Validity",
@@ -73,6 +74,19 @@ class Basis(StrEnum):
     """Counted within the period (新增, 年新增, 完成); sub-period observations add up."""
     STOCK = "stock"
     """A level at the period's end (总数, 累计, 有效…数达到); the latest observation counts."""
+
+
+class Projection(StrEnum):
+    """How a flow observed over part of its period is carried to the period's end."""
+
+    LINEAR = "linear"
+    """In proportion to the time covered: evenly spread work (the default)."""
+    NONE = "none"
+    """Not at all: lumpy flows (awards announced once a year) are ``pending`` until
+    they meet the target, never ``off_track``."""
+    SAME_PERIOD = "same_period"
+    """By the share the same sub-period had of the whole period a year before
+    (同比): seasonal flows."""
 
 
 class Validity(StrEnum):
@@ -106,6 +120,12 @@ def _validity(value: Any) -> Validity:
 
 def _optional_basis(value: Basis | str | None) -> Basis | None:
     return None if value is None else to_enum(Basis, "Indicator.basis", value)
+
+
+def _projection(value: Projection | str | None) -> Projection:
+    if value is None:
+        return Projection.LINEAR
+    return to_enum(Projection, "Indicator.projection", value)
 
 
 def _check_unit(instance: object, attribute: Any, value: Any) -> None:
@@ -142,7 +162,11 @@ class Indicator:
         unit: the unit the indicator is reported in (``"%"``, ``"家"``,
             ``"批次/千人"``, ``"分"``, ``"万平方米"``).
         direction: whether higher or lower values are better.
-        basis: flow or stock; required for counts and amounts, absent otherwise.
+        basis: flow or stock; required for counts and amounts, optional for
+            per-capita indicators (a flow per capita, 批次/千人 a year, is
+            summed over sub-periods), absent otherwise.
+        projection: how a flow observed over part of its period is carried
+            to the period's end (linear, none or same period last year).
         numerator: for a rate, what is counted on top (合格批次).
         denominator: for a rate, what it is divided by (抽检批次).
     """
@@ -159,6 +183,7 @@ class Indicator:
     denominator: Label | None = field(
         default=None, validator=check_instance(Label, "a Label", optional=True)
     )
+    projection: Projection = field(default=Projection.LINEAR, converter=_projection)
 
     def __attrs_post_init__(self) -> None:
         dims = _KIND_DIMENSIONS[self.kind]
@@ -179,7 +204,8 @@ class Indicator:
             raise InvalidValueError(
                 f"{where}.basis", "'flow' or 'stock' for a count or amount", None
             )
-        if not needs_basis and self.basis is not None:
+        may_have_basis = needs_basis or self.kind is IndicatorKind.PER_CAPITA
+        if not may_have_basis and self.basis is not None:
             raise InvalidValueError(
                 f"{where}.basis", f"None for kind {self.kind.value!r}", self.basis
             )

@@ -33,11 +33,14 @@ from cattrs.errors import (
 )
 
 from ._conditions import (
+    AbsoluteChange,
+    AnnualGrowth,
     Approximately,
     AtLeast,
     AtMost,
     Between,
     Condition,
+    EveryYear,
     Improve,
     LessThan,
     Maintained,
@@ -96,7 +99,10 @@ CONDITION_TYPES: dict[str, type[Condition]] = {
     "relative_change": RelativeChange,
     "improve": Improve,
     "zero": Zero,
+    "annual_growth": AnnualGrowth,
+    "absolute_change": AbsoluteChange,
     "maintained": Maintained,
+    "every_year": EveryYear,
 }
 _CONDITION_TAGS = {cls: tag for tag, cls in CONDITION_TYPES.items()}
 
@@ -1130,7 +1136,7 @@ def _class_schema(cls: type, tag: str | None = None) -> dict[str, Any]:
         if not a.init:
             continue
         schema = _schema_of(a.type, a.name)
-        if cls is Maintained and a.name == "condition":
+        if cls in (Maintained, EveryYear) and a.name == "condition":
             schema = {"$ref": "#/$defs/SimpleCondition"}
         properties[a.name] = schema
         if a.default is attrs.NOTHING:
@@ -1154,11 +1160,12 @@ def plan_json_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     for cls in _MODEL_CLASSES[1:]:
         defs[cls.__name__] = _class_schema(cls)
-    simple = [tag for tag in CONDITION_TYPES if tag != "maintained"]
+    wrappers = ("maintained", "every_year")
+    simple = [tag for tag in CONDITION_TYPES if tag not in wrappers]
     for tag, cls in CONDITION_TYPES.items():
         defs[cls.__name__] = _class_schema(cls, tag)
     defs["SimpleCondition"] = {
-        "description": "A condition other than maintained.",
+        "description": "A condition other than maintained or every_year.",
         "oneOf": [{"$ref": f"#/$defs/{CONDITION_TYPES[t].__name__}"} for t in simple],
     }
     defs["Condition"] = {
@@ -1166,6 +1173,7 @@ def plan_json_schema() -> dict[str, Any]:
         "oneOf": [
             {"$ref": "#/$defs/SimpleCondition"},
             {"$ref": "#/$defs/Maintained"},
+            {"$ref": "#/$defs/EveryYear"},
         ],
     }
     plan = _class_schema(Plan)

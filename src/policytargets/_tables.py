@@ -36,6 +36,9 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "abs_tol",
     "rel_tol",
     "maintained",
+    "every_year",
+    "two_sided",
+    "condition_base",
     "unit",
     "period",
     "aspirational",
@@ -79,9 +82,14 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
                 "comparator": condition.comparator.value,
                 "value": condition.value,
                 "value_high": condition.value_high,
-                "abs_tol": inner.abs_tol if isinstance(inner, Approximately) else None,
+                "abs_tol": inner.abs_tol
+                if isinstance(inner, Approximately)
+                else condition.tolerance,
                 "rel_tol": inner.rel_tol if isinstance(inner, Approximately) else None,
                 "maintained": condition.maintained,
+                "every_year": condition.every_year,
+                "two_sided": condition.two_sided,
+                "condition_base": None if condition.base is None else str(condition.base),
                 "unit": target.unit,
                 "period": str(target.period),
                 "aspirational": target.aspirational,
@@ -95,7 +103,8 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
     for column in ("value", "value_high", "abs_tol", "rel_tol", "baseline_value"):
         frame[column] = frame[column].astype("float64")
-    frame["maintained"] = frame["maintained"].astype(bool)
+    for column in ("maintained", "every_year", "two_sided"):
+        frame[column] = frame[column].astype(bool)
     frame["aspirational"] = frame["aspirational"].astype(bool)
     return frame
 

@@ -47,6 +47,7 @@ _EN_WORDS: dict[str, str] = {
     "千瓦时": "kWh",
     "度": "kWh",
     "百分点": "percentage points",
+    "个百分点": "percentage points",
     "％": "%",
 }
 _EN_PREFIXES: dict[str, str] = {"万": "10,000 ", "亿": "100 million ", "千": "1,000 "}

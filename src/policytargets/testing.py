@@ -67,7 +67,7 @@ __all__ = [
 #: Units that share a dimension, by indicator kind; each group's first unit is
 #: the one indicators of that kind are reported in.
 UNIT_GROUPS: dict[IndicatorKind, tuple[str, ...]] = {
-    IndicatorKind.RATE: ("%", "‰", "", "百分点"),
+    IndicatorKind.RATE: ("%", "‰", ""),
     IndicatorKind.COUNT: ("个", "家", "万个", "items", "batch", "千项"),
     IndicatorKind.PER_CAPITA: ("批次/千人", "批次/万人", "batch/person", "起/亿人"),
     IndicatorKind.INDEX: ("分", "points"),
