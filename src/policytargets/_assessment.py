@@ -206,8 +206,24 @@ class Assessment:
 
 ObservationLike = Observation | str | Any
 
-#: Why a maintained condition that failed in part of the period is not met.
-FAILED_FOR_GOOD = "a maintained condition that failed once can no longer be met"
+#: Why a maintained (保持) or zero (不发生) condition that failed in part of the period is not met.
+FAILED_FOR_GOOD = "a condition that failed once (保持, 不发生) can no longer be met"
+
+
+def natural_limit(target: Target) -> float | None:
+    """The indicator's natural floor or ceiling, in the target's unit, or ``None``.
+
+    Lower is better: 0 (no bad events can be fewer than none). Higher is
+    better, for a rate: 100 % (full coverage). Holding it is improving.
+    """
+    from ._conditions import Direction
+    from ._units import conversion_factor
+
+    if target.indicator.direction is Direction.LOWER_IS_BETTER:
+        return 0.0
+    if target.indicator.kind is IndicatorKind.RATE:
+        return conversion_factor("", target.unit)
+    return None
 
 
 def _as_observations(observations: Any, target: Target) -> list[Observation]:
@@ -494,7 +510,7 @@ def assess(
             coverage=min(coverage, 1.0),
             **base,
         )
-    bounds = condition.bounds(direction, base_value)
+    bounds = condition.bounds(direction, base_value, limit=natural_limit(target))
     projected: float | None = None
     if condition.maintained:
         judged = [(o, v, _inside(v, bounds, rtol)) for o, v in agg.values]
@@ -515,7 +531,7 @@ def assess(
     partial = coverage < 1 - 1e-12
     # A maintained condition must hold in every observation of the period, so
     # one that already failed is not met, however much of the period remains.
-    final = partial and condition.maintained and not holds
+    final = partial and (condition.maintained or condition.final_on_failure) and not holds
     if partial and not final:
         status = Status.ON_TRACK if holds else Status.OFF_TRACK
     else:

@@ -350,9 +350,7 @@ def _one_sided(direction: Direction, required: float) -> Bounds:
     return Bounds(high=required, threshold=required)
 
 
-def _tolerant(
-    direction: Direction, required: float, tol: float | None, two_sided: bool
-) -> Bounds:
+def _tolerant(direction: Direction, required: float, tol: float | None, two_sided: bool) -> Bounds:
     """Bounds around ``required`` with a tolerance (左右).
 
     Read in the good direction by default: over-fulfilment is met (超额完成), a
@@ -367,15 +365,13 @@ def _tolerant(
     return Bounds(high=required + tol, threshold=required)
 
 
-def _growth_bounds(
-    direction: Direction, baseline: float, growth: Bounds, power: float
-) -> Bounds:
+def _growth_bounds(direction: Direction, baseline: float, growth: Bounds, power: float) -> Bounds:
     """Bounds on growth (in %, per year when ``power`` is the years) mapped onto the level."""
 
     def level(g: float) -> float:
         if math.isinf(g):
             return g
-        return baseline * (1 + g / 100) ** power
+        return float(baseline * (1 + g / 100) ** power)
 
     threshold = None if growth.threshold is None else level(growth.threshold)
     low, high = level(growth.low), level(growth.high)
@@ -573,7 +569,9 @@ def _positive_or_none(instance: object, attribute: Any, value: float | None) -> 
 
 def _check_bool(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
-        raise InvalidValueError(f"{type(instance).__name__}.{attribute.name}", "True or False", value)
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name}", "True or False", value
+        )
 
 
 def _check_optional_period(instance: object, attribute: Any, value: Any) -> None:
@@ -601,7 +599,7 @@ class Approximately(Condition):
     value: float = field(converter=_number, validator=_finite)
     abs_tol: float | None = field(default=None, converter=_number, validator=_positive_or_none)
     rel_tol: float | None = field(default=None, converter=_number, validator=_positive_or_none)
-    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
+    two_sided: bool = field(default=False, validator=_check_bool)
 
     def __attrs_post_init__(self) -> None:
         if (self.abs_tol is None) == (self.rel_tol is None):
@@ -740,13 +738,11 @@ class RelativeChange(Condition):
     growth: ClassVar[bool] = True
 
     percent: float = field(converter=_number, validator=_finite)
-    base: Period | None = field(  # type: ignore[assignment]
+    base: Period | None = field(
         default=None, converter=_optional_period, validator=_check_optional_period
     )
-    tolerance: float | None = field(  # type: ignore[assignment]
-        default=None, converter=_number, validator=_positive_or_none
-    )
-    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
+    tolerance: float | None = field(default=None, converter=_number, validator=_positive_or_none)
+    two_sided: bool = field(default=False, validator=_check_bool)
 
     @property
     def value(self) -> float:
@@ -809,13 +805,11 @@ class AnnualGrowth(Condition):
     growth: ClassVar[bool] = True
 
     percent: float = field(converter=_number, validator=_finite)
-    base: Period | None = field(  # type: ignore[assignment]
+    base: Period | None = field(
         default=None, converter=_optional_period, validator=_check_optional_period
     )
-    tolerance: float | None = field(  # type: ignore[assignment]
-        default=None, converter=_number, validator=_positive_or_none
-    )
-    two_sided: bool = field(default=False, validator=_check_bool)  # type: ignore[assignment]
+    tolerance: float | None = field(default=None, converter=_number, validator=_positive_or_none)
+    two_sided: bool = field(default=False, validator=_check_bool)
 
     def __attrs_post_init__(self) -> None:
         if self.percent <= -100:
@@ -877,7 +871,7 @@ class AbsoluteChange(Condition):
     change: ClassVar[bool] = True
 
     amount: float = field(converter=_number, validator=_finite)
-    base: Period | None = field(  # type: ignore[assignment]
+    base: Period | None = field(
         default=None, converter=_optional_period, validator=_check_optional_period
     )
 
@@ -905,7 +899,9 @@ class AbsoluteChange(Condition):
         size = _change_amount(abs(self.amount), unit, lang)
         if lang == "zh":
             rate = _is_percent(unit)
-            verb = ("提高" if rate else "增加") if self.amount >= 0 else ("下降" if rate else "减少")
+            verb = (
+                ("提高" if rate else "增加") if self.amount >= 0 else ("下降" if rate else "减少")
+            )
             return f"{_base_text(self.base, lang)}{verb}{size}"
         verb = "up" if self.amount >= 0 else "down"
         return f"{verb} {size} on {_base_text(self.base, lang)}"
@@ -959,7 +955,9 @@ class Improve(Condition):
 def _check_inner(instance: object, attribute: Any, value: Condition) -> None:
     name = type(instance).__name__
     if not isinstance(value, Condition) or isinstance(value, Maintained | EveryYear):
-        raise InvalidValueError(f"{name}.condition", "a condition other than Maintained or EveryYear", value)
+        raise InvalidValueError(
+            f"{name}.condition", "a condition other than Maintained or EveryYear", value
+        )
 
 
 @frozen(kw_only=True)
@@ -1064,8 +1062,10 @@ class EveryYear(_Wrapper):
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
     ) -> str:
         if isinstance(self.condition, Improve):
-            return self.condition.describe(unit, lang, direction) if lang == "zh" else (
-                "better every year than the year before"
+            return (
+                self.condition.describe(unit, lang, direction)
+                if lang == "zh"
+                else ("better every year than the year before")
             )
         inner = self.condition.describe(unit, lang, direction)
         if lang == "zh":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._assessment import FAILED_FOR_GOOD, Status
+from .._assessment import FAILED_FOR_GOOD, Status, natural_limit
 from .._conditions import satisfies
 from .._scoring import ProgressInput, Scorer, ScoringMethod
 from .prepare import Prepared
@@ -113,7 +113,7 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
         for i, (ti, b) in enumerate(unique):
             target = targets[int(ti)]
             d = target.indicator.direction
-            bd = target.condition.bounds(d, float(b))
+            bd = target.condition.bounds(d, float(b), limit=natural_limit(target))
             g = target.condition.goal_value(d, float(b))
             values[i] = (
                 bd.low,
@@ -200,6 +200,7 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     no_base = needs & np.isnan(g.base) & ok
     judged = ok & ~no_base
     maint = tb.maintained[t]
+    final = maint | tb.final[t]
     flow = tb.flow[t]
     observed = np.where(maint & judged, g.worst, g.level)
     coverage = np.where(maint & judged, g.end_cov, g.level_cov)
@@ -221,7 +222,7 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     status = np.where(holds, _S[Status.MET], _S[Status.NOT_MET]).astype(np.int8)
     if any_partial:
         # A maintained condition that already failed is not met (as in assess).
-        behind = np.where(maint, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
+        behind = np.where(final, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
         status = np.where(partial, np.where(holds, _S[Status.ON_TRACK], behind), status)
         status = status.astype(np.int8)
     sj = status  # 0..3 for judged statuses, in _JUDGED order

@@ -35,6 +35,7 @@ class _Tables:
     n_units: int
     flow: Bools
     maintained: Bools
+    final: Bools  # one failure is final (不发生): partial and failing is not_met
     needs: Bools
     sign: F64
     low: F64
@@ -135,6 +136,7 @@ def _tables(p: Prepared) -> _Tables:
         n_units=nu,
         flow=np.array([t.indicator.basis is Basis.FLOW for t in targets], dtype=bool),
         maintained=np.array([t.condition.maintained for t in targets], dtype=bool),
+        final=np.array([t.condition.final_on_failure for t in targets], dtype=bool),
         needs=np.array([t.condition.needs_baseline for t in targets], dtype=bool),
         sign=np.array([t.indicator.direction.sign for t in targets], dtype=np.float64),
         low=low,
