@@ -415,9 +415,10 @@ class TestJudging:
 
     @pytest.mark.parametrize(
         ("observed", "status"),
-        [("32家", "met"), ("38家", "met"), ("31家", "not_met"), ("39家", "not_met")],
+        [("32家", "met"), ("38家", "met"), ("31家", "not_met"), ("39家", "met")],
     )
-    def test_about_35_gazelles_accepts_32_to_38(self, observed: str, status: str) -> None:
+    def test_about_35_gazelles_accepts_32_and_more(self, observed: str, status: str) -> None:
+        """左右 in the good direction: a shortfall within 3 is met, and so is 39 (超额完成)."""
         assert pt.assess(PLAN.target("gazelle-enterprises"), observed).status == status
 
     @pytest.mark.parametrize(
