@@ -156,10 +156,12 @@ class TestEvaluate:
         _assert_one_line_error(err, "absent.csv")
 
     def test_bad_observations(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """Observations of an unknown target are one line naming the problem."""
+        """Each bad observation is a line naming its file line; then one error line counts them."""
         code, _, err = _run(capsys, "evaluate", "taicang2022", DATA / "bad_observations.csv")
         assert code == 1
-        _assert_one_line_error(err, "no_such_target")
+        failure, error = err.splitlines()
+        assert failure == "line 2, column 'target_id', value 'no_such_target': unknown_id"
+        _assert_one_line_error(error, "bad_observations.csv", "1 bad observation")
 
     def test_unknown_format_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         """An output format that does not exist exits with status 2."""
@@ -203,7 +205,9 @@ class TestValidate:
             capsys, "validate", DATA / "bad_observations.csv", "--plan", "taicang2022"
         )
         assert code == 1
-        assert out.splitlines() == ["row 0, column 'target_id', value 'no_such_target': unknown_id"]
+        assert out.splitlines() == [
+            "line 2, column 'target_id', value 'no_such_target': unknown_id"
+        ]
         _assert_one_line_error(err, "1 problem")
 
     def test_observations_need_a_plan(self, capsys: pytest.CaptureFixture[str]) -> None:

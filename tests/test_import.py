@@ -106,6 +106,7 @@ PUBLIC_API = [
     "MoreThan",
     "Observation",
     "ObservationError",
+    "ObservationFileError",
     "Owner",
     "OwnerKind",
     "Period",

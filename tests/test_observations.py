@@ -166,3 +166,444 @@ class TestValidateObservations:
             (1, "numerator", "non_finite_value"),
             (2, "denominator", "non_finite_value"),
         }
+
+
+CORPUS = Path(__file__).parent / "data" / "observations"
+TAICANG = pt.taicang2022.plan
+
+
+def _judged(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[str, float]]:
+    """(target, region) -> (status, observed) for what was judged (not no_data)."""
+    result = pt.evaluate(TAICANG, frame)
+    judged = result[result["status"] != "no_data"]
+    regions = judged["region"] if "region" in judged else [""] * len(judged)
+    return {
+        (t, r): (s, o)
+        for t, r, s, o in zip(
+            judged["target_id"], regions, judged["status"], judged["observed"], strict=True
+        )
+    }
+
+
+def _failures(error: pytest.ExceptionInfo[pt.ObservationError]) -> set[tuple[Any, ...]]:
+    f = error.value.failures
+    return set(zip(f["row"], f["column"], f["reason"], strict=True))
+
+
+class TestCorpus:
+    """Real-shaped files from tests/data/observations (illustrative figures) read correctly."""
+
+    @pytest.mark.parametrize(
+        ("name", "encoding"),
+        [
+            ("gbk_title_line.csv", "gb18030"),
+            ("utf8_bom.csv", "utf-8-sig"),
+            ("excel_unicode_text.tsv", "utf-16"),
+        ],
+    )
+    def test_one_table_in_three_encodings(self, name: str, encoding: str) -> None:
+        """GBK from zh-CN Excel, UTF-8 with a BOM and Excel's UTF-16 text read alike."""
+        frame = pt.read_observations(CORPUS / name)
+        assert frame.attrs["encoding"] == encoding
+        assert list(frame.columns) == ["indicator_id", "period", "value", "unit", "region"]
+        # The title line 1 is skipped, the header is line 2, data start at line 3.
+        assert list(frame.index) == [3, 4, 5, 6, 7, 8]
+        assert frame.index.name == "line"
+        values = frame["value"].tolist()
+        assert values[0] == 96.9
+        assert math.isnan(values[1])
+        assert math.isnan(values[2])
+        assert values[3:] == [1250.0, 12.0, 81.2]  # "1,250" and full-width １２
+        assert _judged(frame) == {
+            ("manufacturing-pass-rate", "城厢镇"): ("met", 96.9),
+            ("new-smart-factories", "城厢镇"): ("met", 1250.0),
+            ("new-smart-factories", "沙溪镇"): ("not_met", 12.0),
+            ("public-quality-satisfaction", "城厢镇"): ("met", 81.2),
+        }
+
+    def test_missing_markers_are_no_data_never_zero(self) -> None:
+        """— and 暂无 leave the 沙溪镇 and 浏河镇 pass rates unjudged (no_data), not 0 %."""
+        result = pt.evaluate(TAICANG, pt.read_observations(CORPUS / "gbk_title_line.csv"))
+        rows = result[result["target_id"] == "manufacturing-pass-rate"].set_index("region")
+        assert rows.loc["沙溪镇", "status"] == "no_data"
+        assert rows.loc["浏河镇", "status"] == "no_data"
+
+    def test_values_with_their_unit_in_the_cell(self) -> None:
+        frame = pt.read_observations(CORPUS / "units_in_cells.csv")
+        assert frame["unit"].tolist()[:4] == ["%", "%", "家", "批次/千人"]
+        assert frame["value"].tolist()[:4] == [99.5, 96.1, 12.0, 7.0]
+        assert math.isnan(frame["value"].iloc[4])
+        assert _judged(frame)[("food-sampling-per-capita", "城厢镇")] == ("met", 7.0)
+
+    def test_wide_xlsx_with_chinese_headers_under_a_merged_title(self) -> None:
+        """One column per year becomes one row per cell; % formatted cells are what Excel shows."""
+        frame = pt.read_observations(CORPUS / "wide_chinese.xlsx", sheet="指标")
+        assert frame.attrs["sheet"] == "指标"
+        assert list(frame.columns) == ["indicator_id", "unit", "period", "value"]
+        assert list(frame.index) == [3, 3, 3, 4, 4, 4, 5, 5, 5]
+        assert frame["period"].tolist() == ["2021", "2022", "2023"] * 3
+        assert frame["value"].tolist()[:2] == [96.2, 96.9]  # stored 0.962 and 0.969, shown as %
+        assert frame["value"].isna().tolist() == [False, False, True] * 3
+        judged = _judged(frame)
+        assert judged[("manufacturing-pass-rate", "")] == ("met", 96.9)
+        assert judged[("new-smart-factories", "")] == ("not_met", 12.0)
+
+    def test_the_first_sheet_by_default_and_a_sheet_by_number(self) -> None:
+        assert pt.read_observations(CORPUS / "wide_chinese.xlsx").empty  # 说明: a note
+        assert len(pt.read_observations(CORPUS / "wide_chinese.xlsx", sheet=1)) == 9
+
+    def test_legacy_xls(self) -> None:
+        frame = pt.read_observations(CORPUS / "legacy.xls")
+        assert frame["value"].tolist()[:2] == [96.9, 12.0]  # 0.969 formatted 0.0% is 96.9 %
+        assert math.isnan(frame["value"].iloc[2])
+        assert list(frame.index) == [2, 3, 4]
+
+
+class TestEncodings:
+    """Every encoding agencies write is detected and named; undecodable bytes are one error."""
+
+    @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "big5"])
+    def test_detected(self, tmp_path: Path, encoding: str) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_bytes("指標,年份,數值,單位\nt,2022,96.5,%\n".encode(encoding))
+        frame = pt.read_observations(
+            path, columns={"指標": "target_id", "數值": "value", "單位": "unit"}
+        )
+        assert frame["value"].tolist() == [96.5]
+        assert frame.attrs["encoding"] in {encoding, "gb18030" if encoding == "gbk" else encoding}
+
+    def test_a_wrong_encoding_names_the_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_bytes("target_id,period,value,unit\nt,2022,1,%\n合格率,2022,1,%\n".encode("gbk"))
+        with pytest.raises(pt.ObservationFileError, match=r"line 3.*utf-8") as info:
+            pt.read_observations(path, encoding="utf-8")
+        assert isinstance(info.value, pt.ObservationError)
+        assert info.value.line == 3
+
+
+class TestHeaders:
+    """Chinese and English headers, a caller's mapping, and headers that cannot be used."""
+
+    def test_chinese_headers(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("地区,指标,时期,值,单位,分子,分母\n城厢镇,t,2022,96.5,%,193,200\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert list(frame.columns) == [
+            "region",
+            "indicator_id",
+            "period",
+            "value",
+            "unit",
+            "numerator",
+            "denominator",
+        ]
+        assert frame["denominator"].tolist() == [200.0]
+
+    def test_a_mapping_for_other_headers(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("考核指标,年度,完成情况,计量单位,备注\nt,2022,96.5,%,核实\n", "utf-8")
+        frame = pt.read_observations(path, columns={"考核指标": "target_id", "完成情况": "value"})
+        assert list(frame.columns) == ["target_id", "period", "value", "unit", "备注"]
+        assert list(pt.evaluate(_plan(), frame)["status"]) == ["met"]
+
+    @pytest.mark.parametrize(
+        ("header", "fragment"),
+        [
+            ("target_id,period,value,value,unit", "both give column 'value'"),
+            ("指标,指标名称,period,value,unit", "both give column 'indicator_id'"),
+            ("target_id,period,value,unit,unit", "both give column 'unit'"),
+            ("target_id,,value,unit", "no header"),
+        ],
+    )
+    def test_a_duplicated_or_empty_header_is_refused_naming_the_line(
+        self, tmp_path: Path, header: str, fragment: str
+    ) -> None:
+        path = tmp_path / "obs.csv"
+        width = header.count(",") + 1
+        path.write_text(
+            f"# note\n{header}\n" + ",".join(["t", "2022", "1", "%", "%"][:width]) + "\n", "utf-8"
+        )
+        with pytest.raises(pt.ObservationFileError, match=fragment) as info:
+            pt.read_observations(path)
+        assert info.value.line == 2
+
+    def test_a_typo_year_header_in_a_wide_table_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "wide.csv"
+        path.write_text("target_id,unit,2021,20222\nt,%,96.1,96.9\n", "utf-8")
+        with pytest.raises(pt.ObservationFileError, match="20222") as info:
+            pt.read_observations(path)
+        assert info.value.line == 1
+
+    def test_a_wide_csv_reads_like_a_long_one(self, tmp_path: Path) -> None:
+        path = tmp_path / "wide.csv"
+        path.write_text("指标,单位,2021,2022年\nt,%,96.1,96.9\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert frame["period"].tolist() == ["2021", "2022"]
+        assert frame["value"].tolist() == [96.1, 96.9]
+        assert frame["indicator_id"].tolist() == ["t", "t"]
+
+
+class TestCells:
+    """Numbers as agencies write them; every bad cell listed at once with its file line."""
+
+    @pytest.mark.parametrize("marker", ["", "—", "-", "/", "暂无", "NA", "N/A", "——", "－"])
+    def test_missing_markers_are_missing(self, tmp_path: Path, marker: str) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(f"target_id,period,value,unit\nt,2022,{marker},%\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert math.isnan(frame["value"].iloc[0])
+        assert list(pt.evaluate(_plan(), frame)["status"]) == ["no_data"]
+
+    @pytest.mark.parametrize(
+        ("cell", "value"),
+        [
+            ('"1,234"', 1234.0),
+            ('"1,234,567.5"', 1234567.5),
+            ("１２３．５", 123.5),
+            ("96.9％", 96.9),
+            ("  96.9 ", 96.9),
+            ("1e2", 100.0),
+            ("-0.5", -0.5),
+        ],
+    )
+    def test_numbers(self, tmp_path: Path, cell: str, value: float) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(f"target_id,period,value,unit\nt,2022,{cell},%\n", "utf-8")
+        assert pt.read_observations(path)["value"].tolist() == [value]
+
+    def test_every_bad_cell_at_once_with_its_file_line(self, tmp_path: Path) -> None:
+        """A blank line and a note do not shift the lines named."""
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            "# ILLUSTRATIVE\n"
+            "target_id,period,value,unit\n"
+            "t,2022,96.9,%\n"
+            "\n"
+            't,2022,"96,8",%\n'
+            "t,2022,lots,%\n"
+            "t,2022,#DIV/0!,%\n"
+            "t,2022,7批次/千人,%\n"
+            "t,2O22,1,%\n"
+            "t,2202,1,%\n"
+            "t,2022,1,not-a-unit\n"
+            "t,2022,1,\n",
+            "utf-8",
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(path)
+        assert _failures(info) == {
+            (5, "value", "bad_thousands_separator"),
+            (6, "value", "non_numeric_value"),
+            (7, "value", "spreadsheet_error"),
+            (8, "unit", "unit_conflict"),
+            (9, "period", "bad_period"),
+            (10, "period", "future_period"),
+            (11, "unit", "unparsable_unit"),
+            (12, "unit", "unparsable_unit"),
+        }
+        assert list(info.value.failures["row"]) == sorted(info.value.failures["row"])
+        assert "line 5, column 'value', value '96,8': bad_thousands_separator" in str(info.value)
+
+    def test_a_fraction_column_and_a_percent_cell_agree(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("target_id,period,value,unit\nt,2022,96.9%,1\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert (frame["value"].iloc[0], frame["unit"].iloc[0]) == (96.9, "%")
+
+    def test_a_multiplier_in_the_cell_scales_the_number(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("target_id,period,value,unit\nt,2022,96.9,%\n", "utf-8")
+        assert pt.read_observations(path)["unit"].tolist() == ["%"]
+
+    def test_numerator_and_denominator_hold_bare_numbers(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            'target_id,period,value,unit,numerator,denominator\nt,2022,96.5,%,"1,930",2000家\n',
+            "utf-8",
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(path)
+        assert _failures(info) == {(2, "denominator", "non_numeric_value")}
+
+
+def _xlsx(path: Path, rows: list[list[Any]], **formats: str) -> Any:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in formats.items():
+        sheet[cell].number_format = number_format
+    return book, sheet
+
+
+class TestExcel:
+    """Workbook cells read as Excel shows them; what a CSV refuses, a workbook refuses too."""
+
+    def test_percent_number_format(self, tmp_path: Path) -> None:
+        """Excel shows 96.9 % for a cell storing 0.969 with format 0.0 %: that is the value."""
+        book, _ = _xlsx(
+            tmp_path,
+            [
+                ["target_id", "period", "value", "unit"],
+                ["t", 2022, 0.969, "%"],
+                ["t", 2021, 0.969, "1"],
+            ],
+            C2="0.0%",
+        )
+        book.save(tmp_path / "obs.xlsx")
+        frame = pt.read_observations(tmp_path / "obs.xlsx")
+        assert frame["value"].tolist() == [96.9, 0.969]
+        assert frame["unit"].tolist() == ["%", "1"]
+        assert frame["period"].tolist() == ["2022", "2021"]
+
+    @pytest.mark.parametrize(
+        ("cell", "reason"),
+        [
+            ("N/A", None),
+            ("NA", None),
+            ("—", None),
+            ("#DIV/0!", "spreadsheet_error"),
+            ("#N/A", "spreadsheet_error"),
+            ("lots", "non_numeric_value"),
+        ],
+    )
+    def test_text_cells_are_read_as_in_a_csv(
+        self, tmp_path: Path, cell: str, reason: str | None
+    ) -> None:
+        book, _ = _xlsx(
+            tmp_path, [["target_id", "period", "value", "unit"], ["t", 2022, cell, "%"]]
+        )
+        book.save(tmp_path / "obs.xlsx")
+        csv = tmp_path / "obs.csv"
+        csv.write_text(f"target_id,period,value,unit\nt,2022,{cell},%\n", "utf-8")
+        for path in (tmp_path / "obs.xlsx", csv):
+            if reason is None:
+                assert math.isnan(pt.read_observations(path)["value"].iloc[0])
+            else:
+                with pytest.raises(pt.ObservationError) as info:
+                    pt.read_observations(path)
+                assert _failures(info) == {(2, "value", reason)}
+
+    def test_a_formula_without_a_cached_value_is_refused(self, tmp_path: Path) -> None:
+        book, _ = _xlsx(
+            tmp_path,
+            [
+                ["target_id", "period", "value", "unit"],
+                ["t", 2022, "=B3/100", "%"],
+                ["t", 2021, 96.1, "%"],
+            ],
+        )
+        book.save(tmp_path / "obs.xlsx")  # openpyxl writes formulas without their values
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(tmp_path / "obs.xlsx")
+        assert _failures(info) == {(2, "value", "formula_without_value")}
+
+    def test_merged_cells_among_the_data_are_refused(self, tmp_path: Path) -> None:
+        """A merged region cell A2:A3 would leave row 3 without its target: refused."""
+        book, sheet = _xlsx(
+            tmp_path,
+            [
+                ["target_id", "period", "value", "unit"],
+                ["t", 2022, 96.9, "%"],
+                [None, 2021, 96.1, "%"],
+            ],
+        )
+        sheet.merge_cells("A2:A3")
+        book.save(tmp_path / "obs.xlsx")
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(tmp_path / "obs.xlsx")
+        assert _failures(info) == {(2, "target_id", "merged_cells")}
+
+    def test_an_unknown_sheet_names_the_sheets(self, tmp_path: Path) -> None:
+        book, _ = _xlsx(tmp_path, [["target_id", "period", "value", "unit"]])
+        book.save(tmp_path / "obs.xlsx")
+        with pytest.raises(pt.ObservationFileError, match="'Sheet'"):
+            pt.read_observations(tmp_path / "obs.xlsx", sheet="数据")
+
+
+def _not_workbooks(tmp_path: Path) -> dict[str, Path]:
+    pytest.importorskip("openpyxl")
+    good = tmp_path / "good.xlsx"
+    pd.DataFrame({"target_id": ["t"], "period": ["2022"], "value": [1.0], "unit": ["%"]}).to_excel(
+        good, index=False
+    )
+    data = good.read_bytes()
+    files = {
+        "text": b"target_id,period,value,unit\nt,2022,1,%\n",
+        "empty": b"",
+        "truncated": data[: len(data) // 2],
+        "corrupt": data[:200] + bytes(200) + data[400:],
+        # An encrypted .xlsx is an OLE compound file, not a zip.
+        "password": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+    }
+    paths = {}
+    for name, content in files.items():
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(content)
+        paths[name] = path
+    return paths
+
+
+class TestUnreadableFiles:
+    """A file that cannot be read at all is one ObservationFileError, one CLI line, exit 1."""
+
+    @pytest.mark.parametrize("kind", ["text", "empty", "truncated", "corrupt", "password"])
+    def test_not_a_workbook(
+        self, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from policytargets._cli import main
+
+        path = _not_workbooks(tmp_path)[kind]
+        with pytest.raises(pt.ObservationFileError, match=str(path.name)):
+            pt.read_observations(path)
+        assert main(["evaluate", "taicang2022", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1
+        assert "Traceback" not in err
+
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"",
+            b"# only a note\n",
+            b"target_id,period,value,unit\nt,2022,1,%,extra\n",
+            b'target_id,period,value,unit\nt,"2022,1,%\n',
+        ],
+    )
+    def test_malformed_csv(self, tmp_path: Path, content: bytes) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_bytes(content)
+        with pytest.raises(pt.ObservationFileError):
+            pt.read_observations(path)
+
+    def test_a_field_too_many_names_its_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("target_id,period,value,unit\nt,2022,1,%\nt,2021,1,%,x\n", "utf-8")
+        with pytest.raises(
+            pt.ObservationFileError, match="5 fields where the header has 4"
+        ) as info:
+            pt.read_observations(path)
+        assert info.value.line == 3
+
+
+class TestParquet:
+    """Parquet files read into the same frame as their CSV."""
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(CSV, encoding="utf-8")
+        frame = pt.read_observations(path)
+        frame.reset_index(drop=True).to_parquet(tmp_path / "obs.parquet")
+        back = pt.read_observations(tmp_path / "obs.parquet")
+        assert back["region"].tolist() == ["0101", "0102"]
+        assert back["value"].tolist()[0] == 96.5
+        assert list(back.index) == [1, 2]
+        assert back.index.name == "row"
+
+    def test_categories(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(CSV, encoding="utf-8")
+        frame = pt.read_observations(path, categories=True)
+        assert isinstance(frame["period"].dtype, pd.CategoricalDtype)
+        assert list(pt.evaluate(_plan(), frame)["status"]) == ["met", "no_data"]

@@ -31,7 +31,9 @@ __all__ = ["main"]
 
 PROG = "policytargets"
 _PLAN_SUFFIXES = (".json", ".yaml", ".yml")
-_OBSERVATION_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+_OBSERVATION_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet")
+#: How many failures an evaluate error prints (validate prints them all).
+_FAILURES_SHOWN = 20
 #: Columns the ``table`` format of ``evaluate`` shows (the other formats show all).
 _TABLE_COLUMNS = (
     "target_id",
@@ -232,7 +234,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ._observations import read_observations
 
     plan = resolve_plan(args.plan)
-    observations = read_observations(args.observations)
+    observations = read_observations(args.observations, sheet=args.sheet, encoding=args.encoding)
     result = evaluate(
         plan,
         observations,
@@ -279,10 +281,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         if not _is_observation_file(args.file):
             raise _UsageError(
-                f"{args.file}: with --plan, expected a .csv or .xlsx observation file"
+                f"{args.file}: with --plan, expected an observation file "
+                f"({', '.join(_OBSERVATION_SUFFIXES)})"
             )
         plan = resolve_plan(args.plan)
-        frame = read_observations(args.file)
+        frame = read_observations(args.file, sheet=args.sheet, encoding=args.encoding)
         validate_observations(plan, frame)
         sys.stdout.write(f"{args.file}: {len(frame)} observations valid for plan {plan.id}\n")
         return 0
@@ -373,7 +376,10 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="assess a plan's targets against observations")
     evaluate.add_argument("plan", metavar="PLAN")
-    evaluate.add_argument("observations", metavar="OBSERVATIONS", help="a .csv or .xlsx file")
+    evaluate.add_argument(
+        "observations", metavar="OBSERVATIONS", help="a .csv, .tsv, .xlsx, .xls or .parquet file"
+    )
+    _observation_options(evaluate)
     evaluate.add_argument(
         "--format",
         choices=("table", "csv", "json", "markdown", "html"),
@@ -426,6 +432,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", metavar="PLAN-or-OBSERVATIONS")
     validate.add_argument("--plan", metavar="PLAN", help="check observations against this plan")
+    _observation_options(validate)
     validate.set_defaults(func=_cmd_validate)
 
     export = sub.add_parser("export", help="write a plan as YAML, JSON or a CSV of its targets")
@@ -488,15 +495,23 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _observation_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sheet", metavar="SHEET", help="the sheet of a workbook (name; default the first)"
+    )
+    command.add_argument(
+        "--encoding", metavar="NAME", help="the text encoding of a CSV (default: detected)"
+    )
+
+
 def _problems(exc: BaseException) -> list[str]:
-    """Every problem an error lists, one line each (for ``validate``)."""
+    """Every problem an error lists, one line each (file line, column, value, reason)."""
     if isinstance(exc, PlanFileError):
         return [f"{where}: {what}" if where else what for where, what in exc.problems]
     if isinstance(exc, ObservationError) and exc.failures is not None:
-        return [
-            f"row {r.row}, column {r.column!r}, value {r.value!r}: {r.reason}"
-            for r in exc.failures.itertuples(index=False)
-        ]
+        from ._failures import describe_failures
+
+        return describe_failures(exc.failures)
     return []
 
 
@@ -524,12 +539,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PolicyTargetsError, OSError) as exc:
         if isinstance(exc, BrokenPipeError):  # `policytargets show x | head`
             return 0
-        problems = _problems(exc) if args.command == "validate" else []
-        for line in problems:
-            sys.stdout.write(f"{_one_line(line)}\n")
+        problems = _problems(exc)
         message = _error(exc)
-        if problems:  # listed on stdout; the error line only counts them
+        if problems and args.command == "validate":  # every one on stdout; stderr counts them
+            for line in problems:
+                sys.stdout.write(f"{_one_line(line)}\n")
             n = len(problems)
             message = f"{args.file}: {n} problem{'s' if n > 1 else ''} (listed on stdout)"
+        elif problems and isinstance(exc, ObservationError):  # the first few, and a count
+            for line in problems[:_FAILURES_SHOWN]:
+                sys.stderr.write(f"{_one_line(line)}\n")
+            n, more = len(problems), len(problems) - _FAILURES_SHOWN
+            rest = f"; {more} more not shown (policytargets validate lists all)" if more > 0 else ""
+            message = f"{args.observations}: {n} bad observation{'s' if n > 1 else ''}{rest}"
         sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
         return 1

@@ -11,6 +11,7 @@ __all__ = [
     "InvalidValueError",
     "MissingDependencyError",
     "ObservationError",
+    "ObservationFileError",
     "PlanFileError",
     "PolicyTargetsError",
     "UnitParseError",
@@ -137,6 +138,28 @@ class ObservationError(PolicyTargetsError, ValueError):
     def __init__(self, message: str, failures: Any = None) -> None:
         self.failures = failures
         super().__init__(message)
+
+
+class ObservationFileError(ObservationError):
+    """An observation file could not be read at all.
+
+    Not a workbook, corrupt, truncated, password-protected or empty; text in
+    no encoding the reader knows; a malformed CSV line; a header it cannot
+    use. (Bad cells in a readable file are an :class:`ObservationError`
+    listing each of them.)
+
+    Attributes:
+        path: the file.
+        line: the 1-based line (or spreadsheet row) at fault, if one is.
+        problem: what is wrong, in a sentence.
+    """
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {problem}")
 
 
 class PlanFileError(PolicyTargetsError, ValueError):

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-__all__ = ["FAILURE_COLUMNS", "concat_failures", "failure_cases", "failure_table", "raise_failures"]
+__all__ = [
+    "FAILURE_COLUMNS",
+    "concat_failures",
+    "describe_failures",
+    "failure_cases",
+    "failure_message",
+    "failure_table",
+    "raise_failures",
+]
 
 #: The columns of ``ObservationError.failures``.
 FAILURE_COLUMNS: tuple[str, ...] = ("row", "column", "value", "reason")
@@ -64,9 +72,42 @@ def concat_failures(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def failure_table(
     frame: pd.DataFrame, positions: npt.NDArray[np.intp], column: str, reason: str
 ) -> pd.DataFrame:
-    """Failure cases for rows at ``positions`` of ``frame`` (values read from ``column``)."""
+    """Failure cases for rows at ``positions`` of ``frame`` (values read from ``column``).
+
+    A frame read by :func:`~policytargets.read_observations` is indexed by file
+    line (an index named ``line``): its failures then name lines, not rows.
+    """
     values = frame[column].iloc[positions] if column in frame.columns else [None] * len(positions)
-    return failure_cases(frame.index[positions], column, values, reason)
+    table = failure_cases(frame.index[positions], column, values, reason)
+    table.attrs["label"] = "line" if frame.index.name == "line" else "row"
+    return table
+
+
+def describe_failures(table: pd.DataFrame, limit: int | None = None) -> list[str]:
+    """One line of text per failure (the first ``limit`` of them, if given).
+
+    Lines read ``line 7, column '数值', value 'lots': non_numeric_value`` (or
+    ``row 6, …`` for a frame that was not read from a file).
+    """
+    label = table.attrs.get("label", "row")
+    shown = table if limit is None else table.iloc[:limit]
+    texts = []
+    for row, column, value, reason in shown.itertuples(index=False, name=None):
+        where = "" if row is None else f"{label} {row}, "
+        what = "" if value is None else f", value {value!r}"
+        texts.append(f"{where}column {column!r}{what}: {reason}")
+    return texts
+
+
+def failure_message(table: pd.DataFrame, what: str, where: str = "", shown: int = 3) -> str:
+    """``where: N bad what (counts by reason): the first few; and M more``."""
+    counts = table["reason"].value_counts(sort=False)
+    summary = ", ".join(f"{n} {reason}" for reason, n in counts.items())
+    n = len(table)
+    listed = "; ".join(describe_failures(table, shown))
+    more = f"; and {n - shown} more in .failures" if n > shown else ""
+    prefix = f"{where}: " if where else ""
+    return f"{prefix}{n} bad {what} ({summary}): {listed}{more}"
 
 
 def raise_failures(failures: list[pd.DataFrame], what: str = "observations") -> None:
@@ -74,12 +115,6 @@ def raise_failures(failures: list[pd.DataFrame], what: str = "observations") -> 
     if not failures:
         return
     table = concat_failures(failures)
-    counts = table["reason"].value_counts()
-    summary = ", ".join(f"{n} {reason}" for reason, n in counts.items())
-    first = table.iloc[0]
-    where = "" if first["row"] is None else f"row {first['row']!r}, "
-    raise ObservationError(
-        f"{len(table)} bad {what} ({summary}); first: {where}column {first['column']!r}, "
-        f"value {first['value']!r}: {first['reason']}; see .failures for all",
-        table,
-    )
+    labels = {part.attrs.get("label", "row") for part in failures}
+    table.attrs["label"] = "line" if labels == {"line"} else "row"
+    raise ObservationError(failure_message(table, what), table)

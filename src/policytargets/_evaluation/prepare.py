@@ -186,6 +186,8 @@ def prepare(
             lookup.setdefault(target.id, []).append(i)
         else:
             lookup.setdefault(target.indicator.id, []).append(i)
+    if key == "indicator_id":
+        _add_indicator_names(lookup, targets)
     key_targets = [lookup.get(k, []) if isinstance(k, str) else [] for k in key_values]
     unknown = np.array([not t for t in key_targets], dtype=bool)
     # A minimum is one pass without a temporary mask; masks only when something is bad.
@@ -316,6 +318,22 @@ def prepare(
         _strict_checks(prepared)
     raise_failures(prepared.failures)
     return prepared
+
+
+def _add_indicator_names(lookup: dict[str, list[int]], targets: list[Target]) -> None:
+    """Let an indicator's name (中文 or English) stand for its id, where no other has that name.
+
+    Agencies' files name indicators (制造业产品质量合格率), not plan ids.
+    """
+    owners: dict[str, set[str]] = {}
+    for target in targets:
+        indicator = target.indicator
+        for name in (indicator.name.zh, indicator.name.en):
+            if name:
+                owners.setdefault(name.strip(), set()).add(indicator.id)
+    for name, ids in owners.items():
+        if len(ids) == 1 and name not in lookup:
+            lookup[name] = lookup[next(iter(ids))]
 
 
 def used_pairs(

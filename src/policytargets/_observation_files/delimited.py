@@ -1,0 +1,254 @@
+"""CSV and TSV files: the encoding detected, the header found, the cells read by pyarrow.
+
+* Encoding: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else text that
+  is valid UTF-8 is UTF-8; else charset-normalizer chooses among the
+  encodings Chinese agencies write (GB18030, which covers GBK and GB2312;
+  Big5; UTF-16 without a mark; Windows-1252). The encoding read is reported
+  (``frame.attrs["encoding"]``); bytes it cannot decode are one
+  :class:`~policytargets.ObservationFileError` naming the line.
+* Header: lines starting with ``#`` before it are notes; title lines above
+  it are skipped (see ``header_row``).
+* Cells: pyarrow's multithreaded CSV reader, numbers parsed in C; text
+  stays text. A UTF-8 file is read in place (memory-mapped); another
+  encoding is decoded to UTF-8 in memory first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .._errors import ObservationFileError
+from .columns import RawTable, header_row
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["detect_encoding", "read_delimited"]
+
+_SAMPLE = 1 << 20
+_CANDIDATES = ["gb18030", "big5", "utf_16", "cp1252"]
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_HEADER_SEARCH = 30
+
+
+def detect_encoding(sample: bytes, complete: bool) -> str:
+    """The encoding of a file from its first bytes (``complete``: the sample is the whole file)."""
+    import codecs
+
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    if sample[:200].count(b"\x00") * 4 > min(len(sample), 200):
+        # UTF-16 without a mark: every other byte of ASCII text is zero.
+        return (
+            "utf-16-le"
+            if sample[1:200:2].count(b"\x00") > sample[:200:2].count(b"\x00")
+            else "utf-16-be"
+        )
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        return "gb18030"  # decoding will name the first byte it cannot read
+    return str(best.encoding).replace("_", "-")
+
+
+def _offset_line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_delimited(
+    path: str, *, delimiter: str | None, encoding: str | None, numeric: Callable[[str], bool]
+) -> RawTable:
+    """Read a CSV or TSV file into a raw table.
+
+    Args:
+        path: the file.
+        delimiter: the field separator; ``None``: a tab for ``.tsv`` (and for
+            a ``.txt`` whose header has tabs and no commas), else a comma.
+        encoding: the text encoding; ``None`` detects it.
+        numeric: whether a header's cells should be tried as numbers first.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ObservationFileError(path, "the file is empty")
+    with open(path, "rb") as file:
+        sample = file.read(_SAMPLE)
+    name = encoding or detect_encoding(sample, complete=size <= _SAMPLE)
+    utf8 = name.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
+    if utf8:
+        data: bytes | None = None
+        bom = 3 if sample.startswith(b"\xef\xbb\xbf") else 0
+        head = sample[bom:]
+    else:
+        with open(path, "rb") as file:
+            raw = file.read()
+        try:
+            text = raw.decode(name)
+        except UnicodeDecodeError as exc:
+            raise ObservationFileError(
+                path,
+                f"bytes {raw[exc.start : exc.start + 4]!r} cannot be read as {name}; "
+                "save the file as UTF-8 or pass encoding=",
+                line=_offset_line(raw, exc.start),
+            ) from None
+        except LookupError:
+            raise ObservationFileError(path, f"unknown encoding {name!r}") from None
+        data = text.encode("utf-8")
+        del raw, text
+        bom, head = 0, data[:_SAMPLE]
+    # The header: skip '#' notes and title lines; the sample's complete lines only.
+    head_text = head.decode("utf-8", errors="replace")
+    head_lines = head_text.splitlines(keepends=True)
+    if len(head) == _SAMPLE and len(head_lines) > 1:
+        head_lines = head_lines[:-1]
+    first = 0
+    while first < len(head_lines) and head_lines[first].startswith("#"):
+        first += 1
+    window = head_lines[first : first + _HEADER_SEARCH]
+    if delimiter is None:
+        header_text = next((line for line in window if line.strip()), "")
+        tabs = "\t" in header_text and "," not in header_text
+        delimiter = "\t" if path.lower().endswith(".tsv") or tabs else ","
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in window]
+    index = first + header_row([[c.strip() for c in row] for row in rows])
+    if index >= len(head_lines) or not head_lines[index].strip():
+        raise ObservationFileError(path, "no header line (the file has only notes)")
+    header = [c.strip() for c in rows[index - first]]
+    header_line = index + 1
+    offset = bom + len("".join(head_lines[: index + 1]).encode("utf-8"))
+
+    names = [f"c{i}" for i in range(len(header))]
+    first_types = {n: pa.float64() for n, h in zip(names, header, strict=True) if numeric(h)}
+    table = None
+    for types in (first_types, {}):
+        column_types = {n: types.get(n, pa.string()) for n in names}
+        source: Any = pa.memory_map(path) if data is None else pa.BufferReader(data)
+        try:
+            source.seek(offset)
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=column_types,
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                ),
+            )
+            break
+        except pa.ArrowInvalid as exc:
+            message = str(exc)
+            if "conversion error to double" in message and types:
+                continue  # text in a number column: read it as text and say which cells
+            raise _parse_error(path, data, offset, delimiter, len(header), message) from None
+        finally:
+            source.close()
+    assert table is not None
+    result = RawTable(
+        path=path,
+        header=header,
+        header_line=header_line,
+        columns=[table.column(i).combine_chunks() for i in range(table.num_columns)],
+        encoding=name,
+    )
+    result.lines = _lines(path, data, offset, header_line, table.num_rows)
+    return result
+
+
+def _parse_error(
+    path: str, data: bytes | None, offset: int, delimiter: str, width: int, message: str
+) -> ObservationFileError:
+    """The line pyarrow refused, found again with Python's csv module (the error path only)."""
+    if data is not None:
+        raw = data
+    else:
+        with open(path, "rb") as file:
+            raw = file.read()
+    if "invalid UTF8" in message:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ObservationFileError(
+                path,
+                f"bytes {raw[exc.start : exc.start + 4]!r} cannot be read as utf-8; "
+                "save the file as UTF-8 or pass encoding=",
+                line=_offset_line(raw, exc.start),
+            )
+        return ObservationFileError(path, "the file is not valid UTF-8; pass encoding=")
+    text = raw[offset:].decode("utf-8", errors="replace")
+    header_lines = raw[:offset].count(b"\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if row and len(row) != width:
+                return ObservationFileError(
+                    path,
+                    f"{len(row)} fields where the header has {width}",
+                    line=header_lines + reader.line_num,
+                )
+    except csv.Error as exc:
+        return ObservationFileError(path, f"malformed CSV ({exc})", header_lines + reader.line_num)
+    detail = message.split(": ", 1)[-1]
+    return ObservationFileError(path, f"malformed CSV ({detail})")
+
+
+def _lines(
+    path: str, data: bytes | None, offset: int, header_line: int, n_rows: int
+) -> npt.NDArray[np.int64] | None:
+    """Each row's file line when blank lines sit among the rows; ``None`` when none do."""
+    import numpy as np
+
+    # Count the newlines after the header in chunks: rows follow line by line
+    # when there are as many as rows (or one fewer, no final newline).
+    count, last = 0, b""
+    if data is not None:
+        body = memoryview(data)[offset:]
+        count = data.count(b"\n", offset)
+        last = data[-1:]
+    else:
+        with open(path, "rb") as file:
+            file.seek(offset)
+            while chunk := file.read(1 << 24):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    if count == n_rows or (count == n_rows - 1 and last != b"\n"):
+        return None
+    if data is None:
+        with open(path, "rb") as file:
+            file.seek(offset)
+            body = memoryview(file.read())
+    array = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(array == 10)
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.concatenate([ends, [len(array)]])
+    lengths = stops - starts
+    cr = np.zeros(len(starts), dtype=bool)
+    nonzero = lengths > 0
+    cr[nonzero] = array[starts[nonzero]] == 13
+    filled = (lengths > 1) | ((lengths == 1) & ~cr)
+    lines = np.flatnonzero(filled).astype(np.int64) + header_line + 1
+    if len(lines) != n_rows:  # quoted line breaks: lines are not rows; say the first row's line
+        return None
+    return lines
