@@ -119,16 +119,15 @@ def header_row(rows: list[list[Any]]) -> int:
 
 
 def period_header(cell: str) -> str | None:
-    """The period a header names (``2022``, ``2022年``, ``2022-Q1``), as period text; else None."""
+    """The period a header names (``2022``, ``2022年``, ``2022-Q1``), canonical; else None."""
     from .._periods import Period
 
     text = unicodedata.normalize("NFKC", cell).strip()
     for candidate in (text, text.removesuffix("年")):
         try:
-            Period.parse(candidate)
+            return str(Period.parse(candidate))  # written back in the canonical form
         except InvalidValueError:
             continue
-        return candidate
     return None
 
 
