@@ -158,7 +158,7 @@ html_theme_options = {
 }
 
 # -- sphinx-gallery: the scripts in examples/ run on every build ---------------
-_EXAMPLES = r"(plot_[^/\\]*|taicang2022_report)\.py$"
+_EXAMPLES = r"(plot_[^/\\]*|taicang2022_report|taicang2022_html_report)\.py$"
 
 
 def _example_file(gallery_conf: dict[str, Any], fname: str | None, when: str) -> None:

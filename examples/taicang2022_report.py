@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import csv
 import math
-import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 import policytargets as pt
 from policytargets import taicang2022
@@ -59,35 +61,13 @@ def read_observations(path: Path) -> dict[str, list[pt.Observation]]:
     return by_id
 
 
-def read_milestones(path: Path) -> dict[str, bool]:
-    """Milestone reports: done (1) or not done (0), by milestone id."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = csv.DictReader(line for line in f if not line.startswith("#"))
-        return {row["milestone_id"]: row["done"].strip() == "1" for row in rows}
+# --- Text layout ---------------------------------------------------------------
 
 
-# --- Text layout: Chinese characters take two columns in a terminal ------------
-
-
-def width(text: str) -> int:
-    """Columns ``text`` takes in a terminal."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def fit(text: str, columns: int) -> str:
-    """``text`` in ``columns``: cut with an ellipsis if needed, one space at least after it."""
-    if width(text) > columns - 1:
-        while width(text) > columns - 2:
-            text = text[:-1]
-        text += "…"
-    return text + " " * (columns - width(text))
-
-
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]], sizes: tuple[int, ...]) -> None:
-    """Print a header and rows in aligned columns of the given widths."""
-    for line in (header, tuple("─" * (s - 1) for s in sizes), *rows):
-        cells = (fit(cell, size) for cell, size in zip(line, sizes, strict=True))
-        print(("  " + "".join(cells)).rstrip())
+def table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
+    """Print rows under a header in the command line's table style, fitted to 100 columns."""
+    frame = pd.DataFrame(rows, columns=list(header))
+    print(pt.text_table(frame, width=100), end="")
 
 
 def number(value: float) -> str:
@@ -126,7 +106,7 @@ def target_row(target: pt.Target, result: pt.Assessment) -> tuple[str, ...]:
 
 def main() -> None:
     observations = read_observations(DATA)
-    milestones = read_milestones(MILESTONES)
+    milestones = pt.read_milestones(MILESTONES, plan)
     results = {t.id: pt.assess(t, observations.get(t.id, ())) for t in plan.targets}
 
     print(f"{plan.title.zh}  {plan.title.en}")
@@ -142,11 +122,10 @@ def main() -> None:
     print("All targets: " + ", ".join(f"{n} {s}" for s, n in statuses.most_common()))
 
     header = ("section", "indicator", "target", "observed", "status", "margin")
-    sizes = (12, 36, 20, 22, 16, 16)
     for aspirational, title in ((False, "Binding targets"), (True, "Aspirational targets (力争)")):
         chosen = [t for t in plan.targets if t.aspirational is aspirational]
         print(f"\n{title}: {len(chosen)}")
-        table(header, [target_row(t, results[t.id]) for t in chosen], sizes)
+        table(header, [target_row(t, results[t.id]) for t in chosen])
     print("  observed: the value judged, in the target's unit (the worst one for 保持);")
     print("  → the value a part-year flow projects to the year's end.")
 
@@ -156,7 +135,7 @@ def main() -> None:
         result = pt.assess(milestone, milestones.get(milestone.id))
         section = milestone.source.section if milestone.source else ""
         rows.append((section, milestone.name.zh, result.status.value, result.reason))
-    table(("section", "milestone", "status", "reason"), rows, (12, 42, 10, 20))
+    table(("section", "milestone", "status", "reason"), rows)
 
     print("\nScorecard by lead owner (binding targets)")
     cards: dict[str, Counter[str]] = defaultdict(Counter)
@@ -165,23 +144,19 @@ def main() -> None:
             status = results[target.id].status
             column = status.value if status.value in ("met", "not_met", "no_data") else "other"
             cards[lead_of(target.id)][column] += 1
-    rows = [
+    scorecard = [
         (
             owner,
             plan.owner(owner).name.en,
-            str(card.total()),
-            str(card["met"]),
-            str(card["not_met"]),
-            str(card["no_data"]),
-            str(card["other"]),
+            card.total(),
+            card["met"],
+            card["not_met"],
+            card["no_data"],
+            card["other"],
         )
         for owner, card in sorted(cards.items(), key=lambda item: -item[1].total())
     ]
-    table(
-        ("owner", "name", "targets", "met", "not met", "no data", "other"),
-        rows,
-        (26, 50, 9, 6, 9, 9, 6),
-    )
+    table(("owner", "name", "targets", "met", "not met", "no data", "other"), scorecard)
     print("  other: on track, off track or needs baseline (see the status column above)")
 
     print("\nDerived requirements")

@@ -41,7 +41,7 @@ class TestShow:
 
     def test_builtin_plan(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A built-in plan by name: header, then one row per target with words and owners."""
-        code, out, err = _run(capsys, "show", "taicang2022")
+        code, out, err = _run(capsys, "show", "taicang2022", "--width", "0")
         assert (code, err) == (0, "")
         assert out.startswith("taicang2022: 2022年太仓市质量强市工作要点 (太政办〔2022〕64号)")
         assert "manufacturing-pass-rate" in out
@@ -49,6 +49,32 @@ class TestShow:
         assert "各成员单位" in out
         n_targets = sum(1 for _ in pt.taicang2022.plan.targets)
         assert len(out.splitlines()) == 3 + 2 + n_targets
+
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    def test_fits_a_100_column_terminal(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+    ) -> None:
+        """Not a terminal: 100 columns; long cells wrap onto more lines, ids stay whole words."""
+        from policytargets._text import text_width
+
+        monkeypatch.delenv("COLUMNS", raising=False)
+        code, out, _ = _run(capsys, "show", "taicang2022", "--lang", lang)
+        assert code == 0
+        lines = out.splitlines()
+        assert max(text_width(line) for line in lines) <= 100
+        assert max(text_width(line) for line in lines[3:]) == 100  # the space is used
+        assert lines[5].startswith("manufacturing-  ")  # wrapped after a hyphen
+        assert lines[6].startswith("pass-rate  ")
+        if lang == "en":
+            assert "、" not in out
+            assert "Market Regulation," in out  # English owners joined with ", "
+
+    def test_width_option(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--width 60 fits 60 columns; --width 0 is one line per target."""
+        from policytargets._text import text_width
+
+        _, out, _ = _run(capsys, "show", "taicang2022", "--width", "60")
+        assert max(text_width(line) for line in out.splitlines()[3:]) <= 60
 
     def test_plan_file_in_english(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """A plan file is read the same way, and --lang en describes conditions in English."""

@@ -157,6 +157,7 @@ PUBLIC_API = [
     "required_amount",
     "responsibilities_from_note",
     "taicang2022",
+    "text_table",
     "threshold_in",
     "to_quantity",
     "unit_label",

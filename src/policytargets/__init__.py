@@ -78,6 +78,7 @@ from ._scoring import (
     Score,
     ScoringMethod,
 )
+from ._text import text_table
 from ._unit_names import unit_label
 from ._units import (
     conversion_factor,
@@ -182,6 +183,7 @@ __all__ = [
     "required_amount",
     "responsibilities_from_note",
     "taicang2022",
+    "text_table",
     "threshold_in",
     "to_quantity",
     "unit_label",

@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import math
 import pkgutil
+import shutil
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ._errors import ObservationError, PlanFileError, PolicyTargetsError
+from ._text import table_rows, text_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,62 +92,9 @@ def resolve_plan(spec: str) -> Plan:
 # --- text tables ----------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    # Chinese characters take two columns in a terminal.
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return format(value, ".6g")
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    with contextlib.suppress(TypeError, ValueError):
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    return str(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
-    columns = [str(c) for c in frame.columns]
-    records = frame.astype(object).to_numpy().tolist()
-    numeric = [
-        all(_is_number(r[i]) or _cell(r[i]) == "" for r in records) and bool(records)
-        for i in range(len(columns))
-    ]
-    return columns, [[_cell(v) for v in r] for r in records], numeric
-
-
-def text_table(frame: pd.DataFrame) -> str:
-    """A frame as an aligned plain-text table (numbers right-aligned, CJK-aware)."""
-    columns, rows, numeric = _rows(frame)
-    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
-    lines = ["  ".join(_pad(c, w, False) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        cells = (_pad(v, w, n) for v, w, n in zip(row, widths, numeric, strict=True))
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
-
-
 def markdown_table(frame: pd.DataFrame) -> str:
     """A frame as a GitHub-flavoured Markdown pipe table (no ``tabulate`` needed)."""
-    columns, rows, numeric = _rows(frame)
+    columns, rows, numeric = table_rows(frame)
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
@@ -178,7 +125,8 @@ def _targets_table(plan: Plan, lang: str) -> pd.DataFrame:
     for target in plan.targets:
         responsibilities = plan.responsibilities_of(target.id)
         ordered = sorted(responsibilities, key=lambda r: r.role.value != "lead")
-        owners = "、".join(plan.owner(r.owner).name.text(language) for r in ordered)
+        joiner = "、" if language == "zh" else ", "
+        owners = joiner.join(plan.owner(r.owner).name.text(language) for r in ordered)
         condition = target.condition.describe(target.unit, language, target.indicator.direction)
         rows.append(
             {
@@ -206,7 +154,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     sys.stdout.write(
         f"{header}\n{n_targets} targets, {n_milestones} milestones, {len(plan.owners)} owners\n\n"
     )
-    sys.stdout.write(text_table(_targets_table(plan, args.lang)))
+    width = args.width if args.width is not None else shutil.get_terminal_size((100, 24)).columns
+    sys.stdout.write(text_table(_targets_table(plan, args.lang), width=width or None))
     return 0
 
 
@@ -372,6 +321,13 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="a readable table of a plan's targets")
     show.add_argument("plan", metavar="PLAN")
     show.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    show.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="fit the table in N columns, wrapping long cells (default: the terminal's "
+        "width, or 100 when not a terminal; 0: no limit)",
+    )
     show.set_defaults(func=_cmd_show)
 
     evaluate = sub.add_parser("evaluate", help="assess a plan's targets against observations")
