@@ -193,6 +193,13 @@ class TestStyleAssessments:
         assert ">100%<" in html
         assert ">–<" in html
 
+    @pytest.mark.parametrize("unit", ["个", "张", "座"])
+    def test_counting_words_without_english_keep_their_unit(self, unit: str) -> None:
+        """个, 张, 座 have no English word: the English table shows them as written."""
+        frame = pd.DataFrame({"target_id": ["t"], "status": ["met"], "unit": [unit]})
+        html = pt.plotting.style_assessments(frame, lang="en").to_html()
+        assert f">{unit}<" in html
+
     def test_text_from_the_data_is_escaped(self) -> None:
         html = pt.plotting.style_assessments(_results()).to_html()
         assert "<script>" not in html
@@ -214,3 +221,28 @@ class TestStatusLabels:
     def test_each_status_is_labelled_and_coloured(self, status: pt.Status) -> None:
         assert status.value in STATUS_COLOURS
         assert status_label(status.value, "zh") != status_label(status.value, "en")
+
+
+class TestCardsInNotebooks:
+    """Cards override the table rules JupyterLab and nbconvert apply to rendered HTML."""
+
+    @staticmethod
+    def _specificity(selector: str) -> tuple[int, int]:
+        classes = selector.count(".") + selector.count(":")
+        elements = len([p for p in re.split(r"[\s>]+", selector) if p and p[0].isalpha()])
+        return classes, elements
+
+    def test_more_specific_than_the_notebook_rules(self) -> None:
+        """Left-aligned, top-aligned, not centred, auto layout; beats (class, element)."""
+        html = pt.taicang2022.plan._repr_html_()
+        css = html[html.index("<style>") + 7 : html.index("</style>")]
+        rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", css))
+        table = rules["div.pt-card table"]
+        assert "margin-left:0" in table
+        assert "table-layout:auto" in table
+        cells = rules["div.pt-card th,div.pt-card td"]
+        assert "text-align:left" in cells
+        assert "vertical-align:top" in cells
+        notebook = (".jp-RenderedHTMLCommon td", ".rendered_html table")
+        for ours in ("div.pt-card table", "div.pt-card td"):
+            assert all(self._specificity(ours) > self._specificity(s) for s in notebook)

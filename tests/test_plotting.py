@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -116,6 +117,8 @@ def _frame(results: list[pt.Assessment]) -> pd.DataFrame:
             "observed": [a.observed for a in results],
             "projected": [a.projected for a in results],
             "threshold": [a.threshold for a in results],
+            "margin": [a.margin for a in results],
+            "margin_unit": [a.margin_unit for a in results],
             "unit": [a.unit for a in results],
         }
     )
@@ -304,3 +307,164 @@ class TestGoalDepth:
         plan = _plan()
         with pytest.raises(pt.InvalidValueError, match="depth"):
             plotting.plot_scorecard(plan, _assessments(plan), depth=depth)  # type: ignore[arg-type]
+
+
+class TestProgressVisibility:
+    """plot_progress shows small misses, zeros and values past the axis; every plot has alt text."""
+
+    @staticmethod
+    def _rate_plan() -> pt.Plan:
+        rate = pt.Indicator(
+            id="rate", name=pt.Label(zh="合格率", en="Pass rate"), kind="rate", unit="%"
+        )
+        accidents = pt.Indicator(
+            id="accidents",
+            name=pt.Label(zh="事故起数", en="Accidents"),
+            kind="count",
+            unit="起",
+            basis="flow",
+            direction="lower",
+        )
+        firms = pt.Indicator(
+            id="firms",
+            name=pt.Label(zh="企业数", en="Firms"),
+            kind="count",
+            unit="家",
+            basis="stock",
+        )
+        targets = (
+            pt.Target(id="rate", indicator=rate, condition=pt.AtLeast(value=97.5), period="2022"),
+            pt.Target(
+                id="accidents", indicator=accidents, condition=pt.AtMost(value=5), period="2022"
+            ),
+            pt.Target(id="firms", indicator=firms, condition=pt.AtLeast(value=10), period="2022"),
+            pt.Target(id="many", indicator=firms, condition=pt.AtLeast(value=2), period="2022"),
+        )
+        goal = pt.Goal(
+            id="g",
+            title=pt.Label(zh="目标", en="Goal"),
+            targets=targets,
+            responsibilities=(pt.Responsibility(owner="o1", role="lead"),),
+        )
+        return pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划", en="Plan"),
+            period="2022",
+            goals=(goal,),
+            owners=(pt.Owner(id="o1", name=pt.Label(zh="市局", en="Bureau")),),
+        )
+
+    def _draw_progress(self) -> tuple[matplotlib.axes.Axes, pt.Plan]:
+        plan = self._rate_plan()
+        frame = pd.DataFrame(
+            {
+                "target_id": ["rate", "accidents", "firms", "many"],
+                "period": ["2022"] * 4,
+                "value": [97.3, 0.0, 0.0, 9.0],
+                "unit": ["%", "起", "家", "家"],
+            }
+        )
+        return plotting.plot_progress(plan, pt.evaluate(plan, frame), lang="en"), plan
+
+    def test_a_small_miss_is_written_out(self) -> None:
+        """97.3 % against 97.5 %: the row says -0.2 percentage points."""
+        ax, _ = self._draw_progress()
+        assert "-0.2 percentage points" in _texts(ax)
+
+    def test_zero_and_past_the_axis_are_marked(self) -> None:
+        """An observed 0 of a higher-is-better count gets a marker at 0; 0 accidents against
+        at most 5, and 9 firms against 2, run past the axis and get an arrowhead."""
+        ax, _ = self._draw_progress()
+        markers = [line.get_marker() for line in ax.get_lines()]
+        assert markers.count("|") == 1
+        assert markers.count(">") == 2
+        alt = plotting.alt_text(ax)
+        assert "observed 0: firms" in alt
+        assert "past the axis at 150%: accidents, many" in alt
+        _draw(ax)
+
+    def test_every_plot_has_alt_text(self) -> None:
+        """Progress, scorecard, status summary and regions each describe themselves."""
+        ax, plan = self._draw_progress()
+        results = pt.evaluate(
+            plan,
+            pd.DataFrame(
+                {
+                    "target_id": ["rate", "rate"],
+                    "region": ["East", "West"],
+                    "period": ["2022", "2022"],
+                    "value": [98.0, 97.0],
+                    "unit": ["%", "%"],
+                }
+            ),
+        )
+        for axes in (
+            ax,
+            plotting.plot_scorecard(plan, results, lang="en", role="any"),
+            plotting.plot_status_summary(plan, results, lang="en"),
+            plotting.plot_regions(plan, results, lang="en"),
+        ):
+            text = plotting.alt_text(axes)
+            assert len(text) > 40
+            assert plotting.alt_text(axes.get_figure()) == text
+        with pytest.raises(pt.InvalidValueError):
+            plotting.alt_text(plt.subplots()[1])
+
+
+class TestRegions:
+    """plot_regions: targets × regions, coloured by status, annotated with margins."""
+
+    def test_cells_and_misses(self) -> None:
+        """One cell per (target, region); the region that misses is named in the alt text."""
+        plan = TestProgressVisibility._rate_plan()
+        frame = pd.DataFrame(
+            {
+                "target_id": ["rate", "rate", "firms", "firms"],
+                "region": ["East", "West", "East", "West"],
+                "period": ["2022"] * 4,
+                "value": [98.0, 97.0, 12.0, 11.0],
+                "unit": ["%", "%", "家", "家"],
+            }
+        )
+        ax = plotting.plot_regions(plan, pt.evaluate(plan, frame), lang="en")
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["East", "West"]
+        assert len(ax.patches) == 4
+        assert "-0.5" in _texts(ax)
+        assert "misses in West" in plotting.alt_text(ax)
+        _draw(ax)
+
+    def test_needs_the_column(self) -> None:
+        """Without a region column: an error saying how to get one."""
+        plan = TestProgressVisibility._rate_plan()
+        results = pt.evaluate(
+            plan,
+            pd.DataFrame(
+                {"target_id": ["rate"], "period": ["2022"], "value": [98.0], "unit": ["%"]}
+            ),
+        )
+        with pytest.raises(pt.InvalidValueError, match="region"):
+            plotting.plot_regions(plan, results)
+
+
+class TestScorecardLabels:
+    """Scorecard tick labels never overlap, however many goals."""
+
+    def test_no_overlap(self) -> None:
+        """The Taicang plan's goal labels (x) and owner labels (y) have disjoint boxes."""
+        plan = pt.taicang2022.plan
+        frame = pd.DataFrame(
+            {
+                "target_id": [t.id for t in plan.targets],
+                "period": [str(t.period) for t in plan.targets],
+                "value": [float("nan")] * len(plan.targets),
+                "unit": [t.unit for t in plan.targets],
+            }
+        )
+        ax = plotting.plot_scorecard(plan, pt.evaluate(plan, frame), role="any")
+        figure = ax.get_figure()
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
+            boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
+            for a, b in itertools.pairwise(boxes):
+                assert not a.overlaps(b)

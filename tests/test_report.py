@@ -422,3 +422,39 @@ class TestInBrowser:
         assert count < 0.97 * 1200 * 1600  # not one colour (white) almost everywhere
         statuses = {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in ("#1a9850",)}
         assert statuses & {c for _, c in colours}  # the "met" green is drawn
+
+
+class TestMissingExtras:
+    """Each optional feature names its extra when its library is missing."""
+
+    @pytest.mark.parametrize(
+        ("module", "extra", "call"),
+        [
+            ("matplotlib", "plot", "plot"),
+            ("jinja2", "plot", "style"),
+            ("openpyxl", "excel", "read_xlsx"),
+        ],
+    )
+    def test_names_the_extra(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module: str, extra: str, call: str
+    ) -> None:
+        """No bare ModuleNotFoundError: a MissingDependencyError with the pip command."""
+        from policytargets import plotting
+
+        frame = pt.evaluate(PLAN, pd.read_csv(OBSERVATIONS, comment="#", dtype={"period": str}))
+        path = tmp_path / "obs.xlsx"
+        path.write_bytes(b"")
+        for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+            monkeypatch.delitem(sys.modules, name)
+        monkeypatch.setitem(sys.modules, module, None)
+        plotting.cjk_font.cache_clear()
+        calls = {
+            "plot": lambda: plotting.plot_status_summary(PLAN, frame),
+            "style": lambda: plotting.style_assessments(frame),
+            "read_xlsx": lambda: pt.read_observations(path),
+        }
+        try:
+            with pytest.raises(pt.MissingDependencyError, match=rf"policytargets\[{extra}\]"):
+                calls[call]()
+        finally:
+            plotting.cjk_font.cache_clear()

@@ -117,13 +117,20 @@ def short_repr(obj: Any) -> str:
 
 # --- HTML -------------------------------------------------------------------
 
+#: JupyterLab (``.jp-RenderedHTMLCommon``) and nbconvert/classic (``.rendered_html``)
+#: centre tables, fix their layout, right-align and middle-align cells and stripe rows,
+#: each with a (class, element) selector. Ours are one step more specific
+#: (``div.pt-card``, class + two elements) so that the cards look the same everywhere.
 _CSS = (
     "<style>"
-    ".pt-card{font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;max-width:60em}"
-    ".pt-card table{border-collapse:collapse;margin:.3em 0}"
-    ".pt-card th,.pt-card td{padding:.15em .6em;text-align:left;vertical-align:top;"
-    "border-bottom:1px solid #e0e0e0}"
-    ".pt-card th{font-weight:600}"
+    "div.pt-card{font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;"
+    "max-width:60em;text-align:left}"
+    "div.pt-card table{border-collapse:collapse;margin:.3em 0;margin-left:0;"
+    "margin-right:auto;table-layout:auto;border:none}"
+    "div.pt-card th,div.pt-card td{padding:.15em .6em;text-align:left;vertical-align:top;"
+    "border-bottom:1px solid #e0e0e0;white-space:normal}"
+    "div.pt-card th{font-weight:600}"
+    "div.pt-card tr,div.pt-card tbody tr:nth-child(odd){background:transparent}"
     ".pt-en{color:#666}"
     ".pt-status{display:inline-block;padding:0 .5em;border-radius:.6em;font-weight:600}"
     ".pt-kind{color:#666;font-size:11px;text-transform:uppercase;letter-spacing:.05em}"
@@ -350,8 +357,10 @@ def style_assessments(frame: pd.DataFrame, *, lang: Lang = "en") -> Styler:
         InvalidValueError: the frame has no ``status`` column.
     """
     from ._errors import InvalidValueError
+    from ._extras import require
     from ._unit_names import unit_label
 
+    require("jinja2", "plot", "to style tables (pandas' Styler)")
     if "status" not in frame.columns:
         raise InvalidValueError(
             "style_assessments(frame)", "a frame with a 'status' column", list(frame.columns)
@@ -360,8 +369,9 @@ def style_assessments(frame: pd.DataFrame, *, lang: Lang = "en") -> Styler:
     shown["status"] = [status_label(str(s), lang) for s in frame["status"]]
     for column in ("unit", "margin_unit"):
         if column in shown.columns:
+            # 个, 张, 座 have no English word (unit_label gives ""): keep the plan's unit.
             shown[column] = [
-                u if not isinstance(u, str) else unit_label(u, lang) for u in frame[column]
+                u if not isinstance(u, str) else (unit_label(u, lang) or u) for u in frame[column]
             ]
     colours = {status_label(k, lang): v for k, v in STATUS_COLOURS.items()}
 

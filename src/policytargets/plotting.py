@@ -30,12 +30,14 @@ import functools
 import importlib.util
 import math
 import os
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._display import STATUS_COLOURS, STATUS_LABELS, status_label, style_assessments
 from ._errors import InvalidValueError
+from ._extras import require
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +50,10 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
+    "alt_text",
     "cjk_font",
     "plot_progress",
+    "plot_regions",
     "plot_scorecard",
     "plot_status_summary",
     "status_label",
@@ -127,7 +131,11 @@ def cjk_font() -> str | None:
     packages (``mpl-font``). A font is chosen only if it has the glyphs our
     labels use. The answer is cached; call ``cjk_font.cache_clear()`` after
     installing a font.
+
+    Raises:
+        MissingDependencyError: matplotlib is not installed (the ``plot`` extra).
     """
+    require("matplotlib", "plot", "to draw plots")
     from matplotlib import font_manager
 
     chosen = os.environ.get("POLICYTARGETS_CJK_FONT", "").strip()
@@ -233,6 +241,8 @@ def _frame(assessments: pd.DataFrame | Iterable[Assessment]) -> pd.DataFrame:
                     "observed": a.observed,
                     "projected": a.projected,
                     "threshold": a.threshold,
+                    "margin": a.margin,
+                    "margin_unit": a.margin_unit,
                     "unit": a.unit,
                     "aspirational": a.aspirational,
                 }
@@ -246,11 +256,50 @@ def _frame(assessments: pd.DataFrame | Iterable[Assessment]) -> pd.DataFrame:
     return frame
 
 
+#: Alt text of the Axes drawn here (see :func:`alt_text`); weak, so closed figures go.
+_ALT_TEXT: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _status_counts(statuses: Iterable[str]) -> str:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    shown = [f"{counts[s]} {status_label(s, 'en')}" for s in STATUS_COLOURS if s in counts]
+    return ", ".join(shown) or "no rows"
+
+
+def _describe(ax: Axes, text: str) -> None:
+    _ALT_TEXT[ax] = text
+    figure = ax.get_figure()
+    if figure is not None:
+        _ALT_TEXT[figure] = text
+
+
+def alt_text(ax: Any) -> str:
+    """A text alternative for a plot drawn here: what it shows, in English words.
+
+    Use it as the ``alt`` of the image in HTML, or as the PNG's description:
+    ``fig.savefig("p.png", metadata={"Description": plotting.alt_text(ax)})``.
+
+    Args:
+        ax: the Axes (or its Figure) a function of this module returned.
+
+    Raises:
+        InvalidValueError: ``ax`` was not drawn by this module.
+    """
+    try:
+        return _ALT_TEXT[ax]
+    except (KeyError, TypeError):
+        raise InvalidValueError(
+            "alt_text(ax)", "an Axes or Figure drawn by policytargets.plotting", ax
+        ) from None
+
+
 def _axes(ax: Axes | None, width: float, height: float) -> tuple[Axes, bool]:
     """The Axes to draw on, and whether it is in a figure made here."""
     if ax is not None:
         return ax, False
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "plot", "to draw plots")
 
     _, created = plt.subplots(figsize=(width, height), layout="constrained")
     return created, True
@@ -272,7 +321,9 @@ def _attainment(value: float, threshold: float, higher: bool) -> float:
         return 1.0
     if higher:
         return value / threshold if threshold > 0 and value >= 0 else math.nan
-    if value <= 0:
+    if value == 0 and threshold > 0:
+        return math.inf  # nothing happened where some was allowed: better than any share
+    if value < 0:
         return math.nan
     return threshold / value if threshold >= 0 else math.nan
 
@@ -341,6 +392,7 @@ def plot_progress(
     Returns:
         The Axes drawn on.
     """
+    require("matplotlib", "plot", "to draw plots")
     language = _resolve_lang(lang)
     frame = _frame(assessments)
     _one_per_target(frame)
@@ -352,6 +404,8 @@ def plot_progress(
         )
     ax, created = _axes(ax, 9.0, 1.2 + 0.42 * len(targets))
     labels, statuses = [], []
+    zeros: list[str] = []
+    beyond: list[str] = []
     for y, target in enumerate(targets):
         row = by_id[target.id]
         status = str(row["status"])
@@ -371,6 +425,15 @@ def plot_progress(
             )  # fmt: skip
         if not math.isnan(share):
             ax.barh(y, min(share, limit), height=0.45, color=colour, zorder=2)
+            if share == 0:  # an observed 0 has no bar: mark it
+                ax.plot([0], [y], marker="|", markersize=11, markeredgewidth=3,
+                        color=colour, zorder=4, clip_on=False)  # fmt: skip
+                zeros.append(target.id)
+            elif share > limit:  # cut at the axis: an arrowhead says there is more
+                ax.plot([limit], [y], marker=">", markersize=7, color=colour,
+                        markeredgecolor="#333333", zorder=4, clip_on=False)  # fmt: skip
+                beyond.append(target.id)
+        margin = _number(row.get("margin"))
         direction = target.indicator.direction
         condition = target.condition.describe(target.unit, language, direction)
         unit = _unit_text(target.unit, language)
@@ -382,6 +445,10 @@ def plot_progress(
             if not math.isnan(projected):
                 word = "预计" if language == "zh" else "projected"
                 note = f"{_fmt(observed)}{sep}{unit} ({word} {_fmt(projected)}) · {condition}"
+            if not math.isnan(margin) and status not in ("met", "on_track", "done"):
+                # A 0.2-point miss on a rate is a hair on the bar: say it in numbers.
+                margin_unit = _unit_text(str(row.get("margin_unit") or target.unit), language)
+                note += f" · {margin:+.4g}{'' if margin_unit in ('%', '') else ' '}{margin_unit}"
         if language == "en" and not _latin(note):
             note = _status_text(status, language)
         ax.text(limit + 0.02, y, note, va="center", fontsize=8, clip_on=False)
@@ -404,6 +471,14 @@ def plot_progress(
     ax.spines[["top", "right"]].set_visible(False)
     _legend(ax, statuses, language, below=created)
     _apply_font([ax], language)
+    _describe(
+        ax,
+        f"{title}: attainment of {len(targets)} targets (judged value / threshold, "
+        f"100% is the target, bars longer than the line are better than required); "
+        + _status_counts(statuses)
+        + (f"; observed 0: {', '.join(zeros)}" if zeros else "")
+        + (f"; past the axis at {limit:.0%}: {', '.join(beyond)}" if beyond else ""),
+    )
     return ax
 
 
@@ -460,6 +535,7 @@ def plot_scorecard(
     Returns:
         The Axes drawn on (a colour bar is added beside it).
     """
+    require("matplotlib", "plot", "to draw plots")
     import numpy as np
 
     _check_depth(depth)
@@ -511,9 +587,8 @@ def plot_scorecard(
     ax.set_xticks(
         range(len(goal_ids)),
         [_goal_text(goals[g], language) for g in goal_ids],
-        rotation=35,
-        ha="right",
-        rotation_mode="anchor",
+        rotation=90,  # tilted labels overlap their neighbours once goals are many
+        ha="center",
     )
     ax.set_xlim(-0.5, len(goal_ids) - 0.5)
     ax.set_ylim(len(owner_ids) - 0.5, -0.5)
@@ -528,6 +603,15 @@ def plot_scorecard(
         loc="left",
     )
     _apply_font([ax, colour_bar.ax], language)
+    judged_cells = int(np.isfinite(shares).sum())
+    _describe(
+        ax,
+        f"Owner scorecard ({who[1]}): {len(owner_ids)} owners by {len(goal_ids)} goals; "
+        f"{judged_cells} cells with judged targets, coloured by the share met or on track "
+        f"(mean {np.nanmean(shares):.0%})"
+        if judged_cells
+        else f"Owner scorecard ({who[1]}): no judged targets",
+    )
     return ax
 
 
@@ -562,6 +646,7 @@ def plot_status_summary(
     Returns:
         The Axes drawn on.
     """
+    require("matplotlib", "plot", "to draw plots")
     from matplotlib.ticker import MaxNLocator
 
     _check_depth(depth)
@@ -618,4 +703,104 @@ def plot_status_summary(
     ax.set_title(title + (" · 状态汇总" if language == "zh" else " · status summary"), loc="left")
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _apply_font([ax], language)
+    rows = "; ".join(
+        f"{names[k] if _latin(names[k]) else k or 'other'}: "
+        + _status_counts(s for s, n in groups[k].items() for _ in range(n))
+        for k in order
+    )
+    _describe(ax, f"{title}: statuses of targets and milestones by {by}; {rows}")
+    return ax
+
+
+def plot_regions(
+    plan: Plan,
+    assessments: pd.DataFrame,
+    *,
+    by: str = "region",
+    ax: Axes | None = None,
+    lang: Lang | None = None,
+) -> Axes:
+    """Targets × regions: one cell per (target, region), coloured by status.
+
+    The facet view of regional results: :func:`policytargets.evaluate` gives
+    one row per target and region when the observations have a ``region``
+    column; this draws them side by side, each cell annotated with its margin
+    (``–`` where there is none), so a region that misses stands out.
+
+    Args:
+        plan: the plan; gives names and the order of the rows.
+        assessments: :func:`policytargets.evaluate` output with a ``by`` column.
+        by: the column that names the regions (or any other breakdown).
+        ax: the Axes to draw on; a new figure when ``None``.
+        lang: ``"zh"``, ``"en"`` or ``None`` (Chinese when a CJK font exists).
+
+    Returns:
+        The Axes drawn on.
+
+    Raises:
+        InvalidValueError: no ``by`` column, or no row for a target of the plan.
+    """
+    require("matplotlib", "plot", "to draw plots")
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Rectangle
+
+    language = _resolve_lang(lang)
+    frame = _frame(assessments)
+    if by not in frame.columns:
+        raise InvalidValueError(
+            "assessments", f"a frame with a {by!r} column (evaluate(..., by={by!r}))",
+            list(frame.columns),
+        )  # fmt: skip
+    rows = frame[frame[by].notna()]
+    present = {str(t) for t in rows["target_id"]}
+    targets = [t for t in plan.targets if t.id in present]
+    if not targets:
+        raise InvalidValueError(
+            "assessments", f"rows for targets of plan {plan.id!r} by {by}", "none"
+        )
+    regions = list(dict.fromkeys(str(r) for r in rows[by]))
+    cells = {(str(r["target_id"]), str(r[by])): r for r in rows.to_dict("records")}
+    ax, created = _axes(ax, 3.0 + 0.9 * len(regions), 1.4 + 0.34 * len(targets))
+    statuses = []
+    for i, target in enumerate(targets):
+        for j, region in enumerate(regions):
+            row = cells.get((target.id, region))
+            if row is None:
+                continue
+            status = str(row["status"])
+            statuses.append(status)
+            background, colour = STATUS_COLOURS.get(status, ("#eeeeee", "#1b1b1b"))
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=to_rgba(background),
+                                   edgecolor="white", linewidth=1.5))  # fmt: skip
+            margin = _number(row.get("margin"))
+            ax.text(j, i, "–" if math.isnan(margin) else f"{margin:+.3g}", ha="center",
+                    va="center", fontsize=7, color=colour)  # fmt: skip
+    ax.set_xlim(-0.5, len(regions) - 0.5)
+    ax.set_ylim(len(targets) - 0.5, -0.5)
+    region_labels = [
+        r if language == "zh" or _latin(r) else f"{by} {k + 1}" for k, r in enumerate(regions)
+    ]
+    ax.set_xticks(range(len(regions)), region_labels, rotation=90)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(targets)), [_text(t.indicator.name, language, t.id) for t in targets])
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    title = _text(plan.title, language, plan.id, limit=60)
+    ax.set_title(title + (" · 分地区" if language == "zh" else f" · by {by}"), loc="left", pad=12)
+    _legend(ax, statuses, language, below=created)
+    _apply_font([ax], language)
+    misses = sorted(
+        {
+            str(r[by])
+            for r in rows.to_dict("records")
+            if str(r["status"]) in ("not_met", "off_track")
+        }
+    )
+    _describe(
+        ax,
+        f"{title}: statuses of {len(targets)} targets in {len(regions)} {by} values "
+        f"({', '.join(regions)}), each cell annotated with its margin; "
+        + _status_counts(statuses)
+        + (f"; misses in {', '.join(misses)}" if misses else ""),
+    )
     return ax

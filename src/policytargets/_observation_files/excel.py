@@ -19,6 +19,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
+from .._extras import require
 from .columns import RawTable, header_row
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def _sheet_name(path: str, names: list[str], sheet: str | int | None) -> str:
 def _read_xlsx(path: str, sheet: str | int | None) -> RawTable:
     import warnings
 
-    import openpyxl
+    openpyxl = require("openpyxl", "excel", "to read .xlsx observations")
 
     try:
         with warnings.catch_warnings():
@@ -141,7 +142,7 @@ def _formulas_without_values(path: str, name: str, grid: list[list[Any]]) -> set
 
 
 def _read_xls(path: str, sheet: str | int | None) -> RawTable:
-    import xlrd
+    xlrd = require("xlrd", "excel", "to read .xls observations")
 
     try:
         book = xlrd.open_workbook(path, formatting_info=True, on_demand=True)
