@@ -443,7 +443,7 @@ class TestMissingExtras:
 
         frame = pt.evaluate(PLAN, pd.read_csv(OBSERVATIONS, comment="#", dtype={"period": str}))
         path = tmp_path / "obs.xlsx"
-        path.write_bytes(b"")
+        pd.DataFrame({"target_id": ["x"], "value": [1.0]}).to_excel(path, index=False)
         for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
             monkeypatch.delitem(sys.modules, name)
         monkeypatch.setitem(sys.modules, module, None)
