@@ -11,6 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policytargets as pt
 from policytargets import taicang2022
@@ -210,6 +212,9 @@ class TestWordings:
             ("发明专利拥有量年均增长15%左右。", Reading.ANNUAL_GROWTH),
             ("制造业产品质量合格率提升2个百分点以上。", Reading.ABSOLUTE_CHANGE),
             ("社会公用计量标准增加12项。", Reading.ABSOLUTE_CHANGE),
+            ("地区生产总值增长6%左右。", Reading.CHANGE_ABOUT),
+            ("认证证书总数较上年增长5%左右。", Reading.CHANGE_ABOUT),
+            ("国内生产总值增长6.5%-7%。", Reading.CHANGE_BETWEEN),
         ],
     )
     def test_pending_wordings_are_reported_not_drafted(self, body: str, reading: Reading) -> None:
@@ -286,6 +291,19 @@ class TestClauses:
         ]
         assert ("93%", "baseline") in {(e.text, e.reason) for e in report.explained}
 
+    def test_a_section_reviewing_past_work_gives_no_targets(self) -> None:
+        text = (
+            "2021年度某市质量发展工作总结和2022年某市质量发展工作要点\n\n"
+            "第一部分 2021年度某市质量发展工作总结\n\n"
+            "全市制造业产品质量合格率为96.96%,高于全国水平3.57个百分点。\n\n"
+            "第二部分 2022年某市质量发展工作要点\n\n一、主要目标\n\n"
+            "制造业产品质量合格率达到96%以上。\n"
+        )
+        plan, report = pt.extract_plan(text)
+        assert str(plan.period) == "2022"
+        assert [t.condition for t in plan.targets] == [pt.AtLeast(value=96)]
+        assert "in a section reviewing past work" in {e.reason for e in report.explained}
+
     def test_each_target_takes_the_year_it_is_under(self) -> None:
         text = (
             "某市质量强市实施方案\n\n一、总体目标\n\n到2025年,研发投入强度达2.8%。"
@@ -310,6 +328,18 @@ class TestRules:
     def test_clause_rule_examples(self, rule: object) -> None:
         for example in rule.examples:  # type: ignore[attr-defined]
             assert rule.regex.match(example), example  # type: ignore[attr-defined]
+
+    def test_deadlines_age_classes_and_numbered_names_are_not_targets(self) -> None:
+        plan, report = _draft(
+            "6月底前完成评估。构建1+N政策体系。每千人口拥有3岁以下婴幼儿托位数达到4.5个。"
+        )
+        assert [t.condition for t in plan.targets] == [pt.Point(value=4.5)]
+        assert report.unread == ()
+
+    def test_an_unknown_unit_is_reported_not_guessed(self) -> None:
+        plan, report = _draft("集装箱吞吐量达到50万标准箱以上。")
+        assert list(plan.targets) == []
+        assert "万标准箱" in report.not_understood[0].reason
 
     def test_names_with_numerals_are_known_non_targets(self) -> None:
         plan, report = _draft(
@@ -416,6 +446,33 @@ class TestBadInput:
         assert '"wording": "以上"' in report.read_text(encoding="utf-8")
 
 
+class TestNeverCrashes:
+    """Any text gives a draft and a report, or one clear error."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.sampled_from(
+                list("0123456789.%~-、,。;:()（）“”《》〔〕一二三四五六七八九十两年月日号第")
+                + ["达到", "以上", "以下", "左右", "不低于", "超过", "新增", "个", "家", "项"]
+                + ["合格率", "较上年增长", "下降", "力争", "保持在", "万元/人", "个百分点"]
+                + ["\n", " ", "(责任部门:市工信局、市场监管局,各区镇)", "1.", "(一)", "二、"]
+            ),
+            max_size=40,
+        ).map("".join)
+    )
+    def test_random_plan_like_text(self, text: str) -> None:
+        try:
+            plan, report = pt.extract_plan(text, period="2022")
+        except pt.InvalidValueError:
+            return
+        for entry in report.targets:
+            assert text[entry.start : entry.end] == entry.quote
+        for item in (*report.unread, *report.not_understood, *report.explained):
+            assert text[item.start : item.end] == item.text
+        assert len(plan.targets) == len(report.targets)
+
+
 def _score_module() -> ModuleType:
     path = ROOT / "benchmarks" / "extract" / "score.py"
     spec = importlib.util.spec_from_file_location("extract_score", path)
@@ -435,5 +492,7 @@ class TestDevelopmentSet:
             row = score.score(doc_id, text, spec)
             assert row["quotes_exact"], doc_id
             assert row["precision"] >= 0.9, doc_id
-            # Wordings with no condition class yet count against recall (guizhou2023).
-            assert row["recall"] >= 0.8, doc_id
+            # Wordings with no condition class yet count against recall; they must be
+            # listed as not understood instead, and the rest read.
+            assert row["pending_reported"] == row["pending"], doc_id
+            assert row["recall_expressible"] >= 0.9, doc_id

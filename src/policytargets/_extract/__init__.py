@@ -16,7 +16,7 @@ from .._errors import InvalidValueError
 from .._model import Plan
 from ._draft import Draft
 from ._report import ExtractedTarget, ExtractionReport, UnreadText
-from ._structure import headings, metadata, owner_notes
+from ._structure import headings, metadata, owner_notes, review_spans
 from ._targets import Reader
 from ._text import read_text
 
@@ -96,12 +96,14 @@ def extract_plan(
     one_year = plan_period.start.year == plan_period.end.year
     blocked = [(n.start, n.end, "owner note") for n in notes]
     blocked += [(h.start, h.marker_end, "heading number") for h in heads]
+    reviews = review_spans(heads, len(source.text), plan_period.start.year)
     reader = Reader(
         source,
         blocked,
         single_year=one_year,
         first_year=plan_period.start.year,
         titles=[(h.marker_end, h.title_end) for h in heads],
+        reviews=reviews,
     )
     reader.read()
     target_years = [(m.start(), int(m["y"])) for m in _BY_YEAR.finditer(source.text)]

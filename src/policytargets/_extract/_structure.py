@@ -9,7 +9,16 @@ from attrs import frozen
 
 from ._text import Source
 
-__all__ = ["Heading", "Metadata", "OwnerNote", "cn_number", "headings", "metadata", "owner_notes"]
+__all__ = [
+    "Heading",
+    "Metadata",
+    "OwnerNote",
+    "cn_number",
+    "headings",
+    "metadata",
+    "owner_notes",
+    "review_spans",
+]
 
 _CN = {
     "零": 0,
@@ -54,6 +63,7 @@ class _Level:
 
 #: Heading forms, outermost first. A heading's rank is its place here.
 LEVELS: tuple[_Level, ...] = (
+    _Level("part of document", re.compile(r"^第(?P<n>[一二三四五六七八九十]+)部分"), "第{n}部分"),
     _Level("chapter", re.compile(r"^第(?P<n>[一二三四五六七八九十]+)章"), "第{n}章"),
     _Level("section", re.compile(r"^第(?P<n>[一二三四五六七八九十]+)节"), "第{n}节"),
     _Level("part", re.compile(r"^(?P<n>[一二三四五六七八九十]+)、"), "{n}"),
@@ -85,6 +95,28 @@ class Heading:
     marker_end: int
     line: int
     title_end: int
+
+
+_REVIEW = re.compile(
+    r"总结|回顾|成效|成就|进展情况|发展基础|发展现状|基本情况|工作情况|发展环境|现状与形势"
+)
+_HEADING_YEAR = re.compile(r"(?P<y>\d{4})年")
+
+
+def review_spans(heads: list[Heading], end: int, first_year: int | None) -> list[tuple[int, int]]:
+    """Spans of sections that review the past (…工作总结, 发展基础, a heading on an earlier year).
+
+    A section runs from its heading to the next heading of the same or an outer level.
+    """
+    spans = []
+    for i, head in enumerate(heads):
+        years = [int(y) for y in _HEADING_YEAR.findall(head.title)]
+        past_year = first_year is not None and bool(years) and max(years) < first_year
+        if not (_REVIEW.search(head.title) or past_year):
+            continue
+        stop = next((h.start for h in heads[i + 1 :] if h.rank <= head.rank), end)
+        spans.append((head.start, stop))
+    return spans
 
 
 def lines(source: Source) -> list[tuple[int, int]]:
@@ -237,8 +269,9 @@ def metadata(source: Source) -> Metadata:
             addressees = tuple(p for p in row[:-1].split(",") if p)
             break
     year = first = last = None
-    if title and not _SPAN.search(title) and (m3 := _TITLE_YEAR.search(title)):
-        year = int(m3["y"])
+    if title and not _SPAN.search(title) and (title_years := _TITLE_YEAR.findall(title)):
+        # 2021年度…工作总结和2022年…工作要点: the plan is for the last year it names.
+        year = max(int(y) for y in title_years)
     if m4 := _SPAN.search(title or ""):
         first, last = int(m4["a"]), int(m4["b"])
     else:

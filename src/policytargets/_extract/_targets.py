@@ -30,6 +30,7 @@ from ._rules import (
 )
 from ._text import Source
 from ._wording import (
+    CHANGES,
     PENDING,
     Reading,
     find_prefix,
@@ -199,9 +200,11 @@ class Reader:
         *,
         single_year: bool,
         first_year: int | None,
-        titles: list[tuple[int, int]] = (),  # type: ignore[assignment]
+        titles: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
+        reviews: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
     ) -> None:
         self.titles = list(titles)
+        self.reviews = list(reviews)
         self.source = source
         self.text = source.text
         self.blocked = blocked
@@ -321,6 +324,9 @@ class Reader:
             if self._past(mention.start):
                 self.explained.append((mention, "a figure of a past year"))
                 continue
+            if any(a <= mention.start < b for a, b in self.reviews):
+                self.explained.append((mention, "in a section reviewing past work"))
+                continue
             found, reason = self._read_mention(mention)
             if found:
                 self.candidates.extend(found)
@@ -357,7 +363,9 @@ class Reader:
                 prefix = find_prefix(name_left)
                 if prefix:
                     name_left = name_left[: len(name_left) - len(prefix[1][0])]
-        maintained = bool(MAINTAIN_WORDS.search(verb)) or bool(re.search(r"每月|每季度|每周", left))
+        maintained = bool(MAINTAIN_WORDS.search(verb)) or bool(
+            re.search(r"每月|每季度|每周|每年", left)
+        )
         name_left = re.sub(
             r"(?:整体|总体|均|分别|稳步|持续|进一步|累计|力争|争取|努力)+$", "", name_left
         )
@@ -379,11 +387,17 @@ class Reader:
         lower = False
         if mention.high is not None:
             reading, wording = Reading.BETWEEN, "X~Y"
-            if suffix and suffix[0].reading is Reading.ABOUT:
-                reading, wording = Reading.ABOUT, "X~Y左右"
+            if bare_change is not None or (prefix is not None and prefix[0].reading in CHANGES):
+                # 增长6.5%-7%: a band of growth, not a level between 6.5 and 7.
+                reading, wording = Reading.CHANGE_BETWEEN, "增长X%~Y%"
+                decrease = is_decrease(bare_change or prefix[1][0] if prefix else bare_change or "")
         elif prefix is not None:
             reading, wording = prefix[0].reading, prefix[0].name
             decrease = is_decrease(prefix[1][0])
+            if reading is Reading.CHANGE_ON_PREVIOUS and suffix and suffix[0].name == "左右":
+                # RelativeChange has no tolerance: 增长6%左右 read as "at least +6%" would
+                # fail a 5.9% growth the plan accepts.
+                reading, wording = Reading.CHANGE_ABOUT, f"{prefix[0].name}X%左右"
             if reading is Reading.ABSOLUTE_CHANGE and not (
                 mention.unit.endswith("百分点") or mention.unit in ("项", "个", "家", "件")
             ):
@@ -396,6 +410,8 @@ class Reader:
                 Reading.CHANGE_ON_PREVIOUS if self.single_year else Reading.CHANGE_ON_BASE_YEAR
             )
             wording = "增长X%" if not decrease else "下降X%"
+            if suffix and suffix[0].name == "左右":
+                reading, wording = Reading.CHANGE_ABOUT, wording + "左右"
         elif suffix is not None:
             reading, wording = suffix[0].reading, suffix[0].name
             if reading is Reading.AT_MOST:
@@ -501,7 +517,7 @@ class Reader:
                 continue
             if any(_overlaps((cs, ce), span) for span in read):
                 continue
-            if any(_overlaps((cs, ce), span) for span in self.titles):
+            if any(_overlaps((cs, ce), span) for span in self.titles + self.reviews):
                 continue  # a heading's title (质量水平持续提高) names a goal, not a target
             clause = self.text[cs:ce]
             if re.search(r"\d", clause):

@@ -33,6 +33,7 @@ from .._conditions import (
 
 __all__ = [
     "ABOUT",
+    "CHANGES",
     "PENDING",
     "PREFIXES",
     "SUFFIXES",
@@ -67,6 +68,10 @@ class Reading(StrEnum):
     """年均增长 X%: average annual (compound) growth from a base year."""
     ABSOLUTE_CHANGE = "absolute_change"
     """提高 N 个百分点, 增加 N 项: a change in the indicator's own unit."""
+    CHANGE_ABOUT = "change_about"
+    """增长 X% 左右: a growth with a tolerance in points of growth."""
+    CHANGE_BETWEEN = "change_between"
+    """增长 6.5%-7%: a growth within a band."""
     IMPROVE = "improve"
     ZERO = "zero"
 
@@ -77,7 +82,13 @@ class Reading(StrEnum):
 #: the semantics layer gains the class, remove the reading here and map it in
 #: :func:`condition_of`.
 PENDING: frozenset[Reading] = frozenset(
-    {Reading.CHANGE_ON_BASE_YEAR, Reading.ANNUAL_GROWTH, Reading.ABSOLUTE_CHANGE}
+    {
+        Reading.CHANGE_ON_BASE_YEAR,
+        Reading.ANNUAL_GROWTH,
+        Reading.ABSOLUTE_CHANGE,
+        Reading.CHANGE_ABOUT,
+        Reading.CHANGE_BETWEEN,
+    }
 )
 
 
@@ -161,6 +172,17 @@ def find_unit_reading(unit: str) -> Wording | None:
     """The reading a unit forces (百分点: an absolute change), if any."""
     return next((w for w in UNIT_READINGS if re.search(w.pattern, unit)), None)
 
+
+#: Readings that are a change against an earlier period, not a level.
+CHANGES: frozenset[Reading] = frozenset(
+    {
+        Reading.CHANGE_ON_PREVIOUS,
+        Reading.CHANGE_ON_BASE_YEAR,
+        Reading.ANNUAL_GROWTH,
+        Reading.ABSOLUTE_CHANGE,
+        Reading.CHANGE_ABOUT,
+    }
+)
 
 _DECREASE = re.compile(r"下降|降低|减少")
 
