@@ -446,18 +446,21 @@ class TestBadInput:
         assert '"wording": "以上"' in report.read_text(encoding="utf-8")
 
 
+_FUZZ_PIECES = [
+    *"0123456789.%~-、,。;:()（）“”《》〔〕一二三四五六七八九十两年月日号第",
+    *("达到", "以上", "以下", "左右", "不低于", "超过", "新增", "个", "家", "项"),
+    *("合格率", "较上年增长", "下降", "力争", "保持在", "万元/人", "个百分点"),
+    *("\n", " ", "(责任部门:市工信局、市场监管局,各区镇)", "1.", "(一)", "二、"),
+]
+
+
 class TestNeverCrashes:
     """Any text gives a draft and a report, or one clear error."""
 
     @settings(max_examples=60, deadline=None)
     @given(
         st.lists(
-            st.sampled_from(
-                list("0123456789.%~-、,。;:()（）“”《》〔〕一二三四五六七八九十两年月日号第")
-                + ["达到", "以上", "以下", "左右", "不低于", "超过", "新增", "个", "家", "项"]
-                + ["合格率", "较上年增长", "下降", "力争", "保持在", "万元/人", "个百分点"]
-                + ["\n", " ", "(责任部门:市工信局、市场监管局,各区镇)", "1.", "(一)", "二、"]
-            ),
+            st.sampled_from(_FUZZ_PIECES),
             max_size=40,
         ).map("".join)
     )
