@@ -70,6 +70,10 @@ def extract_plan(
     meta = metadata(source)
     heads = headings(source)
     notes = owner_notes(source)
+    # A one-year plan (2022年…工作要点, or a one-year period= given): a change with no
+    # named base is on the previous year. A period only inferred from 到2025年 is not
+    # one: the base of its changes must be named.
+    given = period is not None
     if period is None:
         if meta.year is not None:
             period = str(meta.year)
@@ -93,7 +97,7 @@ def extract_plan(
     from .._periods import Period
 
     plan_period = Period.parse(period)
-    one_year = plan_period.start.year == plan_period.end.year
+    one_year = plan_period.start.year == plan_period.end.year and (given or meta.year is not None)
     blocked = [(n.start, n.end, "owner note") for n in notes]
     blocked += [(h.start, h.marker_end, "heading number") for h in heads]
     reviews = review_spans(heads, len(source.text), plan_period.start.year)
@@ -104,6 +108,13 @@ def extract_plan(
         first_year=plan_period.start.year,
         titles=[(h.marker_end, h.title_end) for h in heads],
         reviews=reviews,
+        span_years=(
+            (meta.first_year, meta.last_year)
+            if meta.first_year is not None
+            and meta.last_year is not None
+            and meta.first_year < meta.last_year
+            else None
+        ),
     )
     reader.read()
     target_years = [(m.start(), int(m["y"])) for m in _BY_YEAR.finditer(source.text)]

@@ -42,8 +42,9 @@ def guess_indicator(candidate: Candidate, target_id: str, clause: str) -> Indica
     unit = _UNIT_SPELLING.get(candidate.unit, candidate.unit)
     bare = unit.lstrip("万亿千百")
     basis: Basis | None = None
-    if unit in ("%", "‰"):
-        kind = IndicatorKind.RATE
+    if unit in ("%", "‰") or unit.endswith("百分点"):
+        # A change in percentage points is a change of a rate in %.
+        kind, unit = IndicatorKind.RATE, "%"
     elif unit == "分" or (not unit and "指数" in name):
         kind = IndicatorKind.INDEX  # a bare index (指数达到92) is dimensionless: unit ""
     elif "/" in unit:
@@ -221,6 +222,17 @@ class Draft:
             owner = self._owner_of(candidate.start)
             goal_id = ids[owner] if owner is not None else "0"
             section = ".".join(h.label for h in paths[owner][1]) if owner is not None else ""
+            if not candidate.base_known:
+                self.not_understood.append(
+                    self.finding(
+                        candidate.start,
+                        candidate.end,
+                        f"{candidate.wording}: {candidate.reading.value} needs a base year the "
+                        "text does not name (较2020年, or a plan span such as 2021-2025年); "
+                        "not drafted",
+                    )
+                )
+                continue
             if candidate.pending:
                 self.not_understood.append(
                     self.finding(
@@ -243,12 +255,17 @@ class Draft:
                     high=candidate.high,
                     maintained=candidate.maintained,
                     decrease=candidate.decrease,
+                    base=candidate.base_year,
+                    about=candidate.about,
+                    every_year=candidate.every_year,
                 )
                 target = Target(
                     id=target_id,
                     indicator=indicator,
                     condition=condition,
-                    period=self._period_of(candidate.start),
+                    period=self.period
+                    if candidate.every_year
+                    else self._period_of(candidate.start),
                     aspirational=candidate.aspirational,
                     source=SourceClause(section=section or "正文", text=quote),
                 )

@@ -30,6 +30,7 @@ from ._rules import (
 )
 from ._text import Source
 from ._wording import (
+    BASED,
     CHANGES,
     PENDING,
     Reading,
@@ -55,6 +56,9 @@ _CHINESE = re.compile(
 )
 _CHINESE_VERB = re.compile(r"^(?:开展|组织|举办|新增|新建|建成|培育|打造|实施|完成|创建)")
 _PAREN_GROUP = re.compile(r"\([^()]*\)")
+_NAMED_BASE = re.compile(
+    r"(?:较|比|相比|与)(\d{4})年|以(\d{4})年为基|(\d{4})年(?:的)?基础上|从(\d{4})年"
+)
 _OPENING_YEAR = re.compile(r"^(?:截至|截止|在)?(?P<y>\d{4})年(?:底|末|度)?")
 _PAST_PERIOD = re.compile(r"^(?:“?十[一二三]五”?(?:期间|时期)|过去五年|近年来|近五年)")
 _FUTURE = re.compile(r"到\d{4}年|力争|目标|将|计划|预计|确保")
@@ -101,6 +105,10 @@ class Candidate:
         confidence: how sure the rule is (0 to 1).
         mention: the number it comes from (``None`` for clause rules).
         lower_is_better: the wording says lower is better (下降, 控制在, 以内).
+        base_year: the base year of a change; ``None`` for the previous period.
+        base_known: whether the text says which base a change is on.
+        about: 左右 on a change (a tolerance in points of growth).
+        every_year: 逐年, 每年 over a multi-year plan.
     """
 
     start: int
@@ -118,6 +126,10 @@ class Candidate:
     confidence: float
     mention: Mention | None
     lower_is_better: bool = False
+    base_year: int | None = None
+    base_known: bool = True
+    about: bool = False
+    every_year: bool = False
 
     @property
     def pending(self) -> bool:
@@ -202,7 +214,9 @@ class Reader:
         first_year: int | None,
         titles: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
         reviews: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
+        span_years: tuple[int, int] | None = None,
     ) -> None:
+        self.span_years = span_years
         self.titles = list(titles)
         self.reviews = list(reviews)
         self.source = source
@@ -296,6 +310,22 @@ class Reader:
         ends = [i for i in (text.find(c, at) for c in "。;\n!?") if i >= 0]
         return text[left : min(ends) if ends else len(text)]
 
+    def _base_of(self, at: int) -> tuple[int | None, bool]:
+        """The base year of a change at ``at``, and whether the text gives it.
+
+        Named in the sentence (较2020年, 以2020年为基数, 在2020年基础上); else the
+        previous period in a one-year plan; else the year before a plan span the
+        title states (2021-2025年, 十四五: 2020); else unknown.
+        """
+        sentence = self.sentence(at)
+        if m := _NAMED_BASE.search(sentence):
+            return int(next(g for g in m.groups() if g)), True
+        if self.single_year:
+            return None, True
+        if self.span_years is not None:
+            return self.span_years[0] - 1, True
+        return None, False
+
     def _past(self, at: int) -> bool:
         """Whether the sentence reports the past: it opens with an earlier year (2019年,…)."""
         if self.first_year is None:
@@ -376,7 +406,11 @@ class Reader:
         # A bare 增长/下降 X% (no 较…): on the previous year in a one-year plan.
         bare_change = None
         bc = re.search(r"(?:增长|增加|提高|提升|下降|降低|减少)$", name_left)
-        if prefix is None and mention.unit in ("%", "‰") and bc:
+        if (
+            prefix is None
+            and (mention.unit in ("%", "‰") or mention.unit.endswith("百分点"))
+            and bc
+        ):
             bare_change = bc[0]
             name_left = name_left[: bc.start()]
         rest = _PAREN_GROUP.sub("", after)
@@ -398,10 +432,6 @@ class Reader:
                 # RelativeChange has no tolerance: 增长6%左右 read as "at least +6%" would
                 # fail a 5.9% growth the plan accepts.
                 reading, wording = Reading.CHANGE_ABOUT, f"{prefix[0].name}X%左右"
-            if reading is Reading.ABSOLUTE_CHANGE and not (
-                mention.unit.endswith("百分点") or mention.unit in ("项", "个", "家", "件")
-            ):
-                reading = Reading.ABSOLUTE_CHANGE
             if reading in (Reading.AT_MOST, Reading.LESS_THAN):
                 lower = True
         elif bare_change is not None:
@@ -424,6 +454,22 @@ class Reader:
             reading = Reading.POINT
         if forced := find_unit_reading(mention.unit):
             reading, wording = forced.reading, forced.name
+            if prefix is None and bare_change is not None:
+                decrease = is_decrease(bare_change)
+        about_suffix = suffix is not None and suffix[0].name == "左右"
+        about = reading is Reading.CHANGE_ABOUT or (
+            reading is Reading.ANNUAL_GROWTH and about_suffix
+        )
+        base_year: int | None = None
+        base_known = True
+        if reading in BASED:
+            named = prefix is not None and prefix[0].reading is Reading.CHANGE_ON_BASE_YEAR
+            on_previous = prefix is not None and re.search(r"上年|去年|同比", prefix[1][0])
+            if named and prefix is not None:
+                base_year = int(prefix[1]["year"])
+            elif not on_previous:
+                base_year, base_known = self._base_of(mention.start)
+        every_year = bool(re.search(r"逐年|每年", left)) and self.span_years is not None
         # The indicator's name.
         form = "name before number"
         if mention.chinese:
@@ -495,6 +541,10 @@ class Reader:
                 confidence=confidence,
                 mention=mention,
                 lower_is_better=lower or decrease,
+                base_year=base_year,
+                base_known=base_known,
+                about=about,
+                every_year=every_year,
             )
             for name in names
         ], ""
@@ -557,6 +607,7 @@ class Reader:
                             confidence=0.6,
                             mention=None,
                             lower_is_better=decrease or rule.reading is Reading.ZERO,
+                            every_year="逐年" in clause and self.span_years is not None,
                         )
                     )
                 break

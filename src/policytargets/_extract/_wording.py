@@ -1,6 +1,7 @@
 """From the wording around a number to a condition: the one table.
 
-Every wording the extractor understands is a row of :data:`WORDINGS`: a name,
+Every wording the extractor understands is a row of :data:`PREFIXES`,
+:data:`SUFFIXES` or :data:`UNIT_READINGS`: a name,
 the pattern that finds it next to a number, what it means (a :class:`Reading`)
 and examples that the tests check. The mapping from a reading to a condition
 class is :func:`condition_of`, the only place that names condition classes, so
@@ -17,11 +18,14 @@ from enum import StrEnum
 from attrs import frozen
 
 from .._conditions import (
+    AbsoluteChange,
+    AnnualGrowth,
     Approximately,
     AtLeast,
     AtMost,
     Between,
     Condition,
+    EveryYear,
     Improve,
     LessThan,
     Maintained,
@@ -33,6 +37,7 @@ from .._conditions import (
 
 __all__ = [
     "ABOUT",
+    "BASED",
     "CHANGES",
     "PENDING",
     "PREFIXES",
@@ -81,13 +86,16 @@ class Reading(StrEnum):
 #: it is listed in the report as not understood, with the wording's name. When
 #: the semantics layer gains the class, remove the reading here and map it in
 #: :func:`condition_of`.
-PENDING: frozenset[Reading] = frozenset(
+PENDING: frozenset[Reading] = frozenset({Reading.CHANGE_BETWEEN})
+
+#: Readings judged against a base period: the draft needs to know which one.
+BASED: frozenset[Reading] = frozenset(
     {
+        Reading.CHANGE_ON_PREVIOUS,
         Reading.CHANGE_ON_BASE_YEAR,
         Reading.ANNUAL_GROWTH,
         Reading.ABSOLUTE_CHANGE,
         Reading.CHANGE_ABOUT,
-        Reading.CHANGE_BETWEEN,
     }
 )
 
@@ -221,8 +229,22 @@ def condition_of(
     high: float | None = None,
     maintained: bool = False,
     decrease: bool = False,
+    base: int | None = None,
+    about: bool = False,
+    every_year: bool = False,
 ) -> Condition:
     """The condition a reading gives.
+
+    Args:
+        reading: what the wording says.
+        value: the number (``None`` for direction-only and zero).
+        high: the high end of a range.
+        maintained: 保持, 稳定在, 每月: holds in every reporting period.
+        decrease: the change is down (下降): a negative change.
+        base: the base year of a change (较2020年); ``None`` for the previous period.
+        about: 左右 on a change: a tolerance of ``ABOUT`` times the change, in
+            points of growth.
+        every_year: 逐年, 每年 over a multi-year period.
 
     Raises:
         ValueError: ``reading`` is in :data:`PENDING` (no class says it yet),
@@ -238,6 +260,9 @@ def condition_of(
     else:
         if value is None:
             raise ValueError(f"{reading.value} needs a number")
+        signed = -value if decrease else value
+        tolerance = round(abs(value) * ABOUT, 9) if about else None
+        base_period = None if base is None else str(base)
         if reading is Reading.AT_LEAST:
             condition = AtLeast(value=value)
         elif reading is Reading.MORE_THAN:
@@ -254,10 +279,22 @@ def condition_of(
             if high is None:
                 raise ValueError("between needs a high end")
             condition = Between(low=value, high=high)
-        elif reading is Reading.CHANGE_ON_PREVIOUS:
-            condition = RelativeChange(percent=-value if decrease else value)
+        elif reading in (
+            Reading.CHANGE_ON_PREVIOUS,
+            Reading.CHANGE_ON_BASE_YEAR,
+            Reading.CHANGE_ABOUT,
+        ):
+            condition = RelativeChange(
+                percent=signed, base=base_period, tolerance=tolerance or None
+            )
+        elif reading is Reading.ANNUAL_GROWTH:
+            condition = AnnualGrowth(percent=signed, base=base_period, tolerance=tolerance or None)
+        elif reading is Reading.ABSOLUTE_CHANGE:
+            condition = AbsoluteChange(amount=signed, base=base_period)
         else:  # pragma: no cover - every reading is handled above
             raise ValueError(f"unknown reading {reading!r}")
-    if maintained and not isinstance(condition, Improve | Zero):
+    if every_year:
+        condition = EveryYear(condition=condition)
+    elif maintained and not isinstance(condition, Improve | Zero):
         condition = Maintained(condition=condition)
     return condition
