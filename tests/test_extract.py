@@ -318,6 +318,27 @@ class TestClauses:
         ]
         assert ("93%", "baseline") in {(e.text, e.reason) for e in report.explained}
 
+    def test_thousands_separators_belong_to_the_number(self) -> None:
+        target = _only("城镇新增就业1,200万人以上。")
+        assert target.condition == pt.AtLeast(value=1200)
+
+    def test_the_figure_of_an_earlier_year_is_not_a_target(self) -> None:
+        plan, report = _draft("全县产值从2015年的85亿元增加到2020年的120亿元。")
+        assert list(plan.targets) == []
+        assert report.unread == ()
+
+    def test_a_task_table_pasted_as_text(self) -> None:
+        text = (
+            "2022年某县质量工作要点\n\n二、重点任务\n\n序号\t任务\t责任单位\n"
+            "1\t新增A级质量信用企业35家以上\t县工信局、★县市场监管局\n"
+            "2\t新增地方标准5项以上\t县市场监管局\n"
+        )
+        plan, _ = pt.extract_plan(text)
+        assert [plan.section_of(t.id) for t in plan.targets] == ["二.1", "二.2"]
+        first = {r.owner: r.role for r in plan.responsibilities_of(plan.targets[0].id)}
+        assert first == {"县市场监管局": pt.Role.LEAD, "县工信局": pt.Role.SUPPORTING}
+        assert "责任单位" not in {o.id for o in plan.owners}
+
     def test_a_section_reviewing_past_work_gives_no_targets(self) -> None:
         text = (
             "2021年度某市质量发展工作总结和2022年某市质量发展工作要点\n\n"

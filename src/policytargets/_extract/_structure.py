@@ -70,6 +70,8 @@ LEVELS: tuple[_Level, ...] = (
     _Level("item", re.compile(r"^[(](?P<n>[一二三四五六七八九十]+)[)]"), "({n})"),
     _Level("task", re.compile(r"^(?P<n>\d{1,2})[.、](?!\d)"), "{n}"),
     _Level("subtask", re.compile(r"^[(](?P<n>\d{1,2})[)]"), "({n})"),
+    # A task table pasted as text: "15<TAB>新辟优化公交线路15条<TAB>市交运局".
+    _Level("table row", re.compile(r"^(?P<n>\d{1,3})\t"), "{n}"),
 )
 
 
@@ -185,11 +187,29 @@ class OwnerNote:
     body: str
 
 
+#: The last cell of a task table's row, when it names departments (市工信局、市场监管局).
+_OWNER_CELL = re.compile(
+    r"\t(?P<cell>[★\u4e00-\u9fff、,()]{2,80}?(?:局|委|办|部|院|会|中心|政府|区镇|单位|管委会|街道))\s*$"
+)
+
+
 def owner_notes(source: Source) -> list[OwnerNote]:
-    """Every responsibility note of the document."""
-    return [
+    """Every responsibility note of the document (and the owner cells of a task table).
+
+    The table cells are read from the input's own lines, whose tabs the reading
+    copy keeps.
+    """
+    notes = [
         OwnerNote(start=m.start(), end=m.end(), body=m["body"]) for m in _NOTE.finditer(source.text)
     ]
+    for start, end in lines(source):
+        line = source.text[start:end]
+        m = _OWNER_CELL.search(line) if "\t" in line else None
+        if m and not re.fullmatch(r"(?:责任|牵头|配合|主要责任)(?:部门|单位)", m["cell"]):
+            notes.append(
+                OwnerNote(start=start + m.start("cell"), end=end, body="责任单位:" + m["cell"])
+            )
+    return sorted(notes, key=lambda n: n.start)
 
 
 @frozen

@@ -42,8 +42,9 @@ from ._wording import (
 
 __all__ = ["CLAUSE_RULES", "Candidate", "Mention", "Reader"]
 
-_NUMBER = r"\d+(?:\.\d+)?"
-_DELIMITERS = frozenset(",;。:!?\n")
+#: A number: digits with an optional fraction; thousands separators only in groups of three.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?"
+_DELIMITERS = frozenset(",;。:!?\n\t")
 _QUANTITY = re.compile(
     rf"(?<![\d.])(?P<a>{_NUMBER})(?P<ua>%|‰)?"
     rf"(?:(?P<sep>~|-|—|–|至)(?P<b>{_NUMBER}))?"
@@ -59,6 +60,7 @@ _PAREN_GROUP = re.compile(r"\([^()]*\)")
 _NAMED_BASE = re.compile(
     r"(?:较|比|相比|与)(\d{4})年|以(\d{4})年为基|(\d{4})年(?:的)?基础上|从(\d{4})年"
 )
+_YEAR_BEFORE = re.compile(r"(?P<y>\d{4})年(?:底|末)?(?:的|时)?(?:达到|达|为)?$")
 _OPENING_YEAR = re.compile(r"^(?:截至|截止|在)?(?P<y>\d{4})年(?:底|末|度)?")
 _PAST_PERIOD = re.compile(r"^(?:“?十[一二三]五”?(?:期间|时期)|过去五年|近年来|近五年)")
 _FUTURE = re.compile(r"到\d{4}年|力争|目标|将|计划|预计|确保")
@@ -252,10 +254,11 @@ class Reader:
                 unit = m["unit"]
             if m["per"] and m["unit"] and "/" not in m["unit"]:
                 unit += m["per"]  # 27万元/人: a per-person amount, never 27万元
-            high = float(m["b"]) if m["b"] else None
-            if high is not None and high < float(m["a"]):
+            low = float(m["a"].replace(",", ""))
+            high = float(m["b"].replace(",", "")) if m["b"] else None
+            if high is not None and high < low:
                 high = None  # 2022-06: not a range
-            yield Mention(start=m.start(), end=m.end(), value=float(m["a"]), high=high, unit=unit)
+            yield Mention(start=m.start(), end=m.end(), value=low, high=high, unit=unit)
         for m in _CHINESE.finditer(self.text):
             yield Mention(
                 start=m.start(),
@@ -281,7 +284,7 @@ class Reader:
                 if depth == 0:
                     break
                 depth -= 1
-            elif ch in _DELIMITERS and depth == 0:
+            elif ch in _DELIMITERS and depth == 0 and not self._in_number(left - 1):
                 break
             left -= 1
         depth = 0
@@ -294,7 +297,7 @@ class Reader:
                 if depth == 0:
                     break
                 depth -= 1
-            elif ch in _DELIMITERS and depth == 0:
+            elif ch in _DELIMITERS and depth == 0 and not self._in_number(right):
                 break
             right += 1
         for s, e, _ in self.blocked:  # an owner note or a heading number ends a clause
@@ -304,11 +307,29 @@ class Reader:
                 left = e
         return left, right
 
+    def _in_number(self, at: int) -> bool:
+        """Whether the comma at ``at`` separates thousands (1,200万人)."""
+        text = self.text
+        return (
+            text[at] == ","
+            and at > 0
+            and text[at - 1].isdigit()
+            and text[at + 1 : at + 4].isdigit()
+            and not text[at + 4 : at + 5].isdigit()
+        )
+
     def sentence(self, at: int) -> str:
         text = self.text
         left = max(text.rfind(c, 0, at) for c in "。;\n!?") + 1
         ends = [i for i in (text.find(c, at) for c in "。;\n!?") if i >= 0]
         return text[left : min(ends) if ends else len(text)]
+
+    def _past_value(self, at: int) -> bool:
+        """Whether the number is the figure of an earlier year (从…增加到2020年的95%)."""
+        if self.first_year is None:
+            return False
+        m = _YEAR_BEFORE.search(self.text[max(0, at - 12) : at])
+        return m is not None and int(m["y"]) < self.first_year
 
     def _base_of(self, at: int) -> tuple[int | None, bool]:
         """The base year of a change at ``at``, and whether the text gives it.
@@ -351,7 +372,7 @@ class Reader:
             if rule is not None:
                 self.explained.append((mention, rule))
                 continue
-            if self._past(mention.start):
+            if self._past(mention.start) or self._past_value(mention.start):
                 self.explained.append((mention, "a figure of a past year"))
                 continue
             if any(a <= mention.start < b for a, b in self.reviews):

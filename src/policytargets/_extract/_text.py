@@ -16,7 +16,8 @@ from .._numerals import to_simplified
 
 __all__ = ["Source", "read_text"]
 
-_BLANKS = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\ufeff\r")
+# Tabs stay: they separate the cells of a task table pasted as text.
+_BLANKS = frozenset(" \u3000\u00a0\u2002\u2003\u2009\ufeff\r")
 
 
 def _fold_width(char: str) -> str:
