@@ -384,6 +384,18 @@ class TestRules:
         assert [t.condition for t in plan.targets] == [pt.Point(value=4.5)]
         assert report.unread == ()
 
+    def test_descriptions_spans_of_years_and_enumerations_are_not_targets(self) -> None:
+        plan, report = _draft(
+            "围绕全市9个千亿产业集群,全市共有规上企业1200家。连续3年获得A等。"
+            "1至3月完成自查。主要包括:(1)标准;(2)计量。"
+        )
+        assert list(plan.targets) == []
+        assert {u.text for u in report.unread} == {"9个", "1200家"}
+        assert all("describe" in u.reason for u in report.unread)
+
+    def test_more_than_a_number(self) -> None:
+        assert _only("培育20余家龙头企业。").condition == pt.MoreThan(value=20)
+
     def test_an_unknown_unit_is_reported_not_guessed(self) -> None:
         plan, report = _draft("集装箱吞吐量达到50万标准箱以上。")
         assert list(plan.targets) == []

@@ -24,6 +24,7 @@ __all__ = [
     "LEADING_CONNECTIVES",
     "LOWER_IS_BETTER_WORDS",
     "NON_TARGETS",
+    "NOT_A_COMMITMENT",
     "STOCK_WORDS",
     "TIME_UNITS",
     "TRAILING_VERBS",
@@ -92,6 +93,23 @@ NON_TARGETS: tuple[Rule, ...] = (
         "ordinal",
         r"第\d+(?:次|届|批|个|期|号|条|章|节|款|名|位|轮|部分)",
         ("市政府第7次常务会议", "第40次常务会议"),
+    ),
+    Rule(
+        "span of years",
+        r"(?:连续|近|未来|今后|每|最近|用|经过|前)\d{1,2}年|\d{1,2}年(?:内|来|间|时间|以来|左右时间)",
+        ("连续3年获得A等", "用5年时间"),
+        ("新增5家",),
+    ),
+    Rule(
+        "month range",
+        r"\d{1,2}\s*(?:至|-|~|—|–)\s*\d{1,2}月",
+        ("1至3月", "1-6月"),
+    ),
+    Rule(
+        "enumeration",
+        r"\(\d{1,2}\)|[①-⑳]",
+        ("主要包括:(1)标准;(2)计量",),
+        ("(口袋公园5个)",),
     ),
     Rule(
         "code or address",
@@ -197,7 +215,7 @@ COUNT_UNITS: tuple[str, ...] = (
     "万户",
     "公里",
 )
-TIME_UNITS: tuple[str, ...] = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周", "年")
+TIME_UNITS: tuple[str, ...] = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周")
 PHYSICAL_UNITS: tuple[str, ...] = (
     "平方米",
     "平方公里",
@@ -281,6 +299,13 @@ TRAILING_VERBS = re.compile(
     r"突破|超|保持在|稳定在|保持|稳定|维持在|维持|控制在|完成|实现))+$"
 )
 MAINTAIN_WORDS = re.compile(r"保持|稳定|维持|每月|每季度|每周|每年")
+
+#: Words before a number that describe what is, not what is promised (围绕全市9个产业集群,
+#: 全市共有规上企业1200家): such a number is listed as unread, not drafted.
+NOT_A_COMMITMENT = re.compile(
+    r"(?:围绕|聚焦|针对|依托|按照|根据|对照|立足|涉及|包括|共有|现有|已有|已经|已(?![经有])|"
+    r"其中有|累计已|目前|现已|截至目前)[^,;。]{0,10}$"
+)
 
 #: Verbs that open a commitment whose counted thing follows the number (新增300张床位).
 ACTION_VERBS = re.compile(

@@ -23,6 +23,7 @@ from ._rules import (
     LEADING_CONNECTIVES,
     MAINTAIN_WORDS,
     NON_TARGETS,
+    NOT_A_COMMITMENT,
     TIME_UNITS,
     TRAILING_VERBS,
     Rule,
@@ -48,7 +49,7 @@ _DELIMITERS = frozenset(",;。:!?\n\t")
 _QUANTITY = re.compile(
     rf"(?<![\d.])(?P<a>{_NUMBER})(?P<ua>%|‰)?"
     rf"(?:(?P<sep>~|-|—|–|至)(?P<b>{_NUMBER}))?"
-    rf"(?P<unit>{unit_pattern()})?(?P<per>/(?:万|千|百)?(?:人口|人|台|户|元|吨|平方米|公里|亩|家|个|辆))?"
+    rf"(?P<approx>余|多)?(?P<unit>{unit_pattern()})?(?P<per>/(?:万|千|百)?(?:人口|人|台|户|元|吨|平方米|公里|亩|家|个|辆))?"
     rf"(?:\((?P<alt>[\u4e00-\u9fff]{{1,2}})\))?"
 )
 _CHINESE = re.compile(
@@ -77,6 +78,7 @@ class Mention:
         high: the high end of a range, or ``None``.
         unit: the unit as written after the number (``""`` when none).
         chinese: written in Chinese numerals (两轮).
+        more: 余 or 多 between number and unit (20余家, 100多个): more than the number.
     """
 
     start: int
@@ -85,6 +87,7 @@ class Mention:
     high: float | None
     unit: str
     chinese: bool = False
+    more: bool = False
 
 
 @frozen
@@ -258,7 +261,14 @@ class Reader:
             high = float(m["b"].replace(",", "")) if m["b"] else None
             if high is not None and high < low:
                 high = None  # 2022-06: not a range
-            yield Mention(start=m.start(), end=m.end(), value=low, high=high, unit=unit)
+            yield Mention(
+                start=m.start(),
+                end=m.end(),
+                value=low,
+                high=high,
+                unit=unit,
+                more=bool(m["approx"]) and bool(m["unit"]),
+            )
         for m in _CHINESE.finditer(self.text):
             yield Mention(
                 start=m.start(),
@@ -446,6 +456,8 @@ class Reader:
                 # 增长6.5%-7%: a band of growth, not a level between 6.5 and 7.
                 reading, wording = Reading.CHANGE_BETWEEN, "增长X%~Y%"
                 decrease = is_decrease(bare_change or prefix[1][0] if prefix else bare_change or "")
+        elif mention.more and prefix is None and suffix is None:
+            reading, wording = Reading.MORE_THAN, "N余"
         elif prefix is not None:
             reading, wording = prefix[0].reading, prefix[0].name
             decrease = is_decrease(prefix[1][0])
@@ -491,6 +503,9 @@ class Reader:
             elif not on_previous:
                 base_year, base_known = self._base_of(mention.start)
         every_year = bool(re.search(r"逐年|每年", left)) and self.span_years is not None
+        described = NOT_A_COMMITMENT.search(text[clause_start : mention.start])
+        if described and not re.search(r"达到|达|新增|新建|建成|完成|培育|提高|提升", described[0]):
+            return [], "the words before it describe, not commit (围绕, 共有, 已…)"
         # The indicator's name.
         form = "name before number"
         if mention.chinese:
