@@ -276,6 +276,16 @@ class TestClauses:
         names = [t.indicator.name.zh for t in plan.targets]
         assert names == ["地产农产品质量安全例行监测合格率", "食品抽查合格率"]
 
+    def test_respectively_gives_each_number_its_indicator_and_the_shared_wording(self) -> None:
+        plan, _ = _draft("A合格率和B合格率分别达到90%、92%以上。城乡居民收入分别增长6%和7%。")
+        got = [(t.indicator.name.zh, t.condition) for t in plan.targets]
+        assert got == [
+            ("A合格率", pt.AtLeast(value=90)),
+            ("B合格率", pt.AtLeast(value=92)),
+            ("城乡居民收入(1/2)", pt.RelativeChange(percent=6)),
+            ("城乡居民收入(2/2)", pt.RelativeChange(percent=7)),
+        ]
+
     def test_a_list_of_things_is_not_split(self) -> None:
         target = _only("新增主导和参与制修订国家标准、行业标准、地方标准50项以上。")
         assert target.condition == pt.AtLeast(value=50)
@@ -559,3 +569,12 @@ class TestDevelopmentSet:
             # base year named): no silent miss.
             assert row["missed_silent"] == 0, doc_id
             assert row["recall"] >= 0.6, doc_id
+
+    def test_every_draft_survives_a_file_round_trip(self, tmp_path: Path) -> None:
+        score = _score_module()
+        for doc_id, (text, spec) in score.documents().items():
+            plan, _ = pt.extract_plan(text, id=doc_id, period=spec.get("period"))
+            for suffix in (".yaml", ".json"):
+                path = tmp_path / f"{doc_id}{suffix}"
+                pt.dump_plan(plan, path)
+                assert pt.load_plan(path) == plan, (doc_id, suffix)

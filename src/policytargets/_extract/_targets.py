@@ -61,6 +61,11 @@ _PAREN_GROUP = re.compile(r"\([^()]*\)")
 _NAMED_BASE = re.compile(
     r"(?:较|比|相比|与)(\d{4})年|以(\d{4})年为基|(\d{4})年(?:的)?基础上|从(\d{4})年"
 )
+_RESPECTIVE_RUN = re.compile(
+    r"(?P<verb>达到|达|为|增长|增加|提高到|提升到|提高|提升|下降|降低|减少|控制在|不低于|"
+    r"不少于|超过|在|保持在|稳定在)?"
+    rf"(?P<run>(?:{_NUMBER})[^,;。和、及与]{{0,8}}?(?:(?:和|、|及|与)(?:{_NUMBER})[^,;。和、及与]{{0,8}})+)"
+)
 _YEAR_BEFORE = re.compile(r"(?P<y>\d{4})年(?:底|末)?(?:的|时)?(?:达到|达|为)?$")
 _OPENING_YEAR = re.compile(r"^(?:截至|截止|在)?(?P<y>\d{4})年(?:底|末|度)?")
 _PAST_PERIOD = re.compile(r"^(?:“?十[一二三]五”?(?:期间|时期)|过去五年|近年来|近五年)")
@@ -334,6 +339,38 @@ class Reader:
         ends = [i for i in (text.find(c, at) for c in "。;\n!?") if i >= 0]
         return text[left : min(ends) if ends else len(text)]
 
+    def _respectively(
+        self, cs: int, ce: int, mention: Mention
+    ) -> tuple[str, str, int, int, int, str] | None:
+        """The shape of a 分别 clause (A和B分别达到90%和95%) around ``mention``, if it is one.
+
+        Returns the words before 分别, the verb after it, this number's place in
+        the list, the list's length, where this number's words end, and a
+        wording said once for the whole list (95%、98%以上).
+        """
+        text = self.text
+        at = text.rfind("分别", cs, mention.start)
+        if at < 0:
+            return None
+        run = _RESPECTIVE_RUN.match(text, at + 2, ce)
+        if run is None:
+            return None
+        quantities = [
+            m for m in _QUANTITY.finditer(text, run.start("run"), run.end("run")) if m.group()
+        ]
+        starts = [m.start() for m in quantities]
+        if len(quantities) < 2 or mention.start not in starts:
+            return None
+        index = starts.index(mention.start)
+        own_end = starts[index + 1] if index + 1 < len(starts) else run.end("run")
+        own = text[mention.end : own_end]
+        own_end = mention.end + len(re.sub(r"(?:和|、|及|与)$", "", own))
+        last = quantities[-1]
+        tail = text[last.end() : run.end("run")]
+        shared_suffix = find_suffix(tail)
+        shared = shared_suffix[1][0] if shared_suffix else ""
+        return text[cs:at], run["verb"] or "", index, len(quantities), own_end, shared
+
     def _past_value(self, at: int) -> bool:
         """Whether the number is the figure of an earlier year (从…增加到2020年的95%)."""
         if self.first_year is None:
@@ -399,17 +436,30 @@ class Reader:
     def _read_mention(self, mention: Mention) -> tuple[list[Candidate], str]:
         text = self.text
         cs, ce = self.clause(mention.start, mention.end)
-        # In a list of quantities (A35家左右、B15家左右; 85%甲、60%乙), each item is its own clause.
         clause_start = cs
-        before = text[cs : mention.start]
-        if "、" in before and re.search(r"\d", before[: before.rindex("、")]):
-            cs = cs + before.rindex("、") + 1
-        after_all = text[mention.end : ce]
-        m_next = re.search(r"、(?=[^、]*?\d)", after_all)
-        if m_next and re.match(r"[\d两二三四五六七八九十]", after_all[m_next.end() :]):
-            ce = mention.end + m_next.start()
-        left = text[cs : mention.start]
-        right = text[mention.end : ce]
+        respective = self._respectively(cs, ce, mention)
+        if respective is not None:
+            # A和B分别达到90%和95%: each number takes the words before 分别 and its own part.
+            head, verb_words, index, count, own_end, shared = respective
+            parts = [p for p in re.split(r"和|、|及|与", head) if p]
+            whole = len(parts) == count and all(HEADS.search(p) for p in parts)
+            head = parts[index] if whole else f"{head}({index + 1}/{count})"
+            left = head + verb_words
+            right = text[mention.end : own_end]
+            if find_suffix(right) is None and shared:
+                right = shared + right  # 95%、98%以上: 以上 is said once for the list
+        else:
+            # In a list of quantities (A35家左右、B15家左右; 85%甲、60%乙), each item is its
+            # own clause.
+            before = text[cs : mention.start]
+            if "、" in before and re.search(r"\d", before[: before.rindex("、")]):
+                cs = cs + before.rindex("、") + 1
+            after_all = text[mention.end : ce]
+            m_next = re.search(r"、(?=[^、]*?\d)", after_all)
+            if m_next and re.match(r"[\d两二三四五六七八九十]", after_all[m_next.end() :]):
+                ce = mention.end + m_next.start()
+            left = text[cs : mention.start]
+            right = text[mention.end : ce]
         # Wording right after the quantity: 以上, 左右 (skipping an alternative unit "(个)").
         suffix = find_suffix(right)
         after = right[len(suffix[1][0]) :] if suffix else right
