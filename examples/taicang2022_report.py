@@ -5,7 +5,7 @@ Taicang 2022 quality plan: a progress report
 Evaluate the Taicang 2022 quality plan (太政办〔2022〕64号), encoded in
 ``policytargets.taicang2022``, against a table of observations, and print a
 plain-text report: status and margin per target, binding and aspirational
-(力争) targets apart, the milestones, a scorecard per lead owner, and derived
+(力争) targets apart, the milestones, a scorecard per responsible owner, and derived
 requirements (a per-capita target as a number of batches, areas in m², 亩 and
 hectares).
 
@@ -79,12 +79,6 @@ def number(value: float) -> str:
 # --- Judging every target ------------------------------------------------------
 
 
-def lead_of(item_id: str) -> str:
-    """The id of the owner leading an item (its own or its goal's note)."""
-    leads = [r.owner for r in plan.responsibilities_of(item_id) if r.role is pt.Role.LEAD]
-    return leads[0]
-
-
 def target_row(target: pt.Target, result: pt.Assessment) -> tuple[str, ...]:
     direction = target.indicator.direction
     wanted = target.condition.describe(target.unit, "zh", direction)
@@ -137,13 +131,16 @@ def main() -> None:
         rows.append((section, milestone.name.zh, result.status.value, result.reason))
     table(("section", "milestone", "status", "reason"), rows)
 
-    print("\nScorecard by lead owner (binding targets)")
+    # The document names no lead (no 牵头, no ★): a target counts for every owner that
+    # answers for it (Plan.accountable_for), so the rows add up to more than the targets.
+    print("\nScorecard by responsible owner (binding targets)")
     cards: dict[str, Counter[str]] = defaultdict(Counter)
     for target in plan.targets:
         if not target.aspirational:
             status = results[target.id].status
             column = status.value if status.value in ("met", "not_met", "no_data") else "other"
-            cards[lead_of(target.id)][column] += 1
+            for owner in plan.accountable_for(target.id):
+                cards[owner][column] += 1
     scorecard = [
         (
             owner,
@@ -158,6 +155,7 @@ def main() -> None:
     ]
     table(("owner", "name", "targets", "met", "not met", "no data", "other"), scorecard)
     print("  other: on track, off track or needs baseline (see the status column above)")
+    print("  The plan names no lead: a target counts for each owner it is given to, jointly.")
 
     print("\nDerived requirements")
     sampling = plan.target("food-sampling-per-capita")

@@ -98,6 +98,7 @@ PUBLIC_API = [
     "IndicatorKind",
     "InvalidValueError",
     "Label",
+    "LeadRule",
     "LessThan",
     "LinearAchievement",
     "Maintained",

@@ -310,6 +310,10 @@ class TestPlanLookups:
         assert list(self.p.targets()) == [self.t1, self.t2]  # type: ignore[operator]
         assert list(self.p.milestones()) == [self.m1]  # type: ignore[operator]
 
+    def test_accountable_owners_are_the_leads(self) -> None:
+        assert self.p.accountable_for("t1") == ("市市场监管局",)
+        assert self.p.accountable_for("t2") == ()  # only a supporting owner
+
     def test_owners_by_id_name_or_alias(self) -> None:
         assert self.p.owner("市场监管局") is self.p.owner("市市场监管局") is self.p.owner("SAMR")
         with pytest.raises(pt.UnknownIdError):
@@ -356,3 +360,156 @@ class TestLabel:
     def test_text_only(self) -> None:
         with pytest.raises(pt.InvalidValueError, match=r"Label\.zh"):
             pt.Label(zh=5)  # type: ignore[arg-type]
+
+
+class TestLeadRoles:
+    """Roles are ranked only as the document ranks them; a plan can state its rule."""
+
+    unranked = pt.responsibilities_from_note("(责任部门:市工信局、市场监管局,各区镇)")
+
+    def _plan(self, **fields: Any) -> pt.Plan:
+        goal = pt.Goal(
+            id="g",
+            title=pt.Label(zh="目标"),
+            responsibilities=self.unranked,
+            targets=(target("t1"),),
+        )
+        return plan(goal, **fields)
+
+    def test_an_unranked_note_has_no_lead_and_every_owner_answers(self) -> None:
+        p = self._plan()
+        assert p.lead_rule is pt.LeadRule.MARKED
+        assert p.responsibilities_of("t1") == self.unranked
+        assert p.accountable_for("t1") == ("市工信局", "市市场监管局", "各区镇")
+
+    def test_a_plan_stating_that_the_first_named_leads_ranks_unranked_lists(self) -> None:
+        p = self._plan(lead_rule="first_named")
+        assert [(r.owner, r.role.value) for r in p.responsibilities_of("t1")] == [
+            ("市工信局", "lead"),
+            ("市市场监管局", "supporting"),
+            ("各区镇", "supporting"),
+        ]
+        assert p.accountable_for("t1") == ("市工信局",)
+        assert p.goal("g").responsibilities == self.unranked  # as written
+
+    def test_the_rule_leaves_explicit_roles_alone(self) -> None:
+        ranked = (
+            pt.Responsibility(owner="市工信局", role="supporting"),
+            pt.Responsibility(owner="市市场监管局", role="lead"),
+        )
+        goal = pt.Goal(
+            id="g",
+            title=pt.Label(zh="目标"),
+            targets=(target("t1", responsibilities=ranked),),
+        )
+        p = plan(goal, lead_rule="first_named")
+        assert p.responsibilities_of("t1") == ranked
+
+    def test_an_unknown_rule_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Plan\.lead_rule"):
+            self._plan(lead_rule="eldest")
+
+    def test_the_frame_has_no_lead_where_nobody_leads(self) -> None:
+        frame = self._plan().targets_frame()
+        assert frame.at[0, "owners"] == ["市工信局", "市市场监管局", "各区镇"]
+        assert frame.at[0, "lead"] is None
+        frame = self._plan(lead_rule="first_named").targets_frame()
+        assert frame.at[0, "lead"] == "市工信局"
+
+    def test_the_rule_round_trips_through_files_and_frames(self) -> None:
+        p = self._plan(lead_rule="first_named")
+        assert pt.plan_from_dict(pt.plan_to_dict(p)) == p
+        assert pt.plan_from_frames(pt.plan_to_frames(p)) == p
+
+
+class TestSources:
+    """One commitment quoted in two places is one target with two clauses."""
+
+    goal_clause = pt.SourceClause(section="一.(二)", text="新增普惠性托育机构6家")
+    measure_clause = pt.SourceClause(section="二.(三)", text="年内新增普惠性托育机构6家")
+
+    def _target(self) -> pt.Target:
+        return target("t1", sources=(self.goal_clause, self.measure_clause))
+
+    def test_a_target_keeps_every_clause_and_its_first(self) -> None:
+        t = self._target()
+        assert t.sources == (self.goal_clause, self.measure_clause)
+        assert t.source == self.goal_clause
+
+    def test_the_one_clause_keyword_of_0_1_still_works(self) -> None:
+        t = target("t1", source=self.goal_clause)
+        assert t.sources == (self.goal_clause,)
+        m = pt.Milestone(id="m", name=pt.Label(zh="设立"), period="2022", source=self.goal_clause)
+        assert m.sources == (self.goal_clause,)
+        assert target("t2").source is None
+
+    def test_source_and_sources_together_are_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match="not both"):
+            target("t1", source=self.goal_clause, sources=(self.measure_clause,))
+
+    def test_a_clause_repeated_is_refused(self) -> None:
+        with pytest.raises(pt.InvalidValueError, match=r"Target\.sources"):
+            target("t1", sources=(self.goal_clause, self.goal_clause))
+
+    def test_the_commitment_counts_once(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(self._target(),))
+        p = plan(goal)
+        assert len(p.targets) == 1
+        assert len(p.targets_frame()) == 1
+        assert p.section_of("t1") == "一.(二)"
+
+    def test_every_clause_round_trips_through_files_and_frames(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(self._target(),))
+        p = plan(goal)
+        data = pt.plan_to_dict(p)
+        assert len(data["goals"][0]["targets"][0]["sources"]) == 2
+        assert pt.plan_from_dict(data) == p
+        frames = pt.plan_to_frames(p)
+        assert frames["sources"]["text"].tolist() == [
+            self.goal_clause.text,
+            self.measure_clause.text,
+        ]
+        assert pt.plan_from_frames(frames) == p
+
+    def test_frames_without_a_sources_frame_read_one_clause_per_row(self) -> None:
+        """Frames written by 0.1 have no sources frame and no lead_rule column."""
+        p = plan(
+            pt.Goal(
+                id="g", title=pt.Label(zh="目标"), targets=(target("t1", source=self.goal_clause),)
+            )
+        )
+        frames = pt.plan_to_frames(p)
+        del frames["sources"]
+        frames["plan"] = frames["plan"].drop(columns=["lead_rule"])
+        assert pt.plan_from_frames(frames) == p
+
+    def test_an_edited_first_clause_in_the_targets_frame_is_not_silently_ignored(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(self._target(),))
+        frames = pt.plan_to_frames(plan(goal))
+        frames["targets"].loc[0, "source_text"] = "另一句"
+        with pytest.raises(pt.PlanFileError, match="sources frame"):
+            pt.plan_from_frames(frames)
+
+    def test_the_old_single_source_file_form_is_read(self) -> None:
+        goal = pt.Goal(
+            id="g", title=pt.Label(zh="目标"), targets=(target("t1", source=self.goal_clause),)
+        )
+        p = plan(goal)
+        data = pt.plan_to_dict(p)
+        entry = data["goals"][0]["targets"][0]
+        entry["source"] = entry.pop("sources")[0]
+        assert pt.plan_from_dict(data) == p
+
+    def test_source_and_sources_together_in_a_file_are_located(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(self._target(),))
+        data = pt.plan_to_dict(plan(goal))
+        entry = data["goals"][0]["targets"][0]
+        entry["source"] = entry["sources"][0]
+        with pytest.raises(pt.PlanFileError) as info:
+            pt.plan_from_dict(data)
+        assert [where for where, _ in info.value.problems] == ["goals[0].targets[0].source"]
+
+    def test_a_source_note_is_the_encoders_not_the_documents(self) -> None:
+        clause = pt.SourceClause(section="二", text="达到97%", note="Owners: an encoding judgement")
+        assert clause.note == "Owners: an encoding judgement"
+        assert pt.SourceClause(section="二", text="达到97%").note is None

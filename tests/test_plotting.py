@@ -251,6 +251,14 @@ class TestPlotScorecard:
         ax = plotting.plot_scorecard(plan, _assessments(plan), lang="en")
         assert sorted(t.get_text() for t in ax.texts) == ["1/1", "2/3"]
 
+    def test_unranked_owners_each_count_the_targets_they_answer_for(self) -> None:
+        """Taicang's notes rank nobody: each owner picked for a target counts it."""
+        plan = pt.taicang2022.plan
+        target = plan.target("farm-produce-pass-rate")
+        ax = plotting.plot_scorecard(plan, [pt.assess(target, "99 %")], lang="zh")
+        owners = [label.get_text() for label in ax.get_yticklabels()]
+        assert owners == ["太仓市农业农村局", "各区镇"]
+
     def test_cells_without_a_judgement_show_a_dash(self) -> None:
         plan = _plan()
         results = [pt.assess(t, None) for t in plan.targets]

@@ -482,26 +482,64 @@ class TestOwners:
     """The owner registry resolves every note, with names in both languages."""
 
     @pytest.mark.parametrize("section", sorted(NOTES))
-    def test_each_note_is_read_lead_first_with_the_city_prefix(self, section: str) -> None:
+    def test_each_note_is_read_unranked_with_the_city_prefix(self, section: str) -> None:
+        """The document never says who leads, so no note makes a lead."""
         goal = next(g for g in PLAN.goals_flat() if g.section == section)
-        assert _owner_ids(goal.id) == NOTES[section]
-        roles = [r.role for r in goal.responsibilities]
-        assert roles[0] is pt.Role.LEAD
-        assert all(role is pt.Role.SUPPORTING for role in roles[1:])
+        assert tuple(r.owner for r in goal.responsibilities) == NOTES[section]
+        assert all(r.role is pt.Role.RESPONSIBLE for r in goal.responsibilities)
 
-    def test_targets_without_their_own_owners_take_their_goals_note(self) -> None:
-        for target in PLAN.targets:
-            if target.id == "monthly-work-updates":
+    def test_the_plan_states_no_lead_rule(self) -> None:
+        assert PLAN.lead_rule is pt.LeadRule.MARKED
+        roles = {r.role for item in (*PLAN.targets, *PLAN.milestones)
+                 for r in PLAN.responsibilities_of(item.id)}  # fmt: skip
+        assert roles == {pt.Role.RESPONSIBLE}
+
+    @pytest.mark.parametrize(
+        ("target_id", "owners"),
+        [
+            ("provincial-engineering-awards", ("市住建局", "市交运局", "各区镇")),
+            ("farm-produce-pass-rate", ("市农业农村局", "各区镇")),
+            ("construction-first-acceptance-rate", ("市住建局", "市交运局", "市水务局", "各区镇")),
+            ("food-sampling-pass-rate", ("市市场监管局", "各区镇")),
+            ("green-space", ("市住建局", "各区镇")),
+            ("afforestation", ("市资规局", "各区镇")),
+            ("bus-routes", ("市交运局", "各区镇")),
+            ("new-elderly-care-beds", ("市民政局", "各区镇")),
+            ("gazelle-enterprises", ("市科技局", "各区镇")),
+            ("water-project-excellence-rate", ("市水务局", "各区镇")),
+            ("monthly-work-updates", ("各成员单位",)),
+        ],
+    )
+    def test_a_section_note_gives_each_target_to_the_bureaus_of_its_field(
+        self, target_id: str, owners: tuple[str, ...]
+    ) -> None:
+        """No bureau answers for a target in another bureau's field."""
+        assert _owner_ids(target_id) == owners
+        assert PLAN.accountable_for(target_id) == owners
+
+    def test_every_field_judgement_picks_from_the_sections_note_and_says_so(self) -> None:
+        judged = 0
+        for item in (*PLAN.targets, *PLAN.milestones):
+            if not item.responsibilities:
+                assert item.source is not None
+                assert item.source.note is None
                 continue
-            assert not target.responsibilities
-            assert _owner_ids(target.id) == NOTES[PLAN.section_of(target.id)]
+            judged += 1
+            section = PLAN.section_of(item.id)
+            assert set(_owner_ids(item.id)) <= set(NOTES[section]), item.id
+            assert set(_owner_ids(item.id)) < set(NOTES[section]), item.id
+            assert item.source is not None
+            assert item.source.note is not None
+            assert item.source.note.startswith("Owners are an encoding judgement"), item.id
+        assert judged == 61
 
-    def test_the_monthly_reports_are_led_by_the_member_units_that_send_them(self) -> None:
-        responsibilities = PLAN.responsibilities_of("monthly-work-updates")
-        assert [(r.owner, r.role) for r in responsibilities] == [
-            ("各成员单位", pt.Role.LEAD),
-            ("市质量强市领导小组办公室", pt.Role.SUPPORTING),
-        ]
+    def test_targets_without_their_own_owners_share_a_one_bureau_note(self) -> None:
+        """Where a target keeps its section's note, that note names one bureau or one group."""
+        for item in (*PLAN.targets, *PLAN.milestones):
+            if item.responsibilities:
+                continue
+            bureaus = [o for o in _owner_ids(item.id) if not o.startswith("各")]
+            assert len(bureaus) <= 1, item.id
 
     def test_every_named_owner_is_registered(self) -> None:
         named = {name for names in NOTES.values() for name in names}
@@ -611,28 +649,27 @@ class TestTables:
         assert frame.at["gazelle-enterprises", "rel_tol"] == pytest.approx(0.1)
         assert frame.at["certificates-total", "comparator"] == "relative_change"
 
-    def test_frame_owners_are_full_chinese_names_lead_first(self) -> None:
+    def test_frame_owners_are_full_chinese_names_and_nobody_leads(self) -> None:
         frame = PLAN.targets_frame().set_index("target_id")
-        assert frame.at["green-space", "owners"][:2] == ["市商务局", "市市场监管局"]
-        assert "市住建局" in frame.at["green-space", "owners"]
-        assert frame.at["green-space", "owners"][-1] == "各区镇"
-        assert frame.at["monthly-work-updates", "owners"] == [
-            "各成员单位",
-            "市质量强市领导小组办公室",
-        ]
-        assert frame.at["green-space", "lead"] == "市商务局"
+        assert frame.at["green-space", "owners"] == ["市住建局", "各区镇"]
+        assert frame.at["monthly-work-updates", "owners"] == ["各成员单位"]
+        assert frame["lead"].isna().all()
         assert "住建局" not in {name for names in frame["owners"] for name in names}
 
-    def test_responsibility_matrix_marks_lead_and_supporting_owners(self) -> None:
+    def test_responsibility_matrix_marks_unranked_owners_responsible(self) -> None:
         matrix = PLAN.responsibility_matrix()
         items = [t.id for t in PLAN.targets] + [m.id for m in PLAN.milestones]
         assert matrix.shape == (len(PLAN.owners), len(items))
-        assert matrix.at["市市场监管局", "new-standards"] == "lead"
-        assert matrix.at["各区镇", "new-standards"] == "supporting"
-        assert matrix.at["市卫健委", "new-childcare-institutions"] == "lead"
-        assert matrix["bus-routes"].notna().sum() == 8
+        assert matrix.at["市市场监管局", "new-standards"] == "responsible"
+        assert matrix.at["各区镇", "new-standards"] == "responsible"
+        assert matrix.at["市卫健委", "new-childcare-institutions"] == "responsible"
+        assert matrix["bus-routes"].notna().sum() == 2
+        assert matrix["farm-produce-pass-rate"].dropna().index.tolist() == [
+            "市农业农村局",
+            "各区镇",
+        ]
 
     def test_expanding_collectives_gives_each_town_its_part(self) -> None:
         matrix = PLAN.responsibility_matrix(expand_collectives=True)
-        assert matrix.at["浏河镇", "new-standards"] == "supporting"
-        assert matrix.at["市教育局", "manufacturing-pass-rate"] == "lead"
+        assert matrix.at["浏河镇", "new-standards"] == "responsible"
+        assert matrix.at["市教育局", "manufacturing-pass-rate"] == "responsible"

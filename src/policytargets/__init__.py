@@ -60,6 +60,7 @@ from ._model import (
     Validity,
 )
 from ._owners import (
+    LeadRule,
     Owner,
     OwnerKind,
     Responsibility,
@@ -125,6 +126,7 @@ __all__ = [
     "IndicatorKind",
     "InvalidValueError",
     "Label",
+    "LeadRule",
     "LessThan",
     "LinearAchievement",
     "Maintained",

@@ -267,9 +267,12 @@ def _target_html(target: Target) -> str:
     if target.baseline is not None:
         baseline = f"{_number(target.baseline.value)} ({_e(target.baseline.period)})"
     kind = indicator.kind.value + ("" if indicator.basis is None else f", {indicator.basis.value}")
-    source = ""
-    if target.source is not None:
-        source = f"{_e(target.source.section)} “{_e(_one_line(target.source.text, 200))}”"
+    # Every clause the commitment is quoted in, then the encoder's remarks, if any.
+    source = "<br>".join(
+        f"{_e(c.section)} “{_e(_one_line(c.text, 200))}”"
+        + ("" if c.note is None else f"<br><i>{_e(_one_line(c.note, 300))}</i>")
+        for c in target.sources
+    )
     return (
         f'{_CSS}<div class="pt-card"><div class="pt-kind">Target · {_e(target.id)}</div>'
         f"<div><b>{_bilingual(zh, en)}</b></div>"

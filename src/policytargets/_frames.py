@@ -49,7 +49,7 @@ from ._model import (
     Target,
     Validity,
 )
-from ._owners import OwnerKind, Role
+from ._owners import LeadRule, OwnerKind, Role
 from ._tables import TARGET_COLUMNS, targets_frame
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
         "validity",
         "url",
         "addressees",
+        "lead_rule",
     ),
     "goals": ("id", "parent_id", "section", "title_zh", "title_en", "text"),
     "targets": TARGET_COLUMNS + TARGET_REBUILD_COLUMNS,
@@ -102,6 +103,7 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "owners": ("id", "name_zh", "name_en", "kind", "members", "aliases"),
     "responsibilities": ("item_id", "owner", "role"),
+    "sources": ("item_id", "section", "text", "note"),
     "indicators": (
         "id",
         "name_zh",
@@ -117,6 +119,10 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
         "projection",
     ),
 }
+
+
+#: Columns a frame written by an earlier version lacks; read as their default when absent.
+_OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"plan": ("lead_rule",)}
 
 
 def _label_cells(label: Label | None) -> tuple[str | None, str | None]:
@@ -157,6 +163,9 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     * ``owners``: the owner registry (``members`` and ``aliases`` are lists);
     * ``responsibilities``: ``item_id``, ``owner`` (an owner id), ``role``,
       the responsibilities each goal, target and milestone names itself;
+    * ``sources``: ``item_id``, ``section``, ``text``, ``note``: every source
+      clause of every target and milestone, in order (an item's first clause
+      is also in its own ``source_section`` and ``source_text`` columns);
     * ``indicators``: each distinct indicator once.
 
     Row order is document order, and it matters on the way back.
@@ -179,6 +188,7 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
                 "validity": plan.validity.value,
                 "url": plan.url,
                 "addressees": list(plan.addressees),
+                "lead_rule": plan.lead_rule.value,
             }
         ],
         columns=list(FRAME_COLUMNS["plan"]),
@@ -259,6 +269,15 @@ def plan_to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     )
     frames["responsibilities"] = pd.DataFrame(
         responsibility_rows, columns=list(FRAME_COLUMNS["responsibilities"])
+    )
+    quoting: list[Target | Milestone] = [*plan.targets, *plan.milestones]
+    frames["sources"] = pd.DataFrame(
+        [
+            {"item_id": item.id, "section": c.section, "text": c.text, "note": c.note}
+            for item in quoting
+            for c in item.sources
+        ],
+        columns=list(FRAME_COLUMNS["sources"]),
     )
     frames["indicators"] = pd.DataFrame(
         [_indicator_cells(i) for i in indicators], columns=list(FRAME_COLUMNS["indicators"])
@@ -512,7 +531,7 @@ def plan_from_frames(frames: Mapping[str, pd.DataFrame]) -> Plan:
             continue
         expected = FRAME_COLUMNS[name]
         for column in expected:
-            if column not in frame.columns:
+            if column not in frame.columns and column not in _OPTIONAL_COLUMNS.get(name, ()):
                 reader.fail(name, None, column, "column missing")
         for column in frame.columns:
             if column not in expected:
@@ -579,12 +598,44 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
     def own(item_id: str) -> tuple[Responsibility, ...]:
         return tuple(r for _, r in responsibilities.get(item_id, ()))
 
-    def source(frame: str, row: Any, rec: Mapping[str, Any]) -> SourceClause | None:
+    # Source clauses: the sources frame when given (every clause), else one per row.
+    clauses: dict[str, list[SourceClause]] | None = None
+    clause_rows: dict[str, Any] = {}
+    if "sources" in frames:
+        clauses = {}
+        for row, rec in _records(frames["sources"]):
+            with contextlib.suppress(_BadCell):
+                item_id = reader.cell("sources", row, rec, "item_id", "text", required=True)
+                kwargs = {
+                    "section": reader.cell("sources", row, rec, "section", "text") or "",
+                    "text": reader.cell("sources", row, rec, "text", "text") or "",
+                    "note": reader.cell("sources", row, rec, "note", "text"),
+                }
+                clauses.setdefault(item_id, []).append(
+                    reader.build("sources", row, SourceClause, kwargs, {})
+                )
+                clause_rows.setdefault(item_id, row)
+
+    def source(
+        frame: str, row: Any, rec: Mapping[str, Any], item_id: str
+    ) -> tuple[SourceClause, ...]:
         section = reader.cell(frame, row, rec, "source_section", "text")
         text = reader.cell(frame, row, rec, "source_text", "text")
+        if clauses is not None:
+            found = tuple(clauses.get(item_id, ()))
+            first = (found[0].section, found[0].text) if found else (None, None)
+            if (section or None, text or None) != (first[0] or None, first[1] or None):
+                reader.fail(
+                    frame,
+                    row,
+                    "source_text",
+                    "differs from the item's first clause in the sources frame; "
+                    "edit the sources frame (these columns repeat it)",
+                )
+            return found
         if section is None and text is None:
-            return None
-        return SourceClause(section=section or "", text=text or "")
+            return ()
+        return (SourceClause(section=section or "", text=text or ""),)
 
     # Targets, per goal in row order.
     targets: dict[str, list[Target]] = {}
@@ -634,7 +685,7 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
                 "unit": reader.cell(frame, row, rec, "unit", "text", required=True),
                 "responsibilities": own(target_id),
                 "aspirational": reader.cell(frame, row, rec, "aspirational", "flag", required=True),
-                "source": source(frame, row, rec),
+                "sources": source(frame, row, rec, target_id),
                 "baseline": baseline,
             }
             targets.setdefault(goal_id, []).append(reader.build(frame, row, Target, kwargs, {}))
@@ -653,7 +704,7 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
                 "period": reader.cell(frame, row, rec, "period", "period", required=True),
                 "responsibilities": own(milestone_id),
                 "aspirational": reader.cell(frame, row, rec, "aspirational", "flag", required=True),
-                "source": source(frame, row, rec),
+                "sources": source(frame, row, rec, milestone_id),
             }
             milestones.setdefault(goal_id, []).append(
                 reader.build(frame, row, Milestone, kwargs, {})
@@ -710,6 +761,9 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
     for item_id, entries in responsibilities.items():
         if item_id not in item_ids:
             reader.fail("responsibilities", entries[0][0], "item_id", f"unknown item {item_id!r}")
+    for item_id, first_row in clause_rows.items():
+        if item_id not in item_ids:
+            reader.fail("sources", first_row, "item_id", f"unknown item {item_id!r}")
 
     # The plan's own row.
     plan_records = _records(frames["plan"])
@@ -730,6 +784,7 @@ def _rebuild(reader: _FrameReader, frames: Mapping[str, pd.DataFrame]) -> Plan |
             "validity": reader.choice("plan", row, rec, "validity", Validity, required=True),
             "url": reader.cell("plan", row, rec, "url", "text"),
             "addressees": reader.cell("plan", row, rec, "addressees", "list") or (),
+            "lead_rule": reader.choice("plan", row, rec, "lead_rule", LeadRule) or LeadRule.MARKED,
         }
     except _BadCell:
         return None

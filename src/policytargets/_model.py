@@ -31,7 +31,7 @@ from ._labels import (
     to_enum,
     to_tuple,
 )
-from ._owners import Owner, OwnerKind, Responsibility
+from ._owners import LeadRule, Owner, OwnerKind, Responsibility, Role
 from ._periods import Period, to_period
 
 if TYPE_CHECKING:
@@ -116,6 +116,10 @@ def _direction(value: Any) -> Direction:
 
 def _validity(value: Any) -> Validity:
     return to_enum(Validity, "Plan.validity", value)
+
+
+def _lead_rule(value: Any) -> LeadRule:
+    return to_enum(LeadRule, "Plan.lead_rule", value)
 
 
 def _optional_basis(value: Basis | str | None) -> Basis | None:
@@ -222,10 +226,33 @@ class SourceClause:
     Attributes:
         section: the clause path, e.g. ``"二.(一)"`` or ``"三.(四).15"``.
         text: the exact words of the document the commitment comes from.
+        note: the encoder's remark on how the clause was read, where that
+            took a judgement the words do not settle (which owners of a
+            section's note a target falls to, say); never the document's words.
     """
 
     section: str = field(validator=check_text)
     text: str = field(validator=check_text)
+    note: str | None = field(default=None, validator=check_optional_text)
+
+
+def _check_sources(instance: object, attribute: Any, value: Any) -> None:
+    check_instances(SourceClause, "SourceClause")(instance, attribute, value)
+    if len(set(value)) != len(value):
+        raise InvalidValueError(f"{type(instance).__name__}.sources", "each clause once", value)
+
+
+def _sources_argument(owner: str, source: SourceClause | None, sources: Any) -> Any:
+    """The ``sources`` to store, from the 0.1 keyword ``source`` or the ``sources`` tuple."""
+    if source is None:
+        return sources
+    if sources:
+        raise InvalidValueError(
+            f"{owner}.source", "either source (one clause) or sources, not both", source
+        )
+    if not isinstance(source, SourceClause):
+        raise InvalidValueError(f"{owner}.source", "a SourceClause", source)
+    return (source,)
 
 
 def _real_to_float(value: Any) -> Any:
@@ -254,7 +281,7 @@ def _check_condition(instance: object, attribute: Any, value: Any) -> None:
         raise InvalidValueError(f"{type(instance).__name__}.condition", "a Condition", value)
 
 
-@frozen(kw_only=True, repr=False)
+@frozen(kw_only=True, repr=False, init=False)
 class Target:
     """A measurable commitment: an indicator, a condition, a period and its owners.
 
@@ -268,7 +295,10 @@ class Target:
         responsibilities: owners with their roles; empty means "as the
             enclosing goal" (see :meth:`Plan.responsibilities_of`).
         aspirational: 力争, 争取, 努力: evaluated, but reported apart.
-        source: the clause it comes from, with its exact text.
+        sources: the clauses it comes from, each with its exact text; one
+            commitment the document states in two places (a task card's
+            目标任务 and 推进措施) is one target with two clauses, counted
+            once. ``source=`` (one clause, as in 0.1) is accepted too.
         baseline: a known starting value, when the plan gives one.
     """
 
@@ -281,16 +311,49 @@ class Target:
         default=(), converter=to_tuple, validator=check_instances(Responsibility, "Responsibility")
     )
     aspirational: bool = field(default=False, validator=check_bool)
-    source: SourceClause | None = field(
-        default=None, validator=check_instance(SourceClause, "a SourceClause", optional=True)
+    sources: tuple[SourceClause, ...] = field(
+        default=(), converter=to_tuple, validator=_check_sources
     )
     baseline: Baseline | None = field(
         default=None, validator=check_instance(Baseline, "a Baseline", optional=True)
     )
 
+    def __init__(
+        self,
+        *,
+        id: str,
+        indicator: Indicator,
+        condition: Condition,
+        period: Period | str | int,
+        unit: str | None = None,
+        responsibilities: tuple[Responsibility, ...] | list[Responsibility] = (),
+        aspirational: bool = False,
+        sources: tuple[SourceClause, ...] | list[SourceClause] = (),
+        source: SourceClause | None = None,
+        baseline: Baseline | None = None,
+    ) -> None:
+        """Build a target; ``unit`` defaults to the indicator's, ``source`` is one clause."""
+        given: dict[str, Any] = {} if unit is None else {"unit": unit}
+        self.__attrs_init__(
+            id=id,
+            indicator=indicator,
+            condition=condition,
+            period=period,
+            responsibilities=responsibilities,
+            aspirational=aspirational,
+            sources=_sources_argument("Target", source, sources),
+            baseline=baseline,
+            **given,
+        )
+
     @unit.default
     def _unit_default(self) -> str:
         return self.indicator.unit if isinstance(self.indicator, Indicator) else ""
+
+    @property
+    def source(self) -> SourceClause | None:
+        """The first clause the target comes from (``None`` when it quotes none)."""
+        return self.sources[0] if self.sources else None
 
     def __attrs_post_init__(self) -> None:
         from ._units import is_compatible
@@ -324,9 +387,20 @@ class Target:
         return to_html(self)
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, init=False)
 class Milestone:
-    """A commitment with no number, judged done or not done (设立太仓市市长质量奖)."""
+    """A commitment with no number, judged done or not done (设立太仓市市长质量奖).
+
+    Attributes:
+        id: unique within a plan.
+        name: what is to be done, in Chinese and English.
+        period: the period it is due in.
+        responsibilities: owners with their roles; empty means "as the
+            enclosing goal".
+        aspirational: 力争, 争取, 努力.
+        sources: the clauses it comes from (``source=``, one clause, is
+            accepted too).
+    """
 
     id: str = field(validator=check_id)
     name: Label = field(validator=check_instance(Label, "a Label"))
@@ -335,9 +409,35 @@ class Milestone:
         default=(), converter=to_tuple, validator=check_instances(Responsibility, "Responsibility")
     )
     aspirational: bool = field(default=False, validator=check_bool)
-    source: SourceClause | None = field(
-        default=None, validator=check_instance(SourceClause, "a SourceClause", optional=True)
+    sources: tuple[SourceClause, ...] = field(
+        default=(), converter=to_tuple, validator=_check_sources
     )
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: Label,
+        period: Period | str | int,
+        responsibilities: tuple[Responsibility, ...] | list[Responsibility] = (),
+        aspirational: bool = False,
+        sources: tuple[SourceClause, ...] | list[SourceClause] = (),
+        source: SourceClause | None = None,
+    ) -> None:
+        """Build a milestone; ``source`` is one clause, ``sources`` several."""
+        self.__attrs_init__(
+            id=id,
+            name=name,
+            period=period,
+            responsibilities=responsibilities,
+            aspirational=aspirational,
+            sources=_sources_argument("Milestone", source, sources),
+        )
+
+    @property
+    def source(self) -> SourceClause | None:
+        """The first clause the milestone comes from (``None`` when it quotes none)."""
+        return self.sources[0] if self.sources else None
 
 
 @frozen(kw_only=True, repr=False)
@@ -472,6 +572,11 @@ class Plan:
             sub-goals.
         owners: the owner registry: every body a responsibility names, and
             the collectives (各区镇) with their members.
+        lead_rule: how the document ranks the owners of an unranked list
+            (:attr:`Role.RESPONSIBLE`): not at all (``"marked"``, the
+            default: only 牵头 and ★ make a lead), or the first named leads
+            (``"first_named"``, where the document says so); see
+            :meth:`responsibilities_of`.
     """
 
     id: str = field(validator=check_id)
@@ -502,6 +607,7 @@ class Plan:
     owners: tuple[Owner, ...] = field(
         default=(), converter=to_tuple, validator=check_instances(Owner, "Owner")
     )
+    lead_rule: LeadRule = field(default=LeadRule.MARKED, converter=_lead_rule)
     _index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = field(
         init=False, eq=False, repr=False
     )
@@ -634,17 +740,44 @@ class Plan:
         return next((g.section for g in reversed(self.parents_of(item_id)) if g.section), "")
 
     def responsibilities_of(self, item_id: str) -> tuple[Responsibility, ...]:
-        """An item's responsibilities: its own, else those of its nearest goal that has some."""
+        """An item's responsibilities: its own, else those of its nearest goal that has some.
+
+        Under ``lead_rule="first_named"`` an unranked list (every owner
+        :attr:`Role.RESPONSIBLE`) is ranked as the document says: the first
+        owner leads, the others support. Otherwise roles are as written.
+        """
         entry = self._index.get(item_id)
         if entry is None:
             raise UnknownIdError(f"Plan {self.id!r}", item_id, tuple(self._index))
         parents, item = entry
-        if item.responsibilities:
-            return item.responsibilities
-        for goal in reversed(parents):
-            if goal.responsibilities:
-                return goal.responsibilities
-        return ()
+        found: tuple[Responsibility, ...] = ()
+        for holder in (item, *reversed(parents)):
+            if holder.responsibilities:
+                found = holder.responsibilities
+                break
+        if (
+            found
+            and self.lead_rule is LeadRule.FIRST_NAMED
+            and all(r.role is Role.RESPONSIBLE for r in found)
+        ):
+            return tuple(
+                Responsibility(owner=r.owner, role=Role.LEAD if i == 0 else Role.SUPPORTING)
+                for i, r in enumerate(found)
+            )
+        return found
+
+    def accountable_for(self, item_id: str) -> tuple[str, ...]:
+        """The ids of the owners who answer for an item, as a scorecard counts them.
+
+        Its leads; where the document ranks nobody (an unranked list), every
+        owner it names responsible, jointly. Supporting owners never count.
+        Collectives (各区镇) count as themselves.
+        """
+        responsibilities = self.responsibilities_of(item_id)
+        leads = tuple(r.owner for r in responsibilities if r.role is Role.LEAD)
+        if leads:
+            return leads
+        return tuple(r.owner for r in responsibilities if r.role is Role.RESPONSIBLE)
 
     def members_of(self, owner_id: str) -> tuple[Owner, ...]:
         """The owners a collective stands for (an ordinary owner stands for itself)."""
@@ -676,9 +809,10 @@ class Plan:
         ``comparator`` (the :class:`Comparator` vocabulary), ``value``,
         ``value_high``, ``abs_tol``, ``rel_tol``, ``maintained``, ``unit`` (text
         that :func:`parse_quantity` reads), ``period``, ``aspirational``,
-        ``owners`` (owner ids, lead first: in a Chinese plan, the full names its
+        ``owners`` (owner ids, leads first: in a Chinese plan, the full names its
         notes use, such as ``市住建局`` for 住建局; :meth:`owner` gives the whole
-        record), ``lead``,
+        record), ``lead`` (the first owner ranked lead; empty where the document
+        ranks nobody, see :meth:`responsibilities_of`),
         ``baseline_value``, ``baseline_period``, ``source_text``.
         """
         from ._tables import targets_frame
@@ -686,7 +820,7 @@ class Plan:
         return targets_frame(self)
 
     def responsibility_matrix(self, *, expand_collectives: bool = False) -> pd.DataFrame:
-        """Owners × targets and milestones: ``"lead"``, ``"supporting"`` or missing."""
+        """Owners × targets and milestones: each cell a :class:`Role` value, or missing."""
         from ._tables import responsibility_matrix
 
         return responsibility_matrix(self, expand_collectives=expand_collectives)

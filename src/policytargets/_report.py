@@ -75,7 +75,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "provenance": ("数据来源", "Provenance"),
     "summary": ("总体情况", "Summary"),
     "goals": ("各项目标进展", "Progress by goal"),
-    "owners": ("责任单位记分卡(牵头)", "Scorecard by lead owner"),
+    "owners": ("责任单位记分卡", "Scorecard by responsible owner"),
     "targets": ("全部指标", "Every target"),
     "milestones": ("工作任务", "Milestones"),
     "binding": ("约束性", "binding"),
@@ -404,7 +404,7 @@ class Report:
         return _drop_empty_statuses(frame)
 
     def owners_table(self) -> pd.DataFrame:
-        """A scorecard: statuses of the targets and milestones each owner leads."""
+        """A scorecard: statuses of the items each owner answers for (``Plan.accountable_for``)."""
         import pandas as pd
 
         plan = self.plan
@@ -566,9 +566,8 @@ def _owner_names(plan: Plan, item_id: str, lang: Lang) -> str:
 
 
 def _leads(plan: Plan, item_id: str) -> list[str]:
-    responsibilities = plan.responsibilities_of(item_id)
-    leads = [r.owner for r in responsibilities if r.role == "lead"]
-    return leads or [r.owner for r in responsibilities[:1]]
+    # Its leads, or every owner of an unranked list (never the first named by position).
+    return list(plan.accountable_for(item_id))
 
 
 def _goal_of(plan: Plan, item_id: str, depth: int = 2) -> Goal | None:

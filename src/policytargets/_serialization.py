@@ -374,6 +374,26 @@ def _plan_reference_problems(plan_goals: tuple[Goal, ...], owners: tuple[Owner, 
     return problems
 
 
+def _one_source(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Read the 0.1 form ``source: {section, text}`` as ``sources: [{section, text}]``."""
+    if "sources" in data:
+        raise ClassValidationError(
+            "While structuring an item",
+            [
+                _note(
+                    InvalidValueError(
+                        "source", "either source (one clause) or sources, not both", "both"
+                    ),
+                    Target,
+                    "source",
+                )
+            ],
+            Target,
+        )
+    rest = {k: v for k, v in data.items() if k != "source"}
+    return {**rest, "sources": [data["source"]]}
+
+
 def _model_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any, Any], Any]:
     from cattrs.gen import make_dict_structure_fn
 
@@ -384,6 +404,8 @@ def _model_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any, Any], 
             raise InvalidValueError(cls.__name__, f"a mapping of {cls.__name__} fields", data)
         if not inner:  # built on first use: Goal refers to itself
             inner.append(make_dict_structure_fn(cls, converter))
+        if cls in (Target, Milestone) and "source" in data:
+            data = _one_source(data)
         try:
             return inner[0](data, cls)
         except ClassValidationError as exc:
@@ -1150,6 +1172,14 @@ def _class_schema(cls: type, tag: str | None = None) -> dict[str, Any]:
     }
     if cls is Label:
         result["minProperties"] = 1
+    if cls in (Target, Milestone):
+        # The 0.1 form, one clause, is still read.
+        properties["source"] = {
+            "$ref": "#/$defs/SourceClause",
+            "description": "One source clause: the 0.1 form of sources, still read.",
+            "deprecated": True,
+        }
+        result["not"] = {"required": ["source", "sources"]}
     if cls is Approximately:
         result["oneOf"] = [{"required": ["abs_tol"]}, {"required": ["rel_tol"]}]
     return result

@@ -50,12 +50,12 @@ TARGET_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _owner_names(plan: Plan, item_id: str) -> list[str]:
+def _owner_names(plan: Plan, item_id: str) -> tuple[list[str], str | None]:
+    """The owner ids, leads first, and the first lead (``None`` when nobody is ranked lead)."""
     responsibilities = plan.responsibilities_of(item_id)
-    ordered = [r for r in responsibilities if r.role is Role.LEAD] + [
-        r for r in responsibilities if r.role is not Role.LEAD
-    ]
-    return [r.owner for r in ordered]
+    leads = [r.owner for r in responsibilities if r.role is Role.LEAD]
+    others = [r.owner for r in responsibilities if r.role is not Role.LEAD]
+    return leads + others, leads[0] if leads else None
 
 
 def targets_frame(plan: Plan) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
     for target in plan.targets:
         condition = target.condition
         inner = getattr(condition, "condition", condition)
-        owners = _owner_names(plan, target.id)
+        owners, lead = _owner_names(plan, target.id)
         parents = plan.parents_of(target.id)
         rows.append(
             {
@@ -94,7 +94,7 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
                 "period": str(target.period),
                 "aspirational": target.aspirational,
                 "owners": owners,
-                "lead": owners[0] if owners else None,
+                "lead": lead,
                 "baseline_value": None if target.baseline is None else target.baseline.value,
                 "baseline_period": None if target.baseline is None else str(target.baseline.period),
                 "source_text": None if target.source is None else target.source.text,
@@ -110,7 +110,7 @@ def targets_frame(plan: Plan) -> pd.DataFrame:
 
 
 def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd.DataFrame:
-    """Owners × items: ``"lead"``, ``"supporting"`` or missing, for every target and milestone.
+    """Owners × items: ``"lead"``, ``"supporting"``, ``"responsible"`` (unranked) or missing.
 
     Rows are owner ids (in a Chinese plan, the names its notes use: 市住建局), in
     registry order; columns are target
@@ -131,7 +131,7 @@ def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd
     owner_ids = [o.id for o in plan.owners]
     data = {item: [cells.get((o, item)) for o in owner_ids] for item in items}
     frame = pd.DataFrame(data, index=pd.Index(owner_ids, name="owner"), columns=items)
-    roles = pd.CategoricalDtype([Role.LEAD.value, Role.SUPPORTING.value])
+    roles = pd.CategoricalDtype([role.value for role in Role])
     frame = frame.astype(roles)
     frame.columns.name = "item"
     return frame

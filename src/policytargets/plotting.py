@@ -527,7 +527,9 @@ def plot_scorecard(
             counts.
         ax: the Axes to draw on; a new figure when ``None``.
         lang: ``"zh"``, ``"en"`` or ``None`` (Chinese when a CJK font exists).
-        role: count only targets an owner leads (``"lead"``) or any role.
+        role: count only the targets an owner answers for (``"lead"``: its
+            leads, or every owner of an unranked list, as
+            :meth:`~policytargets.Plan.accountable_for` says), or any role.
         depth: the level of the goals that make the columns: 1 for the
             top-level headings (二、), 2 for the ones below (二.(一)); a target
             less deep counts under its own goal.
@@ -552,9 +554,13 @@ def plot_scorecard(
         goal = _goal_of(plan, target_id, depth)
         key = "" if goal is None else goal.id
         goals.setdefault(key, goal)
-        for r in plan.responsibilities_of(target_id):
-            if role == "any" or r.role == "lead":
-                cells.setdefault((r.owner, key), []).append(str(status))
+        owners = (
+            [r.owner for r in plan.responsibilities_of(target_id)]
+            if role == "any"
+            else plan.accountable_for(target_id)
+        )
+        for owner in owners:
+            cells.setdefault((owner, key), []).append(str(status))
     owner_ids = [o.id for o in plan.owners if any(k[0] == o.id for k in cells)]
     goal_ids = [g.id for g in plan.goals_flat() if g.id in goals] + ([""] if "" in goals else [])
     if not owner_ids:

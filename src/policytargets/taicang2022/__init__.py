@@ -31,6 +31,14 @@ Every target quotes the words it comes from (``target.source.text``), and
 each quotation is checked against ``SOURCE_TEXT``, the document as
 published, shipped with the package.
 
+Owners: the document never says who leads (no 牵头, no ★, no rule that the
+first named unit leads), so each 责任部门 note is read unranked
+(``Role.RESPONSIBLE``). Where a section's note covers commitments in several
+bureaus' fields, each commitment is given to the note's owners in whose field
+it lies (engineering awards to 市住建局 and 市交运局, the farm-produce pass rate
+to 市农业农村局), with the note's 各区镇; that is an encoding judgement, and the
+commitment's source clause says so in its ``note``.
+
 The module holds:
 
 - ``plan``: the plan;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import policytargets as pt
 
-from ._clauses import ABOUT, count, milestone, note, rate, target
+from ._clauses import ABOUT, count, in_field, milestone, note, rate, target
 
 __all__ = ["key_tasks"]
 
@@ -53,6 +53,12 @@ def _quality_improvement() -> pt.Goal:
                 ),
                 pt.AtLeast(value=500),
                 source="完成智能化改造和数字化转型项目500个以上",
+                owners=in_field(
+                    "三.(一).1",
+                    "市工信局",
+                    "各区镇",
+                    field="smart manufacturing and digital transformation (industry)",
+                ),
             ),
             target(
                 s,
@@ -65,6 +71,12 @@ def _quality_improvement() -> pt.Goal:
                 ),
                 pt.Point(value=35),
                 source="新增智能工厂(车间)35家",
+                owners=in_field(
+                    "三.(一).1",
+                    "市工信局",
+                    "各区镇",
+                    field="smart manufacturing and digital transformation (industry)",
+                ),
             ),
             target(
                 s,
@@ -77,6 +89,12 @@ def _quality_improvement() -> pt.Goal:
                 ),
                 pt.Point(value=200),
                 source="诊断服务200家企业",
+                owners=in_field(
+                    "三.(一).1",
+                    "市工信局",
+                    "各区镇",
+                    field="smart manufacturing and digital transformation (industry)",
+                ),
             ),
             target(
                 s,
@@ -89,6 +107,12 @@ def _quality_improvement() -> pt.Goal:
                 ),
                 pt.AtLeast(value=35),
                 source="新增A级质量信用企业35家以上",
+                owners=in_field(
+                    "三.(一).1",
+                    "市市场监管局",
+                    "各区镇",
+                    field="enterprise quality credit (market regulation)",
+                ),
             ),
         ),
     )
@@ -110,6 +134,9 @@ def _quality_improvement() -> pt.Goal:
                 ),
                 pt.Improve(),
                 source="提升省重点水利工程质量评定优良率",
+                owners=in_field(
+                    "三.(一).2", "市水务局", "各区镇", field="water project quality (water affairs)"
+                ),
             ),
         ),
     )
@@ -151,6 +178,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Point(value=1),
                 source="新增质量创新联合体1个",
+                owners=in_field(
+                    "三.(二).4",
+                    "市市场监管局",
+                    "各区镇",
+                    field="the quality empowerment partnership plan (market regulation)",
+                ),
             ),
             # 左右: about, within the explicit tolerance ABOUT (±10 %).
             target(
@@ -164,6 +197,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Approximately(value=35, rel_tol=ABOUT),
                 source="遴选瞪羚企业35家左右",
+                owners=in_field(
+                    "三.(二).4",
+                    "市科技局",
+                    "各区镇",
+                    field="science and technology enterprises (science and technology)",
+                ),
             ),
             target(
                 s,
@@ -176,6 +215,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Approximately(value=15, rel_tol=ABOUT),
                 source="认定独角兽培育企业15家左右",
+                owners=in_field(
+                    "三.(二).4",
+                    "市科技局",
+                    "各区镇",
+                    field="science and technology enterprises (science and technology)",
+                ),
             ),
             # 有效…数达到: a stock, the level at the end of the year.
             target(
@@ -189,6 +234,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Point(value=1000),
                 source="有效高企数达到1000家",
+                owners=in_field(
+                    "三.(二).4",
+                    "市科技局",
+                    "各区镇",
+                    field="science and technology enterprises (science and technology)",
+                ),
             ),
             target(
                 s,
@@ -201,6 +252,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Point(value=1300),
                 source="科技型中小企业入库评价数达1300家",
+                owners=in_field(
+                    "三.(二).4",
+                    "市科技局",
+                    "各区镇",
+                    field="science and technology enterprises (science and technology)",
+                ),
             ),
             target(
                 s,
@@ -213,6 +270,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.Point(value=17),
                 source="新增市级以上企业技术中心17家",
+                owners=in_field(
+                    "三.(二).4",
+                    "市工信局",
+                    "各区镇",
+                    field="manufacturing innovation and enterprise technology centres (industry)",
+                ),
             ),
             # 力争: the same kind of condition, evaluated but reported apart.
             target(
@@ -227,6 +290,13 @@ def _enterprise_capacity() -> pt.Goal:
                 pt.Point(value=1),
                 aspirational=True,
                 source="力争实施1个省市关键核心技术攻关项目",
+                owners=in_field(
+                    "三.(二).4",
+                    "市科技局",
+                    "市工信局",
+                    "各区镇",
+                    field="key technology research (science and technology, industry)",
+                ),
             ),
         ),
     )
@@ -247,6 +317,12 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.AtLeast(value=70),
                 source="持续开展“苏州制造”品牌认证,其中终端产品比例不低于70%",
+                owners=in_field(
+                    "三.(二).5",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
         ),
     )
@@ -271,6 +347,12 @@ def _enterprise_capacity() -> pt.Goal:
                 zh="探索建立中德标准化协作交流中心",
                 en="Explore setting up a Sino-German standardisation cooperation centre",
                 source="探索建立中德标准化协作交流中心",
+                owners=in_field(
+                    "三.(二).7",
+                    "市市场监管局",
+                    "各区镇",
+                    field="standardisation (market regulation)",
+                ),
             ),
         ),
         targets=(
@@ -286,6 +368,9 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.AtLeast(value=5),
                 source="绿色产品认证证书数年新增5张以上",
+                owners=in_field(
+                    "三.(二).7", "市市场监管局", "各区镇", field="certification (market regulation)"
+                ),
             ),
             target(
                 s,
@@ -298,6 +383,9 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.AtLeast(value=6),
                 source="能源管理体系认证证书年新增6张以上",
+                owners=in_field(
+                    "三.(二).7", "市市场监管局", "各区镇", field="certification (market regulation)"
+                ),
             ),
             target(
                 s,
@@ -310,6 +398,9 @@ def _enterprise_capacity() -> pt.Goal:
                 ),
                 pt.AtLeast(value=3),
                 source="节能产品认证证书年新增3张以上",
+                owners=in_field(
+                    "三.(二).7", "市市场监管局", "各区镇", field="certification (market regulation)"
+                ),
             ),
         ),
     )
@@ -332,6 +423,12 @@ def _enterprise_capacity() -> pt.Goal:
                 pt.Point(value=85),
                 aspirational=True,
                 source="力争全市85%规模以上企业、60%中小微企业建立首席质量官制度",
+                owners=in_field(
+                    "三.(二).8",
+                    "市市场监管局",
+                    "各区镇",
+                    field="the chief quality officer system (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -343,6 +440,12 @@ def _enterprise_capacity() -> pt.Goal:
                 pt.Point(value=60),
                 aspirational=True,
                 source="力争全市85%规模以上企业、60%中小微企业建立首席质量官制度",
+                owners=in_field(
+                    "三.(二).8",
+                    "市市场监管局",
+                    "各区镇",
+                    field="the chief quality officer system (market regulation)",
+                ),
             ),
         ),
     )
@@ -374,6 +477,13 @@ def _governance() -> pt.Goal:
                 zh="推进开办便利店“一件事”",
                 en="Open a convenience store as “one thing” (one integrated procedure)",
                 source="推进开办便利店“一件事”",
+                owners=in_field(
+                    "三.(三).9",
+                    "市行政审批局",
+                    "市市场监管局",
+                    "各区镇",
+                    field="business licensing (administrative approval, market regulation)",
+                ),
             ),
             milestone(
                 "foreign-enterprise-dormancy",
@@ -381,6 +491,13 @@ def _governance() -> pt.Goal:
                 zh="推行外资企业“休眠”制度",
                 en="Introduce “dormancy” for foreign-invested enterprises",
                 source="推行外资企业“休眠”制度",
+                owners=in_field(
+                    "三.(三).9",
+                    "市市场监管局",
+                    "市商务局",
+                    "各区镇",
+                    field="registering foreign-invested enterprises (market regulation, commerce)",
+                ),
             ),
         ),
     )
@@ -403,6 +520,13 @@ def _governance() -> pt.Goal:
                 ),
                 pt.Point(value=2),
                 source="开展全市学校食堂和学生集体用餐配送单位春秋季两轮全覆盖检查",
+                owners=in_field(
+                    "三.(三).10",
+                    "市市场监管局",
+                    "市教育局",
+                    "各区镇",
+                    field="food safety in schools (market regulation, education)",
+                ),
             ),
             # 持续下降: direction only, lower is better, judged against 2021.
             target(
@@ -417,6 +541,12 @@ def _governance() -> pt.Goal:
                 ),
                 pt.Improve(),
                 source="特种设备事故起数和亡人数持续下降",
+                owners=in_field(
+                    "三.(三).10",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -430,6 +560,12 @@ def _governance() -> pt.Goal:
                 ),
                 pt.Improve(),
                 source="特种设备事故起数和亡人数持续下降",
+                owners=in_field(
+                    "三.(三).10",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
         ),
     )
@@ -449,6 +585,13 @@ def _governance() -> pt.Goal:
                 "supervised-case mechanisms for major quality offences",
                 source="建立处置重大食品、药品质量违法突发案件快速反应机制、执法联动机制、"
                 "行政执法与刑事司法衔接机制和重点质量案件挂牌督办制度",
+                owners=in_field(
+                    "三.(三).11",
+                    "市公安局",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality law enforcement (public security, market regulation)",
+                ),
             ),
         ),
     )
@@ -482,6 +625,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=70),
                 source="绿色优质农产品比重达70%",
+                owners=in_field(
+                    "三.(四).12", "市农业农村局", "各区镇", field="farm produce (agriculture)"
+                ),
             ),
             target(
                 s,
@@ -494,6 +640,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=2),
                 source="累计获得农产品地理标志达2个",
+                owners=in_field(
+                    "三.(四).12", "市农业农村局", "各区镇", field="farm produce (agriculture)"
+                ),
             ),
             # 1小时到货: delivered within the hour; a time, so lower is better.
             target(
@@ -508,6 +657,13 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.AtMost(value=1),
                 source="实现1小时到货",
+                owners=in_field(
+                    "三.(四).12",
+                    "市商务局",
+                    "市交运局",
+                    "各区镇",
+                    field="rural logistics and delivery (commerce, transport)",
+                ),
             ),
         ),
     )
@@ -525,6 +681,9 @@ def _well_being() -> pt.Goal:
                 zh="打造“10分钟文化圈”2.0版",
                 en="Build version 2.0 of the “10-minute culture circle”",
                 source="打造“10分钟文化圈”2.0版",
+                owners=in_field(
+                    "三.(四).13", "市文体广旅局", "各区镇", field="culture and tourism"
+                ),
             ),
         ),
         targets=(
@@ -539,6 +698,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.AtLeast(value=2),
                 source="开展不少于2次的服务质量提升指导",
+                owners=in_field(
+                    "三.(四).13", "市文体广旅局", "各区镇", field="culture and tourism"
+                ),
             ),
             # X~Y个: a range, both ends included.
             target(
@@ -552,6 +714,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Between(low=1, high=2),
                 source="培育1~2个高质量文旅融合项目",
+                owners=in_field(
+                    "三.(四).13", "市文体广旅局", "各区镇", field="culture and tourism"
+                ),
             ),
         ),
     )
@@ -629,6 +794,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=15),
                 source="新辟优化公交线路15条",
+                owners=in_field(
+                    "三.(四).15", "市交运局", "各区镇", field="public transport (transport)"
+                ),
             ),
             target(
                 s,
@@ -639,6 +807,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=50),
                 source="客运班线定制化率达到50%",
+                owners=in_field(
+                    "三.(四).15", "市交运局", "各区镇", field="public transport (transport)"
+                ),
             ),
             target(
                 s,
@@ -651,6 +822,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=300),
                 source="新增300张养老机构床位",
+                owners=in_field(
+                    "三.(四).15", "市民政局", "各区镇", field="elderly care (civil affairs)"
+                ),
             ),
             target(
                 s,
@@ -663,6 +837,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=5),
                 source="新建5家老年人日间照料服务中心(站)",
+                owners=in_field(
+                    "三.(四).15", "市民政局", "各区镇", field="elderly care (civil affairs)"
+                ),
             ),
             target(
                 s,
@@ -675,6 +852,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=5),
                 source="提档升级5家老年人日间照料服务中心",
+                owners=in_field(
+                    "三.(四).15", "市民政局", "各区镇", field="elderly care (civil affairs)"
+                ),
             ),
             target(
                 s,
@@ -687,6 +867,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=1000),
                 source="实施1000户老年人家庭适老化改造工程",
+                owners=in_field(
+                    "三.(四).15", "市民政局", "各区镇", field="elderly care (civil affairs)"
+                ),
             ),
             target(
                 s,
@@ -697,6 +880,9 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.AtLeast(value=100),
                 source="农村养老服务设施覆盖率达100%",
+                owners=in_field(
+                    "三.(四).15", "市民政局", "各区镇", field="elderly care (civil affairs)"
+                ),
             ),
             # An area: any unit of area converts (平方米, 亩, 公顷, hectare).
             target(
@@ -710,6 +896,12 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=10.9),
                 source="全市新增或改造绿地10.9万平方米",
+                owners=in_field(
+                    "三.(四).15",
+                    "市住建局",
+                    "各区镇",
+                    field="urban green space (housing and urban-rural development)",
+                ),
             ),
             target(
                 s,
@@ -722,6 +914,12 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=5),
                 source="全市新增或改造绿地10.9万平方米(口袋公园5个)",
+                owners=in_field(
+                    "三.(四).15",
+                    "市住建局",
+                    "各区镇",
+                    field="urban green space (housing and urban-rural development)",
+                ),
             ),
             target(
                 s,
@@ -734,6 +932,12 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=400),
                 source="完成全市营造林400亩",
+                owners=in_field(
+                    "三.(四).15",
+                    "市资规局",
+                    "各区镇",
+                    field="forestry and greening (natural resources and planning)",
+                ),
             ),
             target(
                 s,
@@ -746,6 +950,12 @@ def _well_being() -> pt.Goal:
                 ),
                 pt.Point(value=1),
                 source="新建省级绿美村庄1个",
+                owners=in_field(
+                    "三.(四).15",
+                    "市资规局",
+                    "各区镇",
+                    field="forestry and greening (natural resources and planning)",
+                ),
             ),
         ),
     )
@@ -775,6 +985,12 @@ def _quality_culture() -> pt.Goal:
                 zh="将质量发展课程纳入党校培训内容",
                 en="Add a quality development course to the Party School's training",
                 source="将质量发展课程纳入党校培训内容",
+                owners=in_field(
+                    "三.(五).16",
+                    "市委党校",
+                    "各区镇",
+                    field="party school training (the party school)",
+                ),
             ),
         ),
     )
@@ -844,8 +1060,7 @@ def _coordination() -> pt.Goal:
         ),
         targets=(
             # 每月…不少于1条: the condition must hold in every monthly observation,
-            # hence Maintained. The sentence names who reports, so the member units
-            # lead here and the office that collects the reports supports.
+            # hence Maintained. The sentence names who reports: the member units.
             target(
                 s,
                 count(
@@ -856,11 +1071,10 @@ def _coordination() -> pt.Goal:
                     basis="flow",
                 ),
                 pt.Maintained(condition=pt.AtLeast(value=1)),
-                responsibilities=(
-                    pt.Responsibility(owner="各成员单位", role="lead"),
-                    pt.Responsibility(owner="市质量强市领导小组办公室", role="supporting"),
-                ),
                 source="各成员单位每月上报工作动态不少于1条",
+                owners=in_field(
+                    "三.(七).19", "各成员单位", field="the member units' own monthly reports"
+                ),
             ),
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import policytargets as pt
 
-from ._clauses import count, milestone, note, quote, rate, target
+from ._clauses import count, in_field, milestone, note, quote, rate, target
 
 __all__ = ["general_requirements", "main_goals"]
 
@@ -93,6 +93,12 @@ def _brands() -> pt.Goal:
                 zh="设立太仓市市长质量奖",
                 en="Establish the Taicang Mayor's Quality Award",
                 source="设立太仓市市长质量奖",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
         ),
         targets=(
@@ -108,6 +114,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.Point(value=1),
                 source="组织申报江苏省省长质量奖(提名奖)1个",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -120,6 +132,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.Point(value=1),
                 source="新增苏州市市长质量奖(质量管理优秀奖)1个",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -132,6 +150,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.Point(value=8),
                 source="新增苏州市质量奖8个",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -144,6 +168,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.AtLeast(value=1),
                 source="新增“江苏精品”品牌认证1个以上",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -156,6 +186,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.AtLeast(value=5),
                 source="新增“苏州制造”品牌认证5个以上",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="quality awards and brand certification (market regulation)",
+                ),
             ),
             # 培育企业数达…: the number of enterprises in the programme, a level.
             target(
@@ -169,6 +205,12 @@ def _brands() -> pt.Goal:
                 ),
                 pt.AtLeast(value=40),
                 source="高成长企业质量筑基计划培育企业数达40个以上",
+                owners=in_field(
+                    "二.(二)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="enterprise quality programmes (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -181,6 +223,13 @@ def _brands() -> pt.Goal:
                 ),
                 pt.AtLeast(value=3),
                 source="获得扬子杯等省级优质工程奖项3个及以上",
+                owners=in_field(
+                    "二.(二)",
+                    "市住建局",
+                    "市交运局",
+                    "各区镇",
+                    field="construction and transport engineering quality",
+                ),
             ),
         ),
     )
@@ -208,6 +257,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.Maintained(condition=pt.AtLeast(value=7)),
                 source="食品安全抽检量保持7批次/千人以上",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="food safety sampling (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -218,6 +273,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.Maintained(condition=pt.AtLeast(value=98)),
                 source="合格率保持98%以上",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="food safety sampling (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -228,6 +289,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.AtLeast(value=96.8),
                 source="产品综合监督抽查平均抽样合格率达到96.8%以上",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="product quality supervision (market regulation)",
+                ),
             ),
             # 全覆盖 / 100%: a saturation target, at least 100 %.
             target(
@@ -239,6 +306,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.AtLeast(value=100),
                 source="重点监控特种设备监管率和严重隐患治理率达到100%",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -249,6 +322,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.AtLeast(value=100),
                 source="重点监控特种设备监管率和严重隐患治理率达到100%",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
             # 逐渐下降: direction only, judged against the previous year (a baseline).
             target(
@@ -265,6 +344,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.Improve(),
                 source="万台特种设备事故起数控制和万台特种设备事故死亡人数控制指标逐渐下降",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -280,6 +365,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.Improve(),
                 source="万台特种设备事故起数控制和万台特种设备事故死亡人数控制指标逐渐下降",
+                owners=in_field(
+                    "二.(三)",
+                    "市市场监管局",
+                    "各区镇",
+                    field="special equipment safety (market regulation)",
+                ),
             ),
             target(
                 s,
@@ -290,6 +381,12 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.AtLeast(value=98.7),
                 source="农产品质量安全检测综合合格率达到98.7%以上",
+                owners=in_field(
+                    "二.(三)",
+                    "市农业农村局",
+                    "各区镇",
+                    field="farm produce quality and safety (agriculture)",
+                ),
             ),
             target(
                 s,
@@ -300,6 +397,14 @@ def _supervision() -> pt.Goal:
                 ),
                 pt.AtLeast(value=97),
                 source="大中型工程质量竣工一次验收合格率达到97%以上",
+                owners=in_field(
+                    "二.(三)",
+                    "市住建局",
+                    "市交运局",
+                    "市水务局",
+                    "各区镇",
+                    field="building, transport and water engineering quality",
+                ),
             ),
         ),
     )
