@@ -149,8 +149,11 @@ class TestReportTables:
         n_items = len(taicang_report.assessments) + len(taicang_report.milestones)
         assert goals["total"].sum() == n_items
         assert list(goals["section"])[:2] == ["二.(一)", "二.(二)"]
-        owners = taicang_report.owners_table()
+        owners = taicang_report.owners_table().set_index("owner_id")
         assert owners["total"].sum() >= n_items
+        # Taicang names no lead: the farm-produce pass rate counts for agriculture, not for
+        # the bureau its section's note happens to name first.
+        assert owners.loc["市农业农村局", "total"] == 3
 
     def test_margins_keep_their_units(self, taicang_report: pt.Report) -> None:
         """A rate's margin is in 百分点; a count keeps its counting word (个) in both languages."""
@@ -256,7 +259,7 @@ class TestHtml:
         text = "".join(_parse(page).text)
         assert '<html lang="en">' in page
         assert "Manufactured product quality pass rate" in text
-        assert "Scorecard by lead owner" in text
+        assert "Scorecard by responsible owner" in text
         assert "ILLUSTRATIVE FIGURES" in text
         assert "、" not in "".join(
             pt.report(PLAN, OBSERVATIONS, lang="en").targets_table()["owners"]
