@@ -376,19 +376,18 @@ def _plan_reference_problems(plan_goals: tuple[Goal, ...], owners: tuple[Owner, 
 
 def _one_source(data: Mapping[str, Any]) -> Mapping[str, Any]:
     """Read the 0.1 form ``source: {section, text}`` as ``sources: [{section, text}]``."""
+    problem = None
     if "sources" in data:
+        problem = InvalidValueError(
+            "source", "either source (one clause) or sources, not both", data["source"]
+        )
+    elif not isinstance(data["source"], Mapping):
+        problem = InvalidValueError(
+            "source", "one clause, a mapping such as {section: ..., text: ...}", data["source"]
+        )
+    if problem is not None:
         raise ClassValidationError(
-            "While structuring an item",
-            [
-                _note(
-                    InvalidValueError(
-                        "source", "either source (one clause) or sources, not both", "both"
-                    ),
-                    Target,
-                    "source",
-                )
-            ],
-            Target,
+            "While structuring an item", [_note(problem, Target, "source")], Target
         )
     rest = {k: v for k, v in data.items() if k != "source"}
     return {**rest, "sources": [data["source"]]}
