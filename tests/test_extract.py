@@ -190,6 +190,9 @@ class TestWordings:
             ("农村养老服务设施覆盖率达100%。", pt.AtLeast(value=100)),
             ("全市不发生重特大质量安全事件。", pt.Zero()),
             ("各成员单位每月上报工作动态不少于1条。", pt.Maintained(condition=pt.AtLeast(value=1))),
+            ("至少培育3家企业。", pt.AtLeast(value=3)),
+            ("审批时间压减至30天以内。", pt.AtMost(value=30)),
+            ("确保重特大质量安全事故零发生。", pt.Zero()),
         ],
     )
     def test_sentence_to_condition(self, body: str, expected: pt.Condition) -> None:
@@ -259,6 +262,10 @@ class TestWordings:
         plan, _ = _draft(
             "力争二级以上综合医院设立老年医学科的比例达到70%以上,老年友善医疗机构建成率不低于90%。"
         )
+        assert [t.aspirational for t in plan.targets] == [True, False]
+
+    def test_aspirational_opening_a_sentence_with_a_time_covers_it(self) -> None:
+        plan, _ = _draft("力争到2025年,新增省级以上质量奖获奖企业5家。新增标准5项。")
         assert [t.aspirational for t in plan.targets] == [True, False]
 
     def test_aspirational_reaches_over_a_list(self) -> None:

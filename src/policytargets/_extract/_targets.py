@@ -66,6 +66,13 @@ _RESPECTIVE_RUN = re.compile(
     r"不少于|超过|在|保持在|稳定在)?"
     rf"(?P<run>(?:{_NUMBER})[^,;。和、及与]{{0,8}}?(?:(?:和|、|及|与)(?:{_NUMBER})[^,;。和、及与]{{0,8}})+)"
 )
+_COMPARATOR_BEFORE_VERB = re.compile(
+    r"(?P<cmp>不少于|至少|最少|不超过|至多|最多|超过)"
+    r"(?:开展|组织|举办|新增|新建|完成|培育|建成|实施|推动|服务|培训|发布|制定|引进|认定)$"
+)
+_ASPIRATIONAL_OPENING = re.compile(
+    r"^(?:力争|争取|努力)(?:到|在)?(?:\d{4}年(?:底|末)?(?:前)?|今年|全年|年内|年底前)?,"
+)
 _YEAR_BEFORE = re.compile(r"(?P<y>\d{4})年(?:底|末)?(?:的|时)?(?:达到|达|为)?$")
 _OPENING_YEAR = re.compile(r"^(?:截至|截止|在)?(?P<y>\d{4})年(?:底|末|度)?")
 _PAST_PERIOD = re.compile(r"^(?:“?十[一二三]五”?(?:期间|时期)|过去五年|近年来|近五年)")
@@ -188,6 +195,12 @@ CLAUSE_RULES: tuple[ClauseRule, ...] = (
         r"^(?:坚决)?(?:不发生|杜绝|避免发生)(?P<name>.+?(?:事件|事故|案件|问题))$",
         Reading.ZERO,
         ("不发生负有直接监管责任的重特大质量安全事件",),
+    ),
+    ClauseRule(
+        "zero occurrence",
+        r"^(?:实现|确保|保持|力争)?(?P<name>.+?(?:事件|事故|案件|问题))零发生$",
+        Reading.ZERO,
+        ("确保重特大质量安全事故零发生",),
     ),
     ClauseRule(
         "full coverage",
@@ -474,11 +487,16 @@ class Reader:
                 prefix = find_prefix(name_left)
                 if prefix:
                     name_left = name_left[: len(name_left) - len(prefix[1][0])]
+        if prefix is None and (
+            split := _COMPARATOR_BEFORE_VERB.search(name_left)
+        ):  # 至少开展2次: the comparator stands before the verb
+            prefix = find_prefix(name_left[: split.end("cmp")])
+            name_left = name_left[: split.start("cmp")] + name_left[split.end("cmp") :]
         maintained = bool(MAINTAIN_WORDS.search(verb)) or bool(
             re.search(r"每月|每季度|每周|每年", left)
         )
         name_left = re.sub(
-            r"(?:整体|总体|均|分别|稳步|持续|进一步|累计|力争|争取|努力)+$", "", name_left
+            r"(?:整体|总体|均|各|分别|稳步|持续|进一步|累计|力争|争取|努力)+$", "", name_left
         )
         # 从2020年的93%提高到95%: the name stops before 从 (the 93% is a baseline).
         name_left = re.sub(r"(?:由|从)[^由从]*\d[^由从]*$", "", name_left)
@@ -608,8 +626,11 @@ class Reader:
             "share of subjects": 0.6,
             "Chinese numeral": 0.5,
         }[form]
-        # 力争 reaches over a list (力争85%甲、60%乙) but not past the clause's comma.
-        aspirational = bool(ASPIRATIONAL.search(text[clause_start : mention.start]))
+        # 力争 reaches over a list (力争85%甲、60%乙) but not past the clause's comma, unless
+        # the sentence opens with it and a time (力争到2025年,新增…).
+        aspirational = bool(ASPIRATIONAL.search(text[clause_start : mention.start])) or bool(
+            _ASPIRATIONAL_OPENING.match(self.sentence(mention.start).lstrip("—- "))
+        )
         return [
             Candidate(
                 start=start,
@@ -660,6 +681,7 @@ class Reader:
                 continue
             stripped = LEADING_CONNECTIVES.sub("", clause)
             offset = cs + len(clause) - len(stripped)
+            opening = bool(_ASPIRATIONAL_OPENING.match(self.sentence(cs).lstrip("—- ")))
             for rule in CLAUSE_RULES:
                 m = rule.regex.match(stripped)
                 if not m:
@@ -688,7 +710,7 @@ class Reader:
                             wording=rule.name,
                             maintained=False,
                             decrease=decrease,
-                            aspirational=bool(ASPIRATIONAL.search(clause)),
+                            aspirational=bool(ASPIRATIONAL.search(clause)) or opening,
                             rule=rule.name,
                             confidence=0.6,
                             mention=None,

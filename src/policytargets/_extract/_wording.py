@@ -132,13 +132,16 @@ SUFFIXES: tuple[Wording, ...] = (
 #: named ``year`` carries a base year.
 PREFIXES: tuple[Wording, ...] = (
     Wording("不低于", r"不低于", Reading.AT_LEAST, ("不低于70%",)),
-    Wording("不少于", r"不少于", Reading.AT_LEAST, ("不少于2次",)),
-    Wording("不超过", r"不超过|不高于|不多于", Reading.AT_MOST, ("不超过5%",)),
+    Wording("不少于", r"不少于|至少|最少|最低", Reading.AT_LEAST, ("不少于2次", "至少2次")),
+    Wording(
+        "不超过", r"不超过|不高于|不多于|至多|最多|最高", Reading.AT_MOST, ("不超过5%", "最多3天")
+    ),
     Wording("超过", r"超过|高于|多于|大于", Reading.MORE_THAN, ("超过30%",)),
     Wording("低于", r"低于|不满|不足|少于|小于", Reading.LESS_THAN, ("低于5%",)),
     Wording(
         "控制在",
-        r"控制在|压缩到|压缩至|缩短到|缩短至|降低到|降低至|降至|下降到|下降至",
+        r"控制在|压缩到|压缩至|压减到|压减至|缩短到|缩短至|缩减至|减少到|减少至|减至|降低到|"
+        r"降低至|降至|下降到|下降至",
         Reading.AT_MOST,
         ("控制在3%以内",),
     ),
