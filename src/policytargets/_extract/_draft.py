@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 
 from .._conditions import Direction
@@ -153,6 +154,7 @@ class Draft:
         self.period = period
         self.target_years = target_years
         self.single_year = single_year
+        self._starts = [head.start for head in heads]
         self.provenance: list[ExtractedTarget] = []
         self.not_understood: list[UnreadText] = []
         self.remarks: list[str] = []
@@ -171,13 +173,8 @@ class Draft:
 
     def _owner_of(self, at: int) -> int | None:
         """Index of the innermost heading at or before offset ``at``."""
-        found = None
-        for i, head in enumerate(self.heads):
-            if head.start <= at:
-                found = i
-            else:
-                break
-        return found
+        i = bisect_right(self._starts, at)
+        return i - 1 if i else None
 
     def finding(self, start: int, end: int, reason: str) -> UnreadText:
         """A report entry for the reading copy's ``text[start:end]``."""

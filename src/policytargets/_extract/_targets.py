@@ -10,6 +10,7 @@ few rules of :data:`CLAUSE_RULES` (逐渐下降, 提升…率, 不发生, 全覆
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from attrs import frozen
@@ -251,6 +252,9 @@ class Reader:
         self.unread: list[tuple[Mention, str]] = []
         self.candidates: list[Candidate] = []
         self._non_targets = self._find_non_targets()
+        self._rule_at: list[str | None] | None = None
+        self._blocked_starts = sorted(a for a, _, _ in blocked)
+        self._blocked_ends = sorted(b for _, b, _ in blocked)
 
     # --- numbers ------------------------------------------------------------------------
 
@@ -261,11 +265,16 @@ class Reader:
         return found
 
     def _explains(self, mention: Mention) -> str | None:
-        span = (mention.start, mention.start + 1)
-        for start, end, name in self._non_targets:
-            if _overlaps(span, (start, end)):
-                return name
-        return None
+        if self._rule_at is None:
+            # Which rule explains each character: one pass over the rules' spans, so a
+            # long document is read in time linear in its length.
+            at: list[str | None] = [None] * (len(self.text) + 1)
+            for start, end, name in self._non_targets:
+                for i in range(start, end):
+                    if at[i] is None:
+                        at[i] = name
+            self._rule_at = at
+        return self._rule_at[mention.start]
 
     def mentions(self) -> Iterator[Mention]:
         """Every number of the reading copy, Arabic or (with a counting word) Chinese."""
@@ -328,11 +337,13 @@ class Reader:
             elif ch in _DELIMITERS and depth == 0 and not self._in_number(right):
                 break
             right += 1
-        for s, e, _ in self.blocked:  # an owner note or a heading number ends a clause
-            if s >= start and s < right:
-                right = s
-            if e <= start and e > left:
-                left = e
+        # An owner note or a heading number ends a clause (the spans are sorted: bisect).
+        i = bisect_left(self._blocked_starts, start)
+        if i < len(self._blocked_starts) and self._blocked_starts[i] < right:
+            right = self._blocked_starts[i]
+        j = bisect_right(self._blocked_ends, start)
+        if j and self._blocked_ends[j - 1] > left:
+            left = self._blocked_ends[j - 1]
         return left, right
 
     def _in_number(self, at: int) -> bool:
@@ -424,9 +435,12 @@ class Reader:
     def read(self) -> None:
         """Read every number, then every clause without one."""
         mentions = sorted(self.mentions(), key=lambda m: m.start)
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(self.text) + 1)
+        in_review = bytearray(len(self.text) + 1)
+        for a, b in self.reviews:
+            in_review[a:b] = b"\x01" * (b - a)
         for mention in mentions:
-            if any(_overlaps((mention.start, mention.end), t) for t in taken):
+            if any(taken[mention.start : mention.end]):
                 continue  # part of a quantity already read (the 2 of 1~2个)
             rule = self._explains(mention)
             if rule is not None:
@@ -435,13 +449,13 @@ class Reader:
             if self._past(mention.start) or self._past_value(mention.start):
                 self.explained.append((mention, "a figure of a past year"))
                 continue
-            if any(a <= mention.start < b for a, b in self.reviews):
+            if in_review[mention.start]:
                 self.explained.append((mention, "in a section reviewing past work"))
                 continue
             found, reason = self._read_mention(mention)
             if found:
                 self.candidates.extend(found)
-                taken.append((mention.start, mention.end))
+                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
             else:
                 self.unread.append((mention, reason))
         self._read_clauses()
@@ -668,14 +682,17 @@ class Reader:
             yield start, len(text)
 
     def _read_clauses(self) -> None:
-        read = [(c.start, c.end) for c in self.candidates]
+        # Characters no clause rule may read: owner notes, heading numbers, what a number
+        # was read from, a heading's title (质量水平持续提高 names a goal, not a target)
+        # and sections that review past work.
+        used = bytearray(len(self.text) + 1)
+        spans = [(a, b) for a, b, _ in self.blocked]
+        spans += [(c.start, c.end) for c in self.candidates]
+        for a, b in spans + self.titles + self.reviews:
+            used[a:b] = b"\x01" * max(0, b - a)
         for cs, ce in self._clauses():
-            if any(_overlaps((cs, ce), (s, e)) for s, e, _ in self.blocked):
+            if any(used[cs:ce]):
                 continue
-            if any(_overlaps((cs, ce), span) for span in read):
-                continue
-            if any(_overlaps((cs, ce), span) for span in self.titles + self.reviews):
-                continue  # a heading's title (质量水平持续提高) names a goal, not a target
             clause = self.text[cs:ce]
             if re.search(r"\d", clause):
                 continue
