@@ -513,3 +513,31 @@ class TestSources:
         clause = pt.SourceClause(section="二", text="达到97%", note="Owners: an encoding judgement")
         assert clause.note == "Owners: an encoding judgement"
         assert pt.SourceClause(section="二", text="达到97%").note is None
+
+
+class TestArchitecture:
+    """Presentation depends on the model, never the other way round."""
+
+    def test_the_model_imports_no_presenter(self) -> None:
+        """_model names neither _display nor _tables (nor the frames, plots and reports)."""
+        import ast
+        import inspect
+
+        from policytargets import _model
+
+        tree = ast.parse(inspect.getsource(_model))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module is not None
+        }
+        presenters = {"_display", "_tables", "_frames", "_report", "plotting", "_cli"}
+        assert not imported & presenters
+
+    def test_the_model_still_shows_and_tabulates_itself(self) -> None:
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(target("t1"),))
+        p = plan(goal)
+        assert "t1" in repr(p.target("t1"))
+        assert "pt-card" in p.target("t1")._repr_html_()
+        assert list(p.targets_frame()["target_id"]) == ["t1"]
+        assert list(p.responsibility_matrix().columns) == ["t1"]

@@ -11,6 +11,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+# Presentation modules register how the model shows and tabulates itself (the model
+# imports none of them); both are light (pandas is imported on first use).
+from . import _display as _display
+from . import _tables as _tables
 from ._assessment import Assessment, Observation, Status, assess, margin_unit
 from ._conditions import (
     DEFAULT_RTOL,

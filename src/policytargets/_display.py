@@ -14,6 +14,8 @@ import re
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._model import register_presenter
+
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -389,3 +391,8 @@ def style_assessments(frame: pd.DataFrame, *, lang: Lang = "en") -> Styler:
     if "coverage" in numbers:
         styler = styler.format("{:.0%}", subset=["coverage"], na_rep="–")
     return styler.hide(axis="index")
+
+
+# The model shows itself through these (see _model.register_presenter).
+register_presenter("repr", short_repr)
+register_presenter("html", to_html)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -50,6 +50,31 @@ __all__ = [
     "Target",
     "Validity",
 ]
+
+
+#: The functions that show and tabulate model objects, by name: ``repr``, ``html``,
+#: ``targets_frame``, ``responsibility_matrix``. The presenting modules (``_display``,
+#: ``_tables``) register theirs when the package imports them, so the arrows point from
+#: presentation to the model, and the model imports none of them.
+_PRESENTERS: dict[str, Callable[..., Any]] = {}
+
+
+def register_presenter(name: str, function: Callable[..., Any]) -> None:
+    """Make ``function`` the presenter called ``name`` (for the presenting modules)."""
+    _PRESENTERS[name] = function
+
+
+def _present(name: str, *args: Any, **kwargs: Any) -> Any:
+    return _PRESENTERS[name](*args, **kwargs)
+
+
+def _present_repr(obj: object) -> str:
+    # A repr never fails, even before the presenters are registered.
+    presenter = _PRESENTERS.get("repr")
+    if presenter is None:
+        return f"<{type(obj).__name__} {getattr(obj, 'id', '')!r}>"
+    result: str = presenter(obj)
+    return result
 
 
 class IndicatorKind(StrEnum):
@@ -377,14 +402,11 @@ class Target:
         return text
 
     def __repr__(self) -> str:
-        from ._display import short_repr
-
-        return short_repr(self)
+        return _present_repr(self)
 
     def _repr_html_(self) -> str:
-        from ._display import to_html
-
-        return to_html(self)
+        result: str = _present("html", self)
+        return result
 
 
 @frozen(kw_only=True, init=False)
@@ -480,14 +502,11 @@ class Goal:
             stack.extend(((*parents, goal), child) for child in reversed(goal.goals))
 
     def __repr__(self) -> str:
-        from ._display import short_repr
-
-        return short_repr(self)
+        return _present_repr(self)
 
     def _repr_html_(self) -> str:
-        from ._display import to_html
-
-        return to_html(self)
+        result: str = _present("html", self)
+        return result
 
 
 _T = TypeVar("_T")
@@ -790,14 +809,11 @@ class Plan:
         return item_id in self._index
 
     def __repr__(self) -> str:
-        from ._display import short_repr
-
-        return short_repr(self)
+        return _present_repr(self)
 
     def _repr_html_(self) -> str:
-        from ._display import to_html
-
-        return to_html(self)
+        result: str = _present("html", self)
+        return result
 
     def targets_frame(self) -> pd.DataFrame:
         """The targets as a pandas DataFrame, one row per target.
@@ -815,12 +831,12 @@ class Plan:
         ranks nobody, see :meth:`responsibilities_of`),
         ``baseline_value``, ``baseline_period``, ``source_text``.
         """
-        from ._tables import targets_frame
-
-        return targets_frame(self)
+        frame: pd.DataFrame = _present("targets_frame", self)
+        return frame
 
     def responsibility_matrix(self, *, expand_collectives: bool = False) -> pd.DataFrame:
         """Owners × targets and milestones: each cell a :class:`Role` value, or missing."""
-        from ._tables import responsibility_matrix
-
-        return responsibility_matrix(self, expand_collectives=expand_collectives)
+        matrix: pd.DataFrame = _present(
+            "responsibility_matrix", self, expand_collectives=expand_collectives
+        )
+        return matrix

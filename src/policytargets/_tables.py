@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._conditions import Approximately
-from ._model import Plan
+from ._model import Plan, register_presenter
 from ._owners import Role
 
 if TYPE_CHECKING:
@@ -135,3 +135,9 @@ def responsibility_matrix(plan: Plan, *, expand_collectives: bool = False) -> pd
     frame = frame.astype(roles)
     frame.columns.name = "item"
     return frame
+
+
+# Plan.targets_frame and Plan.responsibility_matrix delegate here (see
+# _model.register_presenter): the model does not import its tables.
+register_presenter("targets_frame", targets_frame)
+register_presenter("responsibility_matrix", responsibility_matrix)
