@@ -105,7 +105,7 @@ class TestEvaluate:
         code, out, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS)
         assert (code, err) == (0, "")
         row = next(line for line in out.splitlines() if "manufacturing-pass-rate" in line)
-        assert row.split()[:3] == ["manufacturing-pass-rate", "2022", "met"]
+        assert row.split()[:4] == ["manufacturing-pass-rate", "制造业产品质量合格率", "2022", "met"]
 
     def test_csv_matches_the_library(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -142,7 +142,7 @@ class TestEvaluate:
         """Markdown is a pipe table; HTML is a table element."""
         code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "markdown")
         assert code == 0
-        assert out.splitlines()[0].startswith("| target_id | period | status |")
+        assert out.splitlines()[0].startswith("| target_id | indicator | period | status |")
         code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "html")
         assert code == 0
         assert "<table" in out
@@ -194,6 +194,110 @@ class TestEvaluate:
         code, _, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "pdf")
         assert code == 2
         assert "invalid choice" in err
+
+    def test_out_suffix_picks_parquet(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--out FILE.parquet writes parquet that reads back equal; a summary goes to stderr."""
+        out_file = tmp_path / "result.parquet"
+        code, out, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file)
+        assert (code, out) == (0, "")
+        expected = pt.evaluate(pt.taicang2022.plan, pt.read_observations(OBSERVATIONS))
+        pd.testing.assert_frame_equal(pd.read_parquet(out_file), expected)
+        assert err.startswith(f"{out_file}: {len(expected)} rows (")
+        assert "met" in err
+
+    def test_quiet(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """--quiet leaves stderr empty."""
+        out_file = tmp_path / "result.csv"
+        code, out, err = _run(
+            capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file, "--quiet"
+        )
+        assert (code, out, err) == (0, "", "")
+        assert out_file.read_text(encoding="utf-8").startswith('"target_id",')
+
+    def test_parquet_observations(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A .parquet observation file (categorical columns and all) is read as it is."""
+        frame = pt.read_observations(OBSERVATIONS)
+        frame.astype({"target_id": "category", "unit": "category"}).to_parquet(
+            tmp_path / "obs.parquet"
+        )
+        code, out, err = _run(
+            capsys, "evaluate", "taicang2022", tmp_path / "obs.parquet", "--format", "csv"
+        )
+        assert (code, err) == (0, "")
+        expected = pt.evaluate(pt.taicang2022.plan, frame)
+        written = pd.read_csv(io.StringIO(out), dtype={"period": str})
+        assert list(written["status"]) == list(expected["status"].astype(str))
+
+    def test_parquet_needs_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Parquet is not written to a terminal: a usage error."""
+        code, _, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "parquet")
+        assert code == 2
+        assert "--out" in err
+
+    def test_bom(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """--bom starts the CSV with a byte order mark; it is refused for other formats."""
+        out_file = tmp_path / "result.csv"
+        code, _, _ = _run(
+            capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file, "--bom"
+        )
+        assert code == 0
+        assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")
+        code, _, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--bom")
+        assert code == 2
+        assert "--bom" in err
+
+    def test_table_names_the_indicator(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The default table shows each target's indicator, in --lang."""
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--lang", "en")
+        assert code == 0
+        assert out.splitlines()[0].split()[:3] == ["target_id", "indicator", "period"]
+        name = pt.taicang2022.plan.target("manufacturing-pass-rate").indicator.name.en
+        assert name is not None
+        assert name in out
+        assert "score" not in out.splitlines()[0]
+
+    def test_scoring_shows_the_score(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--scoring adds the score column to the table."""
+        code, out, _ = _run(
+            capsys, "evaluate", "taicang2022", EXAMPLE, "--scoring", "current_status_index"
+        )
+        assert code == 0
+        assert out.splitlines()[0].split()[-1] == "score"
+
+    def test_markdown_and_html_escape_plan_text(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Plan text never reaches Markdown or HTML as markup."""
+        hostile = "<img src=x onerror=alert(1)>"
+        name = pt.Label(en=hostile, zh=hostile)
+        indicator = pt.Indicator(id="i", name=name, kind="rate", unit="%")
+        condition = pt.AtLeast(value=50)
+        target = pt.Target(id="t", indicator=indicator, condition=condition, period="2022")
+        goal = pt.Goal(id="g", title=pt.Label(en="g"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en=hostile), period="2022", goals=(goal,))
+        pt.dump_plan(plan, tmp_path / "plan.json")
+        (tmp_path / "obs.csv").write_text("target_id,period,value,unit\nt,2022,60,%\n")
+        args = ("evaluate", tmp_path / "plan.json", tmp_path / "obs.csv")
+        code, out, _ = _run(capsys, *args, "--format", "markdown")
+        assert code == 0
+        assert "<img" not in out
+        assert "&lt;img src=x onerror=alert(1)&gt;" in out
+        code, out, _ = _run(capsys, *args, "--format", "html", "--lang", "en")
+        assert code == 0
+        assert "<img" not in out
+        assert out.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # title, heading, cell
+
+    def test_html_is_a_whole_page(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--format html writes a page with its charset and coloured statuses."""
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "html")
+        assert code == 0
+        assert out.startswith("<!DOCTYPE html>")
+        assert '<meta charset="utf-8">' in out
+        assert 'class="s-met"' in out
+        assert "policytargets report" in out
+        assert out.rstrip().endswith("</html>")
 
 
 class TestValidate:

@@ -619,9 +619,9 @@ class TestRowOrder:
 
 
 class TestResultColumns:
-    """The documented column types: categorical text, sparse but numeric floats."""
+    """The documented column types: categorical text, float64 numbers."""
 
-    def test_sparse_columns_are_numbers(self) -> None:
+    def test_number_columns_are_floats(self) -> None:
         plan = _plan(
             _rate(
                 id="a",

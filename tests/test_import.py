@@ -163,6 +163,7 @@ PUBLIC_API = [
     "to_quantity",
     "unit_label",
     "validate_observations",
+    "write_results",
 ]
 
 #: Names served lazily by modules the other layers provide (see ``_LAZY`` in
@@ -184,6 +185,7 @@ LAZY_NAMES = [
     "taicang2022",
     "threshold_in",
     "validate_observations",
+    "write_results",
 ]
 EAGER_NAMES = [name for name in PUBLIC_API if name not in LAZY_NAMES]
 

@@ -194,6 +194,7 @@ __all__ = [
     "to_quantity",
     "unit_label",
     "validate_observations",
+    "write_results",
 ]
 
 #: Names served lazily, so that importing the package stays light:
@@ -218,6 +219,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "taicang2022": ("policytargets.taicang2022", None),
     "threshold_in": ("policytargets._derived", "threshold_in"),
     "validate_observations": ("policytargets._evaluation.prepare", "validate_observations"),
+    "write_results": ("policytargets._evaluation.writing", "write_results"),
 }
 
 

@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._errors import ObservationError, PlanFileError, PolicyTargetsError
 from ._text import table_rows, text_table
@@ -37,6 +37,7 @@ _FAILURES_SHOWN = 20
 #: Columns the ``table`` format of ``evaluate`` shows (the other formats show all).
 _TABLE_COLUMNS = (
     "target_id",
+    "indicator",
     "period",
     "status",
     "observed",
@@ -44,7 +45,27 @@ _TABLE_COLUMNS = (
     "margin",
     "margin_unit",
     "coverage",
+    "score",
 )
+#: ``evaluate``'s output format implied by the suffix of ``--out``.
+_FORMAT_OF_SUFFIX = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".json": "json",
+    ".md": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+#: Status colours of the HTML page (background, text).
+_STATUS_COLOURS = {
+    "met": ("#d9f2d9", "#14532d"),
+    "on_track": ("#e3f0fb", "#1e3a5f"),
+    "not_met": ("#fbdada", "#7f1d1d"),
+    "off_track": ("#fde9d0", "#7c2d12"),
+    "no_data": ("#eeeeee", "#374151"),
+    "not_comparable": ("#f3e8ff", "#581c87"),
+    "needs_baseline": ("#fef9c3", "#713f12"),
+}
 
 
 class _UsageError(Exception):
@@ -93,10 +114,17 @@ def resolve_plan(spec: str) -> Plan:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A frame as a GitHub-flavoured Markdown pipe table (no ``tabulate`` needed)."""
+    """A frame as a GitHub-flavoured Markdown pipe table (no ``tabulate`` needed).
+
+    Cell text is escaped: Markdown renders raw HTML, so a plan's text such as
+    ``<img onerror=...>`` is written as ``&lt;img onerror=...&gt;``.
+    """
+    import html
+
     columns, rows, numeric = table_rows(frame)
 
     def escape(text: str) -> str:
+        text = html.escape(text, quote=False)
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(escape(c) for c in columns) + " |"]
@@ -159,41 +187,127 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(frame: pd.DataFrame, fmt: str) -> str:
-    if fmt == "csv":
-        text: str = frame.to_csv(index=False, lineterminator="\n")
-        return text
-    if fmt == "json":
-        body: str = frame.to_json(orient="records", force_ascii=False, indent=2)
-        return body + "\n"
-    if fmt == "html":
-        html: str = frame.to_html(index=False, na_rep="")
-        return html + "\n"
-    if fmt == "markdown":
-        return markdown_table(frame)
+def _html_page(frame: pd.DataFrame, title: str) -> str:
+    """A whole HTML page (charset, status colours), every text escaped."""
+    import html
+
+    columns, rows, numeric = table_rows(frame)
+    status = columns.index("status") if "status" in columns else -1
+    style = "".join(
+        f"td.s-{name}{{background:{bg};color:{fg}}}" for name, (bg, fg) in _STATUS_COLOURS.items()
+    )
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            classes = ["num"] if numeric[i] else []
+            if i == status and value in _STATUS_COLOURS:
+                classes.append(f"s-{value}")
+            attribute = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attribute}>{html.escape(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>"
+        "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:1.5em}"
+        "table{border-collapse:collapse;font-size:14px}"
+        "th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}"
+        "th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+        f"{style}</style></head><body>\n<h1>{html.escape(title)}</h1>\n"
+        "<p>For a report to hand over (summary, charts, owners, sources), run "
+        "<code>policytargets report</code>.</p>\n"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n"
+        + "\n".join(body)
+        + "\n</tbody></table>\n</body></html>\n"
+    )
+
+
+def _shown(frame: pd.DataFrame, plan: Plan, lang: str, score: bool) -> pd.DataFrame:
+    """The columns the text formats show: the indicator's name beside each target."""
+    import pandas as pd
+
     from ._evaluation import RESULT_COLUMNS
 
+    language: Lang = "en" if lang == "en" else "zh"
+    names = {t.id: t.indicator.name.text(language) for t in plan.targets()}
+    frame = frame.copy()
+    ids = frame["target_id"].astype(object)
+    frame.insert(1, "indicator", pd.Series(ids.map(names), index=frame.index, dtype=object))
+    wanted = [c for c in _TABLE_COLUMNS if score or c != "score"]
     # The by columns (region, ...) are not result columns and are always shown.
-    shown = [c for c in frame.columns if c in _TABLE_COLUMNS or c not in RESULT_COLUMNS]
-    return text_table(frame[shown])
+    known = (*RESULT_COLUMNS, "indicator")
+    return frame[[c for c in frame.columns if c in wanted or c not in known]]
+
+
+def _render(frame: pd.DataFrame, fmt: str, title: str) -> str:
+    if fmt == "html":
+        return _html_page(frame, title)
+    if fmt == "markdown":
+        return markdown_table(frame)
+    # A terminal gets a table that fits it; a pipe or a file gets every character.
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
+    return text_table(frame, width=width)
+
+
+def _evaluate_format(args: argparse.Namespace) -> str:
+    if args.format is not None:
+        fmt: str = args.format
+    elif args.out is not None:
+        fmt = _FORMAT_OF_SUFFIX.get(Path(args.out).suffix.lower(), "table")
+    else:
+        fmt = "table"
+    if fmt == "parquet" and args.out is None:
+        raise _UsageError("--format parquet writes a file: add --out FILE.parquet")
+    if args.bom and fmt != "csv":
+        raise _UsageError("--bom applies to CSV output only")
+    return fmt
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ._evaluation import evaluate
+    from ._evaluation.writing import write_results
     from ._observations import read_observations
 
+    fmt = _evaluate_format(args)
     plan = resolve_plan(args.plan)
     observations = read_observations(args.observations, sheet=args.sheet, encoding=args.encoding)
+    progress = not args.quiet and (args.progress or sys.stderr.isatty())
     result = evaluate(
         plan,
         observations,
         by=args.by or None,
-        scoring=args.scoring,
-        progress=sys.stderr.isatty(),
+        scoring=args.scoring or "linear",
+        progress=progress,
     )
-    text = _render(result, args.format)
-    with _output(args.out) as out:
-        out.write(text)
+    del observations
+    if fmt in ("csv", "parquet", "json"):
+        if args.out is None:
+            sys.stdout.flush()
+            sink: Any = getattr(sys.stdout, "buffer", None)
+            if sink is None:  # a text-only stream (tests, IDE consoles)
+                import io
+
+                buffer = io.BytesIO()
+                write_results(result, buffer, format=fmt, bom=args.bom)
+                sys.stdout.write(buffer.getvalue().decode("utf-8"))
+            else:
+                write_results(result, sink, format=fmt, bom=args.bom)
+                sink.flush()
+        else:
+            write_results(result, args.out, format=fmt, bom=args.bom)
+    else:
+        language: Lang = "en" if args.lang == "en" else "zh"
+        title = f"{plan.id}: {plan.title.text(language)}"
+        shown = _shown(result, plan, args.lang, score=args.scoring is not None)
+        with _output(args.out) as out:
+            out.write(_render(shown, fmt, title))
+    if args.out is not None and not args.quiet:
+        counts = result["status"].value_counts()
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        sys.stderr.write(f"{args.out}: {len(result)} rows ({summary})\n")
     return 0
 
 
@@ -338,16 +452,31 @@ def _parser() -> argparse.ArgumentParser:
     _observation_options(evaluate)
     evaluate.add_argument(
         "--format",
-        choices=("table", "csv", "json", "markdown", "html"),
-        default="table",
-        help="output format (default table)",
+        choices=("table", "csv", "json", "markdown", "html", "parquet"),
+        help="output format (default: from the suffix of --out, else table)",
     )
     evaluate.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     evaluate.add_argument(
+        "--bom",
+        action="store_true",
+        help="begin CSV output with a byte order mark (Excel then reads Chinese correctly)",
+    )
+    evaluate.add_argument(
         "--scoring",
         choices=("linear", "growth_ratio", "current_status_index"),
-        default="linear",
-        help="progress scoring method (default linear)",
+        help="progress scoring method, shown as a score column (default linear, not shown)",
+    )
+    evaluate.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="indicator names (default zh)"
+    )
+    noise = evaluate.add_mutually_exclusive_group()
+    noise.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    noise.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no summary line on stderr"
     )
     evaluate.add_argument(
         "--by",

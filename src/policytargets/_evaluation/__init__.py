@@ -115,13 +115,11 @@ def evaluate(
         ``unit``, ``score_method``, ``reason``) are categorical (a
         categorical ``target_id`` or ``by`` column of the input is reused
         as it is, with its own categories); ``observed``, ``threshold`` and
-        ``margin`` are float64; ``projected``, ``baseline`` and ``score``
-        are ``Sparse[float64, nan]`` and ``coverage`` ``Sparse[float64,
-        1.0]``: mostly missing (or 1) on long tables, they cost memory
-        only where they differ, and stay numbers (arithmetic, comparisons,
-        ``isna``, ``np.asarray``; ``.astype(float)`` makes them dense);
-        ``aspirational`` is bool. Missing numbers are NaN. Rows come in the order in which
-        their (target, breakdown) group first appears in the observations,
+        ``margin``, ``projected``, ``baseline``, ``coverage`` and ``score``
+        are float64 (so the frame writes to parquet as it is: see
+        :func:`~policytargets.write_results`); ``aspirational`` is bool.
+        Missing numbers are NaN. Rows come in the order in which their
+        (target, breakdown) group first appears in the observations,
         followed by a ``no_data`` row for each target with no relevant
         observation, in plan order. Given a Dask DataFrame, a lazy Dask
         DataFrame, evaluated partition-wise (see the how-to guide on

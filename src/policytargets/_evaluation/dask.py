@@ -99,13 +99,11 @@ def evaluate_dask(
 
 
 def _uncategorise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Plain text and dense floats: partitions' categories differ, and Dask concatenates them."""
+    """Plain text: partitions' categories differ, and Dask concatenates them."""
     import pandas as pd
 
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-        elif isinstance(frame[column].dtype, pd.SparseDtype):
-            frame[column] = frame[column].astype("float64")
     return frame

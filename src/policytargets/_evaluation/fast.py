@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import Status, margin_unit
 from .._conditions import satisfies
 from .chunks import _chunks, _run
-from .frame import _categorical, _code_dtype, _per_target, _sparse
+from .frame import _categorical, _code_dtype, _per_target
 from .judging import _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
 
 if TYPE_CHECKING:
@@ -108,6 +108,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             "observed": np.empty(k),
             "threshold": np.empty(k),
             "margin": np.empty(k),
+            "projected": np.empty(k),
+            "baseline": np.empty(k),
+            "coverage": np.empty(k),
+            "score": np.empty(k),
             "reason": np.empty(k, dtype=_code_dtype(predicted + nt * (2 + tb.n_units))),
             "method": np.empty(k, dtype=np.int8),
             "aspirational": np.empty(k, dtype=bool),
@@ -123,8 +127,6 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     runs: list[tuple[int, int, int]] = []  # (target, first by code, last by code)
     used = np.zeros((nt, 2), dtype=bool)  # some row got the met / not-met reason
     bad_parts: list[tuple[Any, Any]] = []  # (rows, target * n_local + local reason)
-    base_parts: list[tuple[Any, Any]] = []  # (rows, baseline)
-    score_parts: list[tuple[Any, Any]] = []  # (rows, score)
     n_local = 4 + tb.n_units
     rtol, sign, total, scoring = cx.rtol, tb.sign, tb.total_years, cx.method
     code_nb, code_nc, code_nd = (
@@ -147,6 +149,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         for name, (tab, _) in per_target.items():
             o[name][s] = tab[ti]
         o["aspirational"][s] = aspirational[ti]
+        o["projected"][s] = np.nan
+        o["coverage"][s] = 1.0
+        o["baseline"][s] = base[ti] if has_base[ti] else np.nan
+        sc = o["score"][s]
         o["method"][s] = method_tab[ti]
         if not reuse_key:
             o["target_id"][s] = ti
@@ -157,6 +163,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             rs.fill(met_code[ti])
             th.fill(np.nan)
             mg.fill(np.nan)
+            sc.fill(np.nan)
             used[ti] |= len(bad) < len(v)
         else:
             lo, hi, ref = float(low[ti]), float(high[ti]), float(thr[ti])
@@ -181,12 +188,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
                 tol = rtol * np.abs(th)
             np.copyto(mg, 0.0, where=np.abs(mg) <= tol)
             if has_score[ti]:
-                values = _scores(scoring, base[ti], v, goal[ti], sign[ti], total[ti], total[ti])
-                score_parts.append((rows, values))
-        if has_base[ti]:
-            b = np.full(len(v), base[ti])
-            b[bad] = np.nan
-            base_parts.append((rows, b))
+                sc[:] = _scores(scoring, base[ti], v, goal[ti], sign[ti], total[ti], total[ti])
+            else:
+                sc.fill(np.nan)
         if len(bad):
             missing = np.isnan(value[bad])
             st[bad] = np.where(missing, code_nd, code_nc)
@@ -195,6 +199,8 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             bad_parts.append((at, ti * n_local + local))
             th[bad] = np.nan
             mg[bad] = np.nan
+            o["baseline"][s][bad] = np.nan
+            o["coverage"][s][bad] = 0.0
             o["method"][s][bad] = -1
 
     def once(ti: int, by: Ints) -> None:
@@ -258,8 +264,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         tail = slice(n, m)
         out["status"][tail] = code_nd
         out["reason"][tail] = [codes.get(int(ti), 0) for ti in absent_t]
-        for name in ("observed", "threshold", "margin"):
+        for name in ("observed", "threshold", "margin", "projected", "baseline", "score"):
             out[name][tail] = np.nan
+        out["coverage"][tail] = 0.0
         out["method"][tail] = -1
         out["aspirational"][tail] = aspirational[absent_t]
         for name, (tab, _) in per_target.items():
@@ -288,18 +295,17 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             filler = pd.Series([None] * len(absent_t), dtype=col.dtype)
             col = pd.concat([col.reset_index(drop=True), filler], ignore_index=True)
         columns[name] = col.array
-    coverage_rows = np.concatenate([bad_rows, np.arange(n, m)])
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
     columns["observed"] = out["observed"]
-    columns["projected"] = _sparse([], [], m, np.nan)
+    columns["projected"] = out["projected"]
     columns["threshold"] = out["threshold"]
     columns["margin"] = out["margin"]
     columns["margin_unit"] = _categorical(out["margin_unit"], per_target["margin_unit"][1])
     columns["unit"] = _categorical(out["unit"], per_target["unit"][1])
-    columns["baseline"] = _sparse(*_concat_parts(base_parts), m, np.nan)
-    columns["coverage"] = _sparse(coverage_rows, np.zeros(len(coverage_rows)), m, 1.0)
-    columns["score"] = _sparse(*_concat_parts(score_parts), m, np.nan)
+    columns["baseline"] = out["baseline"]
+    columns["coverage"] = out["coverage"]
+    columns["score"] = out["score"]
     columns["score_method"] = _categorical(out["method"], cx.methods)
     columns["aspirational"] = out["aspirational"]
     columns["reason"] = _categorical(reason_codes, texts)

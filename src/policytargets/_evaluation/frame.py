@@ -1,6 +1,6 @@
-"""Building the result frame: categorical text columns from codes, sparse number columns.
+"""Building the result frame: categorical text columns from codes, dense number columns.
 
-The helpers (``_code_dtype``, ``_categorical``, ``_per_target``, ``_sparse``)
+The helpers (``_code_dtype``, ``_categorical``, ``_per_target``, ``_filled``)
 serve both paths; ``_frame`` assembles the general path's result from its
 filled columns, with a ``no_data`` row per absent target.
 """
@@ -42,23 +42,22 @@ def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
     import pandas as pd
 
     codes = codes.astype(_code_dtype(len(categories)), copy=False)
-    index: Any = pd.Index(categories, dtype=object)
+    index: Any = pd.Index(categories, dtype="str")
     result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
     return result
 
 
-def _sparse(rows: Any, values: Any, length: int, fill: float) -> Any:
-    """A float SparseArray holding ``values`` at ``rows`` (any order) and ``fill`` elsewhere."""
-    import numpy as np
-    import pandas as pd
+def _filled(rows: Any, values: Any, length: int, fill: float) -> Any:
+    """A float64 array holding ``values`` at ``rows`` and ``fill`` elsewhere.
 
-    rows = np.asarray(rows, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
-    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):
-        order = np.argsort(rows, kind="stable")
-        rows, values = rows[order], values[order]
-    sparse: Any = pd.arrays.SparseArray  # from_indices (pandas >= 3.1) is not in the stubs yet
-    return sparse.from_indices(values, rows, length, fill_value=fill)
+    Dense, not sparse: pyarrow (parquet, Arrow IPC) refuses pandas' sparse
+    columns, and a result must write out as it is.
+    """
+    import numpy as np
+
+    array = np.full(length, fill, dtype=np.float64)
+    array[np.asarray(rows, dtype=np.int64)] = values
+    return array
 
 
 def _frame(
@@ -128,15 +127,14 @@ def _frame(
     columns["period"] = per_target([str(x.period) for x in targets])
     columns["status"] = _categorical(out.status, _STATUSES)
     columns["observed"] = out.observed
-    # Mostly missing (or, for coverage, mostly 1): sparse, as on the fast path.
-    columns["projected"] = pd.arrays.SparseArray(out.projected, fill_value=np.nan)
+    columns["projected"] = out.projected
     columns["threshold"] = out.threshold
     columns["margin"] = out.margin
     columns["margin_unit"] = per_target([margin_unit(x.unit) for x in targets])
     columns["unit"] = per_target([x.unit for x in targets])
-    columns["baseline"] = pd.arrays.SparseArray(out.baseline, fill_value=np.nan)
-    columns["coverage"] = pd.arrays.SparseArray(out.coverage, fill_value=1.0)
-    columns["score"] = pd.arrays.SparseArray(out.score, fill_value=np.nan)
+    columns["baseline"] = out.baseline
+    columns["coverage"] = out.coverage
+    columns["score"] = out.score
     columns["score_method"] = _categorical(out.method, cx.methods)
     columns["aspirational"] = np.array([x.aspirational for x in targets], dtype=bool)[t]
     columns["reason"] = reason

@@ -1,0 +1,207 @@
+"""Writing evaluate's result: CSV, parquet and JSON, and the readers and writers around evaluate."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import policytargets as pt
+from policytargets._evaluation.writing import write_results
+from test_evaluate import _check_equal, _evaluate_or_error, _expected, plans_and_observations
+
+
+def _plan(*targets: pt.Target) -> pt.Plan:
+    goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=targets)
+    return pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+
+
+def _rate(id: str, value: float, unit: str = "%") -> pt.Target:
+    indicator = pt.Indicator(id=f"i-{id}", name=pt.Label(en=id), kind="rate", unit=unit)
+    return pt.Target(id=id, indicator=indicator, condition=pt.AtLeast(value=value), period="2022")
+
+
+def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["target_id", "period", "value", "unit"])
+
+
+def _csv(result: pd.DataFrame, **kwargs: Any) -> str:
+    buffer = io.BytesIO()
+    write_results(result, buffer, format="csv", **kwargs)
+    return buffer.getvalue().decode("utf-8")
+
+
+class TestCsv:
+    """CSV output: readable numbers, units that read back, no formulas, optional BOM."""
+
+    def test_no_float_noise(self) -> None:
+        """97.11999999999999 (a unit conversion's noise) is written 97.12."""
+        plan = _plan(_rate("a", 96.8))
+        result = pt.evaluate(plan, _frame([("a", "2022", 0.9712, "")]))
+        assert result["observed"].iloc[0] != 97.12  # the noise is really there
+        text = _csv(result)
+        row = next(csv_row for csv_row in text.splitlines()[1:])
+        assert ",97.12," in row
+        assert ",0.32," in row  # the margin, 97.12 - 96.8, without its own noise
+        assert "9999" not in text
+
+    def test_rounding_keeps_twelve_digits(self) -> None:
+        """Numbers are rounded to 12 significant digits, never more coarsely."""
+        frame = pd.DataFrame({"x": [123456.789012, 0.000123456789012, 1e15 + 2.0, -5.5]})
+        written = pd.read_csv(io.StringIO(_csv(frame)))
+        assert list(written["x"]) == [123456.789012, 0.000123456789012, 1e15 + 2.0, -5.5]
+
+    def test_missing_numbers_are_empty_cells(self) -> None:
+        """NaN is an empty cell, which pandas reads back as NaN."""
+        plan = _plan(_rate("a", 96.8), _rate("b", 50))
+        result = pt.evaluate(plan, _frame([("a", "2022", math.nan, "%")]))
+        written = pd.read_csv(io.StringIO(_csv(result)))
+        assert written["observed"].isna().all()
+        assert list(written["status"]) == ["no_data", "no_data"]
+
+    def test_dimensionless_unit_reads_back_as_dimensionless(self) -> None:
+        """A target in the dimensionless unit '' is written '1', not an empty (missing) cell."""
+        plan = _plan(_rate("a", 0.968, unit=""))
+        result = pt.evaluate(plan, _frame([("a", "2022", 0.97, "")]))
+        assert result["unit"].iloc[0] == ""
+        written = pd.read_csv(io.StringIO(_csv(result)), dtype=str, keep_default_na=False)
+        assert written["unit"].iloc[0] == "1"
+        assert pt.parse_unit(written["unit"].iloc[0]) == pt.parse_unit("")
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_formula_cells_are_neutralised(self, start: str) -> None:
+        """A text cell a spreadsheet would run as a formula gets a leading quote (OWASP)."""
+        payload = f'{start}HYPERLINK("http://x","y")'
+        frame = pd.DataFrame(
+            {
+                "category": pd.Categorical([payload, "plain"]),
+                "text": pd.Series([payload, "plain"], dtype="str"),
+                "objects": pd.Series([payload, None], dtype=object),
+                "number": [-1.5, 2.0],
+            }
+        )
+        written = pacsv.read_csv(pa.py_buffer(_csv(frame).encode())).to_pylist()
+        for column in ("category", "text", "objects"):
+            assert written[0][column] == "'" + payload
+        assert written[1]["category"] == "plain"
+        assert written[0]["number"] == -1.5  # numbers are not text: left alone
+
+    def test_plan_text_in_the_result_is_neutralised(self) -> None:
+        """A hostile target id from a plan file reaches the CSV only as text."""
+        plan = _plan(_rate("=cmd|' /C calc'!A0", 96.8))
+        result = pt.evaluate(plan, _frame([("=cmd|' /C calc'!A0", "2022", 97.0, "%")]))
+        text = _csv(result)
+        assert "\n\"'=cmd|' /C calc'!A0\"," in text
+        assert '\n"=cmd' not in text
+
+    def test_bom(self) -> None:
+        """bom=True begins the file with the UTF-8 byte order mark Excel looks for."""
+        frame = pd.DataFrame({"单位": ["百分点"]})
+        buffer = io.BytesIO()
+        write_results(frame, buffer, format="csv", bom=True)
+        assert buffer.getvalue().startswith(b'\xef\xbb\xbf"')
+        assert pd.read_csv(io.BytesIO(buffer.getvalue()), encoding="utf-8-sig").columns[0] == "单位"
+        assert not _csv(frame).startswith("\ufeff")
+
+    def test_many_chunks_keep_row_order_and_one_header(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Rows written chunk by chunk on two threads come out in order, under one header."""
+        import policytargets._evaluation.writing as writing
+
+        monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
+        codes = [str(i % 3) for i in range(100)]
+        frame = pd.DataFrame({"i": range(100), "c": pd.Categorical(codes)})
+        written = pd.read_csv(io.StringIO(_csv(frame)), dtype={"c": str})
+        assert list(written["i"]) == list(range(100))
+        assert list(written["c"]) == [str(i % 3) for i in range(100)]
+
+    def test_empty_result_is_a_header(self) -> None:
+        """No rows: the header alone."""
+        frame = pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Categorical([])})
+        assert _csv(frame).strip() == '"a","b"'
+
+
+class TestParquetAndJson:
+    """Parquet keeps every value and type; the format follows the suffix."""
+
+    def test_result_writes_to_parquet_and_reads_back_equal(self, tmp_path: Path) -> None:
+        """write_results and DataFrame.to_parquet both work: no sparse columns."""
+        plan = _plan(_rate("a", 96.8), _rate("b", 50), _rate("c", 0.5, unit=""))
+        frame = _frame([("a", "2022", 97.0, "%"), ("c", "2022", math.nan, "")])
+        frame["region"] = ["north", "south"]
+        result = pt.evaluate(plan, frame)
+        write_results(result, tmp_path / "r.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r.parquet"), result)
+        result.to_parquet(tmp_path / "pandas.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pandas.parquet"), result)
+
+    def test_json_records(self, tmp_path: Path) -> None:
+        """JSON is one array of records, Chinese kept readable."""
+        plan = _plan(_rate("a", 96.8))
+        result = pt.evaluate(plan, _frame([("a", "2022", 97.0, "%")]))
+        write_results(result, tmp_path / "r.json")
+        text = (tmp_path / "r.json").read_text(encoding="utf-8")
+        assert json.loads(text)[0]["status"] == "met"
+        assert "百分点" in text
+
+    def test_unknown_format(self, tmp_path: Path) -> None:
+        """A path without a known suffix, or an unknown format, is an InvalidValueError."""
+        frame = pd.DataFrame({"a": [1.0]})
+        with pytest.raises(pt.InvalidValueError, match="csv, parquet or json"):
+            write_results(frame, tmp_path / "r.txt")
+        with pytest.raises(pt.InvalidValueError, match="csv, parquet or json"):
+            write_results(frame, tmp_path / "r.csv", format="xml")
+
+
+def _unit_text(frame: pd.DataFrame) -> pd.DataFrame:
+    # An empty cell is a missing unit in a file: the dimensionless unit is written "1".
+    return frame.assign(unit=frame["unit"].replace("", "1"))
+
+
+class TestFilesEqualAssess:
+    """Through files (CSV and parquet, in and out), evaluate still gives what assess gives."""
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans_and_observations())
+    def test_observation_files_and_result_files(self, data: Any) -> None:
+        import tempfile
+
+        plan, frame = data
+        frame = _unit_text(frame)
+        expected = _expected(plan, frame)
+        in_memory = _evaluate_or_error(plan, frame)
+        if isinstance(in_memory, pt.ObservationError):
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            pacsv.write_csv(table, d / "obs.csv")
+            table.to_pandas().to_parquet(d / "obs.parquet")
+            for source in (
+                pt.read_observations(d / "obs.csv"),
+                pd.read_parquet(d / "obs.parquet"),
+            ):
+                _check_equal(pt.evaluate(plan, source), expected)
+            write_results(in_memory, d / "r.parquet")
+            if len(in_memory):  # pyarrow reads no categories back as object ones
+                pd.testing.assert_frame_equal(pd.read_parquet(d / "r.parquet"), in_memory)
+            write_results(in_memory, d / "r.csv")
+            text = dict.fromkeys(("target_id", "region", "period", "unit", "margin_unit"), str)
+            back = pd.read_csv(d / "r.csv", dtype=text, keep_default_na=False, na_values=[""])
+        for column in ("unit", "margin_unit"):
+            # The dimensionless unit is written "1"; every other unit as it is.
+            assert list(back[column].fillna("").replace("1", "")) == list(
+                in_memory[column].astype(str).replace("1", "")
+            )
+            back[column] = in_memory[column].astype(object)
+        back["reason"] = back["reason"].fillna("")
+        _check_equal(back, expected)
