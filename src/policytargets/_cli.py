@@ -232,7 +232,7 @@ def _shown(frame: pd.DataFrame, plan: Plan, lang: str, score: bool) -> pd.DataFr
     from ._evaluation import RESULT_COLUMNS
 
     language: Lang = "en" if lang == "en" else "zh"
-    names = {t.id: t.indicator.name.text(language) for t in plan.targets()}
+    names = {t.id: t.indicator.name.text(language) for t in plan.targets}
     frame = frame.copy()
     ids = frame["target_id"].astype(object)
     frame.insert(1, "indicator", pd.Series(ids.map(names), index=frame.index, dtype=object))
