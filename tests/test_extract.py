@@ -356,6 +356,31 @@ class TestClauses:
         assert first == {"县市场监管局": pt.Role.LEAD, "县工信局": pt.Role.SUPPORTING}
         assert "责任单位" not in {o.id for o in plan.owners}
 
+    def test_an_indicator_table_pasted_as_text(self) -> None:
+        text = (
+            "某市国民经济和社会发展第十四个五年规划纲要\n\n第一章 主要目标\n\n表1 主要指标\n"
+            "序号\t指标\t单位\t2020年\t2025年\t属性\n"
+            "1\t地区生产总值年均增长\t%\t3.5\t6左右\t预期性\n"
+            "2\t常住人口城镇化率\t%\t70.2\t75\t预期性\n"
+            "3\t研发经费投入强度\t%\t2.4\t≥3\t预期性\n"
+            "4\t单位GDP能耗降低\t%\t—\t[13.5]\t约束性\n"
+        )
+        plan, report = pt.extract_plan(text)
+        got = [(t.indicator.name.zh, t.condition, str(t.period)) for t in plan.targets]
+        assert got == [
+            ("地区生产总值", pt.AnnualGrowth(percent=6, base="2020", tolerance=0.6), "2025"),
+            ("常住人口城镇化率", pt.Point(value=75), "2025"),
+            ("研发经费投入强度", pt.AtLeast(value=3), "2025"),
+        ]
+        # The base-year level is a baseline; a growth row's base figure is not.
+        assert [t.baseline for t in plan.targets] == [
+            None,
+            pt.Baseline(value=70.2, period="2020"),
+            pt.Baseline(value=2.4, period="2020"),
+        ]
+        assert "[13.5]" in report.not_understood[0].reason
+        assert report.unread == ()
+
     def test_a_section_reviewing_past_work_gives_no_targets(self) -> None:
         text = (
             "2021年度某市质量发展工作总结和2022年某市质量发展工作要点\n\n"

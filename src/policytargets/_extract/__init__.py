@@ -17,6 +17,7 @@ from .._model import Plan
 from ._draft import Draft
 from ._report import ExtractedTarget, ExtractionReport, UnreadText
 from ._structure import headings, metadata, owner_notes, review_spans
+from ._tables import indicator_tables
 from ._targets import Reader
 from ._text import read_text
 
@@ -98,7 +99,9 @@ def extract_plan(
 
     plan_period = Period.parse(period)
     one_year = plan_period.start.year == plan_period.end.year and (given or meta.year is not None)
+    table_rows = indicator_tables(source)
     blocked = [(n.start, n.end, "owner note") for n in notes]
+    blocked += [(r.candidate.start, r.candidate.end, "indicator table row") for r in table_rows]
     blocked += [(h.start, h.marker_end, "heading number") for h in heads]
     reviews = review_spans(heads, len(source.text), plan_period.start.year)
     reader = Reader(
@@ -128,11 +131,16 @@ def extract_plan(
         target_years=target_years,
         single_year=plan_period.start.year if one_year else None,
     )
-    plan = draft.build(reader.candidates)
+    for row in table_rows:
+        if row.problem is not None:
+            draft.not_understood.append(
+                draft.finding(row.candidate.start, row.candidate.end, row.problem)
+            )
+    plan = draft.build(reader.candidates + [r.candidate for r in table_rows if r.problem is None])
     remarks = list(draft.remarks)
     if meta.title is None:
         remarks.append("no title found: the plan is titled by its id")
-    if not reader.candidates:
+    if not reader.candidates and not table_rows:
         remarks.append("no quantified commitment found: the draft has no targets")
     report = ExtractionReport(
         targets=tuple(draft.provenance),

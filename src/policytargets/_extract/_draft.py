@@ -9,7 +9,16 @@ from collections import defaultdict
 from .._conditions import Direction
 from .._errors import PolicyTargetsError
 from .._labels import Label
-from .._model import Basis, Goal, Indicator, IndicatorKind, Plan, SourceClause, Target
+from .._model import (
+    Baseline,
+    Basis,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    Plan,
+    SourceClause,
+    Target,
+)
 from .._owners import Owner, OwnerKind, Responsibility, Role, parse_owner_note
 from ._report import ExtractedTarget, UnreadText
 from ._rules import (
@@ -201,6 +210,13 @@ class Draft:
                 year = y
         return str(year) if year is not None else self.period
 
+    def _target_period(self, candidate: Candidate) -> str:
+        if candidate.every_year:
+            return self.period
+        if candidate.year is not None:
+            return str(candidate.year)
+        return self._period_of(candidate.start)
+
     def build(self, candidates: list[Candidate]) -> Plan:
         """The draft plan."""
         paths = self._paths()
@@ -260,9 +276,12 @@ class Draft:
                     id=target_id,
                     indicator=indicator,
                     condition=condition,
-                    period=self.period
-                    if candidate.every_year
-                    else self._period_of(candidate.start),
+                    period=self._target_period(candidate),
+                    baseline=(
+                        Baseline(value=candidate.baseline[0], period=str(candidate.baseline[1]))
+                        if candidate.baseline is not None
+                        else None
+                    ),
                     aspirational=candidate.aspirational,
                     source=SourceClause(section=section or "正文", text=quote),
                 )

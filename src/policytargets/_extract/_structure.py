@@ -149,7 +149,7 @@ def headings(source: Source) -> list[Heading]:
             if number is None:
                 continue
             rest = line[m.end() :]
-            title = re.split(r"[。;!?]", rest, maxsplit=1)[0].strip()
+            title = re.split(r"[。;!?\t]", rest, maxsplit=1)[0].strip()
             found.append(
                 Heading(
                     rank=rank,
@@ -159,7 +159,7 @@ def headings(source: Source) -> list[Heading]:
                     start=start,
                     marker_end=start + m.end(),
                     line=index,
-                    title_end=start + m.end() + len(re.split(r"[。;!?]", rest, maxsplit=1)[0]),
+                    title_end=start + m.end() + len(re.split(r"[。;!?\t]", rest, maxsplit=1)[0]),
                 )
             )
             break
@@ -242,7 +242,14 @@ _ISSUER = re.compile(
 )
 _TITLE_YEAR = re.compile(r"(?P<y>\d{4})年")
 _SPAN = re.compile(r"[(]?(?P<a>\d{4})\s*[-~—–至]\s*(?P<b>\d{4})年?[)]?")
-_FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_FIVE_YEAR = {
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+    "第十三个五年": (2016, 2020),
+    "第十四个五年": (2021, 2025),
+    "第十五个五年": (2026, 2030),
+}
 
 
 def _date(m: re.Match[str]) -> date | None:

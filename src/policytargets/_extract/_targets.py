@@ -127,6 +127,8 @@ class Candidate:
         base_known: whether the text says which base a change is on.
         about: 左右 on a change (a tolerance in points of growth).
         every_year: 逐年, 每年 over a multi-year plan.
+        year: the target year when the text gives it with the number (a table column).
+        baseline: a base-year figure and its year, when the text gives them.
     """
 
     start: int
@@ -148,6 +150,8 @@ class Candidate:
     base_known: bool = True
     about: bool = False
     every_year: bool = False
+    year: int | None = None
+    baseline: tuple[float, int] | None = None
 
     @property
     def pending(self) -> bool:
