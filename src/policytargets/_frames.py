@@ -501,8 +501,12 @@ def plan_from_frames(frames: Mapping[str, pd.DataFrame]) -> Plan:
 
     ``plan``, ``goals``, ``targets``, ``milestones``, ``owners`` and
     ``responsibilities`` are required; ``indicators`` is optional and, when
-    given, each target's indicator must match a row of it. Columns are the
-    ones ``FRAME_COLUMNS`` lists, no more and no fewer.
+    given, each target's indicator must match a row of it. ``sources`` is
+    optional: when given it holds every clause of every item (and an item's
+    ``source_section`` / ``source_text`` must repeat its first); frames
+    without it (as 0.1 wrote them) give each item the one clause of its row.
+    Columns are the ones ``FRAME_COLUMNS`` lists, no more and no fewer,
+    except that the plan's ``lead_rule`` may be missing (read as ``"marked"``).
 
     Raises:
         PlanFileError: listing every bad cell at once, each located as

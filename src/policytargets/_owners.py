@@ -96,7 +96,14 @@ class Owner:
 
 @frozen(kw_only=True)
 class Responsibility:
-    """An owner and its role (lead or supporting) on a goal, target or milestone."""
+    """An owner and its role on a goal, target or milestone.
+
+    Attributes:
+        owner: the owner's id in the plan's registry.
+        role: lead (the default, for an owner you name yourself), supporting,
+            or responsible (named in a list the document does not rank, as
+            :func:`responsibilities_from_note` reads an unmarked note).
+    """
 
     owner: str = field(validator=check_id)
     role: Role = field(default=Role.LEAD, converter=_role)
