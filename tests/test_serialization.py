@@ -278,6 +278,15 @@ class TestErrors:
             pt.plan_from_dict(data)
         assert [where for where, _ in excinfo.value.problems] == [location]
 
+    @pytest.mark.parametrize("text", ["0", '"plan"', "null", "[]", "true"])
+    @pytest.mark.parametrize("suffix", [".json", ".yaml"])
+    def test_a_file_of_one_value_is_refused(self, tmp_path: Path, text: str, suffix: str) -> None:
+        """A file holding a number, text, null or a list is a PlanFileError (JSON '0' crashed)."""
+        path = tmp_path / f"plan{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="expected a mapping of plan fields"):
+            pt.load_plan(path)
+
     @pytest.mark.parametrize(
         ("suffix", "text"),
         [
@@ -314,6 +323,7 @@ class TestStrictTypes:
             (("goals", 0, "targets", 0, "source"), [{"section": "一", "text": "达到96.8%以上"}]),
             (("goals", 0, "targets", 0, "indicator", "kind"), ["rate"]),
             (("goals", 0, "targets", 0, "condition", "value"), [96.8]),
+            (("goals", 0, "targets", 0, "condition", "value"), 10**400),
             (("goals", 0, "targets", 0, "period"), ["2022"]),
             (("goals", 0, "targets", 0, "period"), 2022.0),
             (("goals", 0, "targets", 0, "period"), 10**30),

@@ -523,7 +523,10 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a plan as YAML, JSON or a CSV of its targets")
     export.add_argument("plan", metavar="PLAN")
     export.add_argument(
-        "--format", choices=("yaml", "json", "csv"), default="yaml", help="(default yaml)"
+        "--format",
+        choices=("yaml", "json", "csv"),
+        default="yaml",
+        help="(default yaml; csv is a one-way table of targets: load_plan reads yaml and json)",
     )
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     export.set_defaults(func=_cmd_export)

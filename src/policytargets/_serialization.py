@@ -144,7 +144,10 @@ def _structure_str(value: Any, _: Any) -> str:
 def _structure_float(value: Any, _: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValueError("number", "a number", value)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise InvalidValueError("number", "a number within float range", value) from None
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
@@ -1015,6 +1018,9 @@ def _json_position(text: str, limit: int) -> str:
     return ""
 
 
+_TOO_DEEP = object()
+
+
 def _parse_json(text: str, source: str) -> Any:
     try:
         with _collector_paused():
@@ -1023,18 +1029,20 @@ def _parse_json(text: str, source: str) -> Any:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise PlanFileError(source, ((where, f"invalid JSON: {exc.msg}"),)) from None
     except RecursionError:
-        data = None  # deeper than Python's own limit: located below
+        data = _TOO_DEEP  # deeper than Python's own limit: located below
     except ValueError as exc:
         raise PlanFileError(source, (("", f"invalid JSON: {exc}"),)) from None
-    if data is None or _too_deep(data) is not None:
+    if data is _TOO_DEEP or _too_deep(data) is not None:
         where = _json_position(text, MAX_DEPTH)
-        if where or data is None:
+        if where or data is _TOO_DEEP:
             raise PlanFileError(source, ((where, f"nested more than {MAX_DEPTH} levels deep"),))
     return data
 
 
 def _too_deep(data: Any) -> str | None:
     """The path of the first container nested deeper than :data:`MAX_DEPTH`, if any."""
+    if not isinstance(data, Mapping | list | tuple):
+        return None
     stack: list[tuple[Any, int]] = [(data, 1)]
     pop, push = stack.pop, stack.append
     while stack:
