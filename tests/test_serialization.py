@@ -424,6 +424,17 @@ class TestHostileFiles:
         path = tmp_path / f"plan{suffix}"
         pt.dump_plan(plan, path)
         assert pt.load_plan(path).title.zh == text
+        if suffix == ".yaml":  # written as escapes, so any YAML 1.1 reader agrees
+            import yaml
+
+            assert yaml.safe_load(path.read_text(encoding="utf-8"))["title"]["zh"] == text
+
+    def test_yaml_breaks_without_other_line_breaks_round_trip(self, tmp_path: Path) -> None:
+        """NEL and LS alone (which PyYAML would write raw, in single quotes) read back exactly."""
+        plan = attrs.evolve(_rate_plan(), title=pt.Label(zh="一\x85二\u2028三"))
+        path = tmp_path / "plan.yaml"
+        pt.dump_plan(plan, path)
+        assert pt.load_plan(path) == plan
 
     def test_alias_bomb_is_refused_quickly(self, tmp_path: Path) -> None:
         """A 'billion laughs' document is refused before it grows, naming the line (#14.9)."""
@@ -571,6 +582,47 @@ goals:
             pt.load_plan(path)
         monkeypatch.setattr(_serialization, "MAX_FILE_BYTES", size)
         assert pt.load_plan(path) == _rate_plan()
+
+
+class TestWithoutLibyaml:
+    """Where PyYAML has no libyaml, its pure-Python parser gives the same answers."""
+
+    @pytest.fixture(autouse=True)
+    def _pure_python(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import yaml
+
+        from policytargets import _serialization
+
+        monkeypatch.setattr(_serialization, "_yaml_loader", lambda: yaml.SafeLoader)
+
+    def test_round_trip_and_exact_text(self, tmp_path: Path) -> None:
+        """A plan with NEL in its text reads back equal."""
+        plan = attrs.evolve(_rate_plan(), title=pt.Label(zh="一\x85二\u2028三"))
+        path = tmp_path / "plan.yaml"
+        pt.dump_plan(plan, path)
+        assert pt.load_plan(path) == plan
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("id: p\n[a]: 1\n", "line 2, column 1: a key must be text"),
+            (
+                "a: &a [1, 1]\n"
+                + "".join(
+                    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+                    for p, c in zip("abcdefg", "bcdefgh", strict=True)
+                ),
+                "alias bomb",
+            ),
+            ("id: p\ntitle: " + "[" * 1000 + "]" * 1000 + "\n", "nested more than 64"),
+        ],
+    )
+    def test_hostile_files(self, tmp_path: Path, text: str, message: str) -> None:
+        """A list key, an alias bomb and deep nesting are each one PlanFileError."""
+        path = tmp_path / "plan.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match=message):
+            pt.load_plan(path)
 
 
 class TestSchema:

@@ -660,7 +660,9 @@ def dumps_plan(plan: Plan, fmt: str) -> str:
     if fmt == "yaml":
         import yaml
 
-        text: str = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text: str = yaml.dump(
+            data, Dumper=_yaml_dumper(), allow_unicode=True, sort_keys=False, width=100
+        )
         return text
     raise InvalidValueError("plan format", "'json' or 'yaml'", fmt)
 
@@ -671,6 +673,26 @@ CSV_IS_ONE_WAY = (
     "tree, owner registry or plan metadata to rebuild a plan from; keep the plan as "
     ".yaml or .json (policytargets export --format yaml) and read that"
 )
+
+
+@functools.cache
+def _yaml_dumper() -> type:
+    r"""PyYAML's SafeDumper, writing text with YAML 1.1 line breaks as escapes.
+
+    Written raw, U+0085, U+2028 and U+2029 would be line breaks to a YAML 1.1
+    reader and ordinary characters to :func:`load_plan`; in double quotes they
+    are escaped (``\N``, ``\L``, ``\P``) and read back the same by both.
+    """
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def represent_str(self, data: str) -> Any:
+            if any(c in data for c in _YAML_11_BREAKS):
+                return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+            return super().represent_str(data)
+
+    Dumper.add_representer(str, Dumper.represent_str)
+    return Dumper
 
 
 def _format_of(path: Path) -> str:
