@@ -402,7 +402,7 @@ def _model_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any, Any], 
     inner: list[Callable[[Any, Any], Any]] = []
 
     def structure(data: Any, _: Any) -> Any:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # dict: the fast path
             raise InvalidValueError(cls.__name__, f"a mapping of {cls.__name__} fields", data)
         if not inner:  # built on first use: Goal refers to itself
             inner.append(make_dict_structure_fn(cls, converter))
@@ -458,7 +458,7 @@ def _condition_hooks(
     tags = ", ".join(repr(t) for t in CONDITION_TYPES)
 
     def structure(data: Any, _: Any) -> Condition:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidValueError(
                 "Condition", "a mapping such as {type: at_least, value: 96.8}", data
             )
