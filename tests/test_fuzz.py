@@ -591,9 +591,8 @@ class TestKnownEscapes:
     @pytest.mark.parametrize("entry", ["evaluate", "validate_observations"])
     def test_every_key_missing(self, column: str, entry: str) -> None:
         """A frame whose key column is all missing is a PolicyTargetsError."""
-        frame = pd.DataFrame(
-            {"target_id": ["t0"], "period": ["2022"], "value": [1.0], "unit": ["%"]}
-        )
+        key = "indicator_id" if column == "indicator_id" else "target_id"
+        frame = pd.DataFrame({key: ["t0"], "period": ["2022"], "value": [1.0], "unit": ["%"]})
         frame[column] = None
         with pytest.raises(pt.PolicyTargetsError):
             getattr(pt, entry)(_PLAN, frame)
