@@ -496,6 +496,8 @@ class Reader:
         after = right[len(suffix[1][0]) :] if suffix else right
         # Wording right before the number: 不低于, 较上年增长, 年均增长 …
         prefix = find_prefix(left)
+        if prefix and prefix[0].name == "增加N项" and mention.unit in ("%", "‰"):
+            prefix = None  # 提高5%: a relative change (below), not 5 in the rate's unit
         name_left = left[: len(left) - len(prefix[1][0])] if prefix else left
         verb = ""
         if m := TRAILING_VERBS.search(name_left):

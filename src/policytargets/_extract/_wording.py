@@ -169,7 +169,12 @@ PREFIXES: tuple[Wording, ...] = (
         Reading.ANNUAL_GROWTH,
         ("年均增长15%",),
     ),
-    Wording("增加N项", r"(?<!新)增加", Reading.ABSOLUTE_CHANGE, ("增加12项",)),
+    Wording(
+        "增加N项",
+        r"(?<!新)(?:增加|提高|提升|减少|下降|降低)",
+        Reading.ABSOLUTE_CHANGE,
+        ("增加12项", "人均预期寿命提高1岁"),
+    ),
 )
 
 #: Units that fix the reading whatever the words around them: a change in
