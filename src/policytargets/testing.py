@@ -40,7 +40,7 @@ from ._conditions import (
 from ._extras import require
 from ._labels import Label
 from ._model import Basis, Goal, Indicator, IndicatorKind, Milestone, Plan, SourceClause, Target
-from ._owners import Owner, OwnerKind, Responsibility, Role
+from ._owners import LeadRule, Owner, OwnerKind, Responsibility, Role
 from ._periods import Period
 
 # Before hypothesis itself: without it, say which extra brings it.
@@ -220,8 +220,12 @@ def targets(
     responsibilities: tuple[Responsibility, ...] = ()
     if owner_ids:
         chosen = draw(st.lists(st.sampled_from(owner_ids), unique=True, max_size=3))
+        ranked = draw(st.booleans())  # a ranked note (lead first) or an unranked list
         responsibilities = tuple(
-            Responsibility(owner=o, role=Role.LEAD if i == 0 else Role.SUPPORTING)
+            Responsibility(
+                owner=o,
+                role=(Role.LEAD if i == 0 else Role.SUPPORTING) if ranked else Role.RESPONSIBLE,
+            )
             for i, o in enumerate(chosen)
         )
     return Target(
@@ -232,11 +236,17 @@ def targets(
         unit=unit,
         responsibilities=responsibilities,
         aspirational=draw(st.booleans()),
-        source=draw(
-            st.none()
-            | st.builds(SourceClause, section=st.sampled_from(["二.(一)", "三.(四).15"]), text=_zh)
-        ),
+        sources=draw(st.lists(_clauses, unique=True, max_size=2)),
     )
+
+
+#: Source clauses: a section, the quoted words and, sometimes, an encoder's note.
+_clauses = st.builds(
+    SourceClause,
+    section=st.sampled_from(["二.(一)", "三.(四).15"]),
+    text=_zh,
+    note=st.none() | st.just("Owners are an encoding judgement"),
+)
 
 
 @st.composite
@@ -253,6 +263,7 @@ def milestones(
         period=draw(periods()),
         responsibilities=tuple(Responsibility(owner=o) for o in chosen),
         aspirational=draw(st.booleans()),
+        sources=draw(st.lists(_clauses, unique=True, max_size=2)),
     )
 
 
@@ -339,6 +350,7 @@ def plans(draw: st.DrawFn) -> Plan:
         url=draw(st.none() | st.just("http://example.org/plan")),
         goals=tuple(roots),
         owners=registry,
+        lead_rule=draw(st.sampled_from(list(LeadRule))),
     )
 
 
