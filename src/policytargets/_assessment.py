@@ -141,7 +141,7 @@ def margin_unit(unit: str) -> str:
     """The unit a margin is in: percentage points (百分点) for a %, else the unit itself."""
     from ._units import parse_unit
 
-    if str(parse_unit(unit)) == "percent":
+    if format(parse_unit(unit), "D") == "percent":
         return "百分点"
     return unit
 

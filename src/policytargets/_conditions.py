@@ -207,7 +207,7 @@ def _is_percent(unit: str) -> bool:
     """Whether ``unit`` is a percentage (its differences are 百分点, percentage points)."""
     from ._units import parse_unit
 
-    return bool(unit) and str(parse_unit(unit)) == "percent"
+    return bool(unit) and format(parse_unit(unit), "D") == "percent"
 
 
 def _change_amount(value: float, unit: str, lang: Lang) -> str:

@@ -335,7 +335,7 @@ def _units_agree(cell: str, stated: Any, parse_unit: Any) -> bool:
     if mine == theirs:
         return True
     # The column says "1" (a fraction) and the cell shows it as a percentage.
-    return str(theirs) == "dimensionless" and str(mine) in ("percent", "permille")
+    return format(theirs, "D") == "dimensionless" and format(mine, "D") in ("percent", "permille")
 
 
 def _check_units(bad: _Bad, units: Any, values: Any, lines: Any, header: Any) -> None:

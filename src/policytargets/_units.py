@@ -122,6 +122,10 @@ def _build_registry(scope: tuple[str, ...] = ()) -> pint.UnitRegistry[Any]:
     registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
         autoconvert_offset_to_baseunit=True, cache_folder=None, on_redefinition="ignore"
     )
+    # Quantities print with the units plans write (10.9 万平方米, 7 批次/千人), never with
+    # the internal names (wansquare_meter_zh): "~P" prints each unit's symbol. Code that
+    # needs the internal name asks for it with format(unit, "D").
+    registry.formatter.default_format = "~P"
     definitions = resources.files("policytargets").joinpath("plan_units.txt")
     with resources.as_file(definitions) as path:
         registry.load_definitions(str(path))

@@ -178,7 +178,7 @@ def _one_cell(cell: str, units: bool) -> tuple[float, str | None, str | None]:
     unit = f"{quantity.units:~}"
     if not unit:
         return magnitude, None, None
-    if quantity.dimensionless and str(quantity.units) not in ("percent", "permille"):
+    if quantity.dimensionless and format(quantity.units, "D") not in ("percent", "permille"):
         # A multiplier such as 万 in 1.18万: a bare number of the column's unit.
         try:
             return magnitude * conversion_factor(unit, "1"), None, None
