@@ -98,7 +98,7 @@ def get_registry() -> pint.UnitRegistry[Any]:
     The registry holds pint's default definitions plus the plan units of
     ``plan_units.txt`` (万, 亿, 千, 亩, 公顷, 百分点, 分, counting words, persons,
     money and energy) and those added by :func:`define_units`. It is one
-    registry for the whole process, except inside :func:`unit_scope` (a plan
+    registry for the whole process, except inside ``unit_scope`` (a plan
     file's own ``units:``), where it is that scope's registry; quantities made
     with any other registry are converted at the edge by :func:`to_quantity`.
     """
@@ -188,7 +188,7 @@ def define_units(definitions: str) -> None:
 
     These units are seen by every plan in the process. Units that belong to
     one plan go in its file's ``units:`` section instead (or, in Python,
-    :func:`unit_scope`), where no other plan sees them.
+    ``unit_scope``), where no other plan sees them.
 
     Args:
         definitions: one definition per line, e.g. ``"dun = tonne = 吨位"`` or
