@@ -9,10 +9,11 @@ other exception (a builtin, pandas', pint's, zipfile's) fails the test, and
 Hypothesis shrinks it to a small input; a crash found this way becomes an
 explicit regression test beside the code it concerns.
 
-Under ``HYPOTHESIS_PROFILE=ci`` each test tries one or two thousand inputs
-(the text and plan-file ones 2,000; frames 800; xlsx, which writes a workbook
-each time, 150), the whole file within about a minute on an idle two-core
-machine; the ``dev`` profile tries a hundred each.
+Under ``HYPOTHESIS_PROFILE=ci`` the tests try 2,000 texts each, 1,500 JSON
+and 1,500 YAML files, 800 plan dicts and CSV files, 600 frames each for
+``evaluate`` and ``validate_observations`` and 150 xlsx files (each writes a
+workbook), about a minute for the whole file on an idle two-core machine; the
+``dev`` profile tries a hundred each.
 """
 
 from __future__ import annotations
@@ -469,7 +470,7 @@ def yaml_files(draw: st.DrawFn) -> bytes:
 class TestFuzzPlanFiles:
     """load_plan reads any bytes into a plan or one PlanFileError (a PolicyTargetsError)."""
 
-    @_fuzz(2000)
+    @_fuzz(1500)
     @given(json_files())
     @example(raw=b"0")
     def test_load_plan_json(self, scratch: Path, raw: bytes) -> None:
@@ -478,7 +479,7 @@ class TestFuzzPlanFiles:
         path.write_bytes(raw)
         _only_policy_errors(lambda: pt.load_plan(path))
 
-    @_fuzz(2000)
+    @_fuzz(1500)
     @given(yaml_files())
     @example(raw=b"id: &a [*a]\n")
     @example(raw=b"a: &a [1, 1]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n")
@@ -489,7 +490,7 @@ class TestFuzzPlanFiles:
         path.write_bytes(raw)
         _only_policy_errors(lambda: pt.load_plan(path))
 
-    @_fuzz(1000)
+    @_fuzz(800)
     @given(mutated_plans())
     def test_plan_from_dict(self, data: Any) -> None:
         """Plain data (as a caller builds it): only PolicyTargetsError escapes."""
@@ -601,7 +602,7 @@ class TestKnownEscapes:
 class TestFuzzObservations:
     """evaluate, validate_observations and read_observations raise only PolicyTargetsError."""
 
-    @_fuzz(800)
+    @_fuzz(600)
     @given(
         observation_frames(),
         st.sampled_from([None, "region", ["region", "note"], "missing"]),
@@ -612,14 +613,14 @@ class TestFuzzObservations:
         assume(not _every_key_missing(frame))
         _only_policy_errors(lambda: pt.evaluate(_PLAN, frame, by=by, scoring=scoring))
 
-    @_fuzz(800)
+    @_fuzz(600)
     @given(observation_frames())
     def test_validate_observations(self, frame: pd.DataFrame) -> None:
         """Frames to validate_observations: only PolicyTargetsError escapes."""
         assume(not _every_key_missing(frame))
         _only_policy_errors(lambda: pt.validate_observations(_PLAN, frame))
 
-    @_fuzz(1000)
+    @_fuzz(800)
     @given(st.data())
     def test_read_observations_csv(self, scratch: Path, data: st.DataObject) -> None:
         """CSV bytes (edited tables, other encodings, arbitrary bytes): only PolicyTargetsError."""
