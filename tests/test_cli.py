@@ -96,6 +96,39 @@ class TestShow:
         assert code == 1
         _assert_one_line_error(err, "bad_fields.yaml", "goals[0].targets[0].condition.value")
 
+    @pytest.mark.parametrize(
+        ("name", "text", "fragment"),
+        [
+            ("deep.json", '{"id": ' + "[" * 1000 + "]" * 1000 + "}", "nested more than 64"),
+            ("key.yaml", "id: p\n[a, b]: 1\n", "line 2, column 1: a key must be text"),
+            ("alias.yaml", "id: &a [*a]\n", "refers to the node itself"),
+        ],
+    )
+    def test_hostile_plan_file(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        name: str,
+        text: str,
+        fragment: str,
+    ) -> None:
+        """Deep nesting, a list as a key, a recursive alias: one line, exit 1, no traceback."""
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, _, err = _run(capsys, "show", path)
+        assert code == 1
+        _assert_one_line_error(err, name, fragment)
+
+    def test_csv_export_is_one_way(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A plan exported as CSV is refused as a plan, saying that CSV is one-way."""
+        path = tmp_path / "targets.csv"
+        assert _run(capsys, "export", "taicang2022", "--format", "csv", "--out", path)[0] == 0
+        code, _, err = _run(capsys, "show", path)
+        assert code == 1
+        _assert_one_line_error(err, "targets.csv", "one-way", "--format yaml")
+
 
 class TestEvaluate:
     """``evaluate PLAN OBSERVATIONS`` assesses every target."""
