@@ -436,6 +436,15 @@ class TestHostileFiles:
         pt.dump_plan(plan, path)
         assert pt.load_plan(path) == plan
 
+    def test_text_using_every_private_use_character(self, tmp_path: Path) -> None:
+        """The stand-ins for NEL run out only in a contrived file, which is refused, not misread."""
+        areas = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+        filler = "".join(chr(c) for area in areas for c in area)
+        path = tmp_path / "plan.yaml"
+        path.write_text(f"id: p\ntitle: {{zh: '{filler}\x85'}}\n", encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="use JSON"):
+            pt.load_plan(path)
+
     def test_alias_bomb_is_refused_quickly(self, tmp_path: Path) -> None:
         """A 'billion laughs' document is refused before it grows, naming the line (#14.9)."""
         lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']

@@ -752,14 +752,22 @@ def _collector_paused() -> Iterator[None]:
 _YAML_11_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
+class _YamlUnprotectable(Exception):
+    """A file that uses every private-use character and a YAML 1.1 line break."""
+
+
 def _protect_breaks(text: str) -> tuple[str, dict[str, str]]:
     present = [c for c in _YAML_11_BREAKS if c in text]
     if not present:
         return text, {}
-    stand_ins = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    # The private-use areas: 137,000 characters, which no file of plan text uses up.
+    areas = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+    stand_ins = (chr(c) for area in areas for c in area if chr(c) not in text)
     restore: dict[str, str] = {}
     for char in present:
-        stand_in = next(stand_ins)
+        stand_in = next(stand_ins, None)
+        if stand_in is None:
+            raise _YamlUnprotectable
         text = text.replace(char, stand_in)
         restore[stand_in] = char
     return text, restore
@@ -981,7 +989,11 @@ def _yaml_loader() -> type:
 def _parse_yaml(text: str, source: str) -> Any:
     import yaml
 
-    protected, restore = _protect_breaks(text)
+    try:
+        protected, restore = _protect_breaks(text)
+    except _YamlUnprotectable:
+        problem = "text with U+0085, U+2028 or U+2029 and every private-use character"
+        raise PlanFileError(source, (("", f"cannot keep {problem} exact; use JSON"),)) from None
     loader = _yaml_loader()(protected)
     try:
         with _collector_paused():
