@@ -310,6 +310,17 @@ class TestPlanLookups:
         assert list(self.p.targets()) == [self.t1, self.t2]  # type: ignore[operator]
         assert list(self.p.milestones()) == [self.m1]  # type: ignore[operator]
 
+    def test_an_unknown_owner_suggests_the_closest_id_name_or_alias(self) -> None:
+        with pytest.raises(pt.UnknownIdError) as info:
+            self.p.owner("市场监管")
+        assert "市场监管局" in info.value.suggestions
+        assert "did you mean" in str(info.value)
+
+    def test_an_unknown_target_suggests_the_closest_id(self) -> None:
+        with pytest.raises(pt.UnknownIdError) as info:
+            self.p.target("t_1")
+        assert info.value.suggestions[0] == "t1"
+
     def test_accountable_owners_are_the_leads(self) -> None:
         assert self.p.accountable_for("t1") == ("市市场监管局",)
         assert self.p.accountable_for("t2") == ()  # only a supporting owner

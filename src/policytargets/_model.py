@@ -713,9 +713,9 @@ class Plan:
         try:
             return self._owner_index[key]
         except KeyError:
-            raise UnknownIdError(
-                f"Plan {self.id!r}: owner", key, tuple(o.id for o in self.owners)
-            ) from None
+            # Ids first, then the names and aliases that also find an owner.
+            known = tuple(dict.fromkeys((*(o.id for o in self.owners), *self._owner_index)))
+            raise UnknownIdError(f"Plan {self.id!r}: owner", key, known) from None
 
     @property
     def targets(self) -> tuple[Target, ...]:
