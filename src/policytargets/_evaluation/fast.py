@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from .._assessment import Status, margin_unit
+from .._assessment import Status
 from .._conditions import satisfies
 from .chunks import _chunks, _run
-from .frame import _categorical, _code_dtype, _per_target
+from .frame import _categorical, _code_dtype, _per_target, cached_margin_unit
 from .judging import _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     targets = p.targets
     per_target = {
         "period": _per_target([str(x.period) for x in targets]),
-        "margin_unit": _per_target([margin_unit(x.unit) for x in targets]),
+        "margin_unit": _per_target([cached_margin_unit(x.unit) for x in targets]),
         "unit": _per_target([x.unit for x in targets]),
     }
     method_tab = np.where(has_score, cx.methods.index(cx.method.value), -1).astype(np.int8)

@@ -7,6 +7,7 @@ filled columns, with a ``no_data`` row per absent target.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status, margin_unit
@@ -37,13 +38,27 @@ def _per_target(values: list[str]) -> tuple[Any, list[str]]:
     return np.asarray(codes).astype(_code_dtype(len(uniques))), [str(u) for u in uniques]
 
 
+@functools.lru_cache(maxsize=256)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    # Building a str index and checking it is unique costs about a millisecond:
+    # paid once per distinct list (statuses, a plan's ids, units, periods).
+    import pandas as pd
+
+    return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+
+
+#: margin_unit per unit text, cached: pint's formatting costs ~150 µs a call.
+cached_margin_unit = functools.lru_cache(maxsize=4096)(margin_unit)
+
+
 def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
     """A categorical over ``codes`` without a validation pass (no copy when the dtype fits)."""
     import pandas as pd
 
     codes = codes.astype(_code_dtype(len(categories)), copy=False)
-    index: Any = pd.Index(categories, dtype="str")
-    result: pd.Categorical = pd.Categorical.from_codes(codes, categories=index, validate=False)
+    result: pd.Categorical = pd.Categorical.from_codes(
+        codes, dtype=_dtype(tuple(categories)), validate=False
+    )
     return result
 
 
@@ -130,7 +145,7 @@ def _frame(
     columns["projected"] = out.projected
     columns["threshold"] = out.threshold
     columns["margin"] = out.margin
-    columns["margin_unit"] = per_target([margin_unit(x.unit) for x in targets])
+    columns["margin_unit"] = per_target([cached_margin_unit(x.unit) for x in targets])
     columns["unit"] = per_target([x.unit for x in targets])
     columns["baseline"] = out.baseline
     columns["coverage"] = out.coverage
