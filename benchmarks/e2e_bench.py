@@ -18,7 +18,7 @@ and as parquet into a temporary directory, then times, each as the best of
   and for parquet, in this process (imports and the unit registry warm).
 
 The command line's peak memory is its process's maximum resident set size
-(``wait4``), given relative to the CSV file's size; the interpreter with
+(GNU ``time``), given relative to the CSV file's size; the interpreter with
 pandas, pyarrow and pint imported is about 150 MB of it whatever the input.
 The last line is ``ratio_to_floor=<number>``: the CSV command line's time
 over the CSV floor's.
@@ -51,19 +51,23 @@ def best_of(repeats: int, work: Callable[[], object]) -> float:
     return best
 
 
-def run_cli(args: list[str]) -> tuple[float, int]:
-    """Seconds and peak resident bytes of one ``policytargets`` process."""
+def run_cli(args: list[str], tmp: Path) -> tuple[float, int]:
+    """Seconds and peak resident bytes of one ``policytargets`` process.
+
+    GNU time measures the peak: a child forked straight from this (large)
+    process would count the parent's pages it inherited before ``exec``.
+    """
     env = dict(os.environ)
     src = Path(pt.__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    report = tmp / "rss.txt"
+    command = ["/usr/bin/time", "-f", "%M", "-o", str(report)]
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "policytargets", *args], env=env)
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run([*command, sys.executable, "-m", "policytargets", *args], env=env)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"policytargets {' '.join(args)} failed ({process.returncode})")
-    return seconds, usage.ru_maxrss * 1024  # kilobytes on Linux
+    if done.returncode != 0:
+        raise SystemExit(f"policytargets {' '.join(args)} failed ({done.returncode})")
+    return seconds, int(report.read_text().split()[-1]) * 1024  # kilobytes
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -113,11 +117,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         python(csv_in, d / "warm.csv")()  # imports, unit registry
         t_py_csv = best_of(args.repeats, python(csv_in, d / "py.csv"))
         t_py_parquet = best_of(args.repeats, python(parquet_in, d / "py.parquet"))
-        cli_csv = [str(plan_file), str(csv_in), "--format", "csv", "--out", str(d / "res.csv")]
-        cli_parquet = [str(plan_file), str(parquet_in), "--out", str(d / "res.parquet")]
-        runs_csv = [run_cli(["evaluate", *cli_csv]) for _ in range(args.repeats)]
-        runs_parquet = [run_cli(["evaluate", *cli_parquet]) for _ in range(args.repeats)]
-        _, idle = run_cli(["--version"])
+        cli_csv = [
+            str(plan_file),
+            str(csv_in),
+            "--format",
+            "csv",
+            "--quiet",
+            "--out",
+            str(d / "res.csv"),
+        ]
+        cli_parquet = [str(plan_file), str(parquet_in), "--quiet", "--out", str(d / "res.parquet")]
+        runs_csv = [run_cli(["evaluate", *cli_csv], d) for _ in range(args.repeats)]
+        runs_parquet = [run_cli(["evaluate", *cli_parquet], d) for _ in range(args.repeats)]
+        _, idle = run_cli(["--version"], d)
         t_cli_csv, rss_csv = min(r[0] for r in runs_csv), max(r[1] for r in runs_csv)
         t_cli_parquet = min(r[0] for r in runs_parquet)
         rss_parquet = max(r[1] for r in runs_parquet)

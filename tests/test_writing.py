@@ -207,3 +207,39 @@ class TestFilesEqualAssess:
             back[column] = in_memory[column].astype(object)
         back["reason"] = back["reason"].fillna("")
         _check_equal(back, expected)
+
+
+class TestDaskFiles:
+    """Dask on a multi-file parquet dataset with categorical columns, written back to parquet."""
+
+    # Dask's to_parquet itself calls set_index(inplace=True), deprecated in pandas 3.1.
+    @pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")
+    @pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
+    def test_categorical_parquet_dataset(self, tmp_path: Path) -> None:
+        """Rows equal pandas'; the lazy result writes with to_parquet."""
+        dd = pytest.importorskip("dask.dataframe")
+        plan = _plan(_rate("a", 96.8), _rate("b", 50), _rate("c", 10))
+        rows = [("a", "2022", 97.0 + i / 10, "%") for i in range(6)]
+        rows += [("b", "2022", 40.0 + i, "%") for i in range(6)]
+        frame = _frame(rows).assign(region=[f"r{i % 6}" for i in range(12)])
+        frame = frame.astype(dict.fromkeys(("target_id", "period", "unit", "region"), "category"))
+        (tmp_path / "obs").mkdir()
+        for i in range(3):  # three files, each with its own categories
+            part = frame.iloc[4 * i : 4 * i + 4].reset_index(drop=True)
+            for column in ("target_id", "period", "unit", "region"):
+                part[column] = part[column].cat.remove_unused_categories()
+            part.to_parquet(tmp_path / "obs" / f"part{i}.parquet")
+        lazy = pt.evaluate(plan, dd.read_parquet(tmp_path / "obs"))
+        got = lazy.compute()
+        want = pt.evaluate(plan, frame)
+
+        def norm(f: pd.DataFrame) -> pd.DataFrame:
+            f = f.astype({c: object for c in f.columns if f[c].dtype.kind not in "fb"})
+            f = f.where(f.notna(), None)
+            return f.sort_values(["target_id", "region"], key=lambda s: s.astype(str))
+
+        pd.testing.assert_frame_equal(
+            norm(got).reset_index(drop=True), norm(want).reset_index(drop=True)
+        )
+        lazy.to_parquet(tmp_path / "out")
+        assert len(pd.read_parquet(tmp_path / "out")) == len(want)

@@ -53,7 +53,9 @@ def evaluate_dask(
     )
     key = next((k for k in ("target_id", "indicator_id") if k in columns), "target_id")
     # Validate the column layout (and the by argument) on an empty frame first.
-    meta_in = observations._meta
+    # Categorical columns from parquet have unknown categories in the meta
+    # ('__UNKNOWN_CATEGORIES__'), which are no target ids: check plain text.
+    meta_in = _uncategorise(observations._meta)
     prepare(plan, meta_in, by=by_list)
     meta = _evaluate_prepared(prepare(plan, meta_in, by=by_list), scorer, rtol, False, absent=False)
     shuffled = (
@@ -105,5 +107,7 @@ def _uncategorise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            # str, not object: Dask's meta then holds strings, which pyarrow
+            # can type (to_parquet), where object columns hold placeholders.
+            frame[column] = frame[column].astype("str")
     return frame
