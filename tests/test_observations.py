@@ -102,10 +102,14 @@ class TestValidateObservations:
         failures = info.value.failures
         assert list(failures.columns) == ["row", "column", "value", "reason"]
         got = set(zip(failures["row"], failures["reason"], strict=True))
+        # A unit mismatch and conflicting values are reported beside the other errors.
         assert got == {
             (1, "unknown_id"),
             (2, "bad_period"),
             (3, "unparsable_unit"),
+            (4, "dimension_mismatch"),
+            (5, "duplicate"),
+            (6, "duplicate"),
         }
 
     def test_dimension_mismatches_and_duplicates_in_a_clean_frame(self) -> None:
@@ -122,6 +126,34 @@ class TestValidateObservations:
             pt.validate_observations(_plan(), frame)
         got = set(zip(info.value.failures["row"], info.value.failures["reason"], strict=True))
         assert got == {(0, "dimension_mismatch"), (1, "duplicate"), (2, "duplicate")}
+
+    def test_what_evaluate_refuses_validate_reports_with_file_lines(self, tmp_path: Path) -> None:
+        """Overlapping flow periods passed validation, then evaluate refused them."""
+        count = pt.Indicator(
+            id="n", name=pt.Label(zh="新增数"), kind="count", unit="个", basis="flow"
+        )
+        target = pt.Target(id="f", indicator=count, condition=pt.AtLeast(value=5), period="2022")
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            "target_id,period,value,unit\n"
+            "f,2022-H1,3,个\n"
+            "f,2022-Q2,1,个\n"
+            "f,2022-H2,3,个\n"
+            "nope,2022,1,个\n",
+            "utf-8",
+        )
+        frame = pt.read_observations(path)
+        with pytest.raises(pt.ObservationError) as evaluated:
+            pt.evaluate(plan, frame.loc[[2, 3, 4]])
+        with pytest.raises(pt.ObservationError) as validated:
+            pt.validate_observations(plan, frame)
+        failures = validated.value.failures
+        got = set(zip(failures["row"], failures["reason"], strict=True))
+        assert got == {(2, "overlapping_periods"), (3, "overlapping_periods"), (5, "unknown_id")}
+        assert set(evaluated.value.failures["reason"]) == {"overlapping_periods"}
+        assert "line 5, column 'target_id', value 'nope': unknown_id" in str(validated.value)
 
     def test_missing_columns_are_named(self) -> None:
         frame = pd.DataFrame({"target_id": ["t"], "value": [1.0]})

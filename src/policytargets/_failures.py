@@ -80,7 +80,18 @@ def failure_table(
     values = frame[column].iloc[positions] if column in frame.columns else [None] * len(positions)
     table = failure_cases(frame.index[positions], column, values, reason)
     table.attrs["label"] = "line" if frame.index.name == "line" else "row"
+    # Wrapped: pandas compares attrs when it concatenates, and an array has no truth value.
+    table.attrs["positions"] = RowPositions(positions)
     return table
+
+
+class RowPositions:
+    """The positions in the observation frame of the rows a failure table names."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: npt.NDArray[np.intp]) -> None:
+        self.array = array
 
 
 def describe_failures(table: pd.DataFrame, limit: int | None = None) -> list[str]:
@@ -116,5 +127,5 @@ def raise_failures(failures: list[pd.DataFrame], what: str = "observations") -> 
         return
     table = concat_failures(failures)
     labels = {part.attrs.get("label", "row") for part in failures}
-    table.attrs["label"] = "line" if labels == {"line"} else "row"
+    table.attrs = {"label": "line" if labels == {"line"} else "row"}
     raise ObservationError(failure_message(table, what), table)

@@ -58,6 +58,14 @@ def validate_observations(
 ) -> None:
     """Check an observation table against a plan, reporting every bad row at once.
 
+    Every failure :func:`~policytargets.evaluate` would refuse the table for is
+    reported, all at once: the checks of each row (ids, periods, units,
+    numbers) and, among the rows that pass them, what only judging finds
+    (two different values for one group and period, overlapping
+    observations of a flow), as evaluate finds them. Rows whose unit cannot
+    be compared with the target's are reported too (``dimension_mismatch``;
+    evaluate gives them the status ``not_comparable``).
+
     Missing values (NaN) are not failures: they are the ``no_data`` status;
     infinite ones are (``non_finite_value``). Exact repeats are not failures
     either; two different values for one key, breakdown and period are.
@@ -72,10 +80,42 @@ def validate_observations(
 
     Raises:
         ObservationError: ``failures`` is a DataFrame with columns ``row``
-            (the frame's index label), ``column``, ``value`` and ``reason``,
-            one row per problem.
+            (the frame's index label: the 1-based file line for a frame from
+            :func:`~policytargets.read_observations`), ``column``, ``value``
+            and ``reason``, one row per problem.
     """
-    prepare(plan, frame, by=by, strict=True)
+    import numpy as np
+
+    from .._conditions import DEFAULT_RTOL
+    from .._errors import ObservationError
+    from .._scoring import resolve_scorer
+    from .dispatch import _evaluate_prepared
+
+    prepared = prepare(plan, frame, by=by, strict=True, collect=True)
+    failures = list(prepared.failures)
+    failed = failed_rows(failures, len(frame))
+    # What only judging finds, among the rows that pass the row checks.
+    rest = frame if not failed.any() else frame.iloc[np.flatnonzero(~failed)]
+    try:
+        _evaluate_prepared(
+            prepare(plan, rest, by=by), resolve_scorer("linear"), DEFAULT_RTOL, False, absent=False
+        )
+    except ObservationError as exc:
+        if exc.failures is not None:
+            failures.append(exc.failures)
+    raise_failures(failures)
+
+
+def failed_rows(failures: list[pd.DataFrame], n: int) -> npt.NDArray[np.bool_]:
+    """Which rows (by position) some failure names."""
+    import numpy as np
+
+    failed = np.zeros(n, dtype=bool)
+    for table in failures:
+        positions = table.attrs.get("positions")
+        if positions is not None:
+            failed[positions.array] = True
+    return failed
 
 
 @dataclass
@@ -131,6 +171,7 @@ def prepare(
     *,
     by: Sequence[str] | None = None,
     strict: bool = False,
+    collect: bool = False,
 ) -> Prepared:
     """Check an observation table and reduce it to codes (shared by validate and evaluate).
 
@@ -141,6 +182,7 @@ def prepare(
         strict: also report dimension mismatches and conflicting duplicates
             (what :func:`validate_observations` does); :func:`evaluate` finds
             those itself, with the same semantics as :func:`assess`.
+        collect: leave the failures in ``Prepared.failures`` instead of raising.
 
     Raises:
         ObservationError: every failure at once.
@@ -314,9 +356,10 @@ def prepare(
         failures=failures,
         pairs=pairs,
     )
-    if strict and not failures:
+    if strict:
         _strict_checks(prepared)
-    raise_failures(prepared.failures)
+    if not collect:
+        raise_failures(prepared.failures)
     return prepared
 
 
@@ -402,10 +445,13 @@ def _strict_checks(p: Prepared) -> None:
 
     from .._units import is_compatible
 
-    usable = ~np.isnan(p.value)
+    # Rows another check refused already are left out (their codes may be -1).
+    usable = ~np.isnan(p.value) & ~failed_rows(p.failures, len(p.value))
     # Dimension: every target a key maps to shares its indicator's dimension.
     table = np.ones((len(p.key_targets), len(p.units)), dtype=bool)
     for k, indices in enumerate(p.key_targets):
+        if not indices:
+            continue
         target_unit = p.targets[indices[0]].unit
         for u, unit in enumerate(p.units):
             table[k, u] = unit is not None and is_compatible(unit, target_unit)
