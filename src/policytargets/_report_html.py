@@ -40,7 +40,8 @@ _RULES = (
         "padding:.25em .5em;text-align:left;vertical-align:top;border-bottom:1px solid #e5e5e5",
     ),
     ("th", "background:#f5f5f5;font-weight:600"),
-    ("td.num", "text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap"),
+    ("td.num", "text-align:right;font-variant-numeric:tabular-nums"),
+    (".pt-scroll", "overflow-x:auto;max-width:100%"),
     ("table.meta", "width:auto"),
     ("table.meta th", "background:none;white-space:nowrap"),
     (
@@ -233,7 +234,10 @@ def _targets(report: Report) -> str:
             f'<td class="pt-quote">{"“" + _e(r["source"]) + "”" if r["source"] else ""}</td>',
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return (
+        f'<div class="pt-scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def render_cell(report: Report) -> str:
