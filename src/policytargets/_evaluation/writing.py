@@ -36,7 +36,7 @@ T = TypeVar("T")
 FORMATS: dict[str, str] = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 
 #: Rows converted to arrow and written at a time.
-CHUNK_ROWS = 1 << 18
+CHUNK_ROWS = 1 << 16
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 _FORMULA_START = "^[=+\\-@\t\r]"
