@@ -477,3 +477,21 @@ class TestProgram:
         """--version prints the library version."""
         code, out, _ = _run(capsys, "--version")
         assert (code, out.strip()) == (0, f"policytargets {pt.__version__}")
+
+
+class TestShowStartsFast:
+    """``show`` on a plan file imports no pandas (its start-up is most of the wait)."""
+
+    def test_no_pandas(self, tmp_path: Path) -> None:
+        pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
+        code = (
+            "import io, contextlib, sys\n"
+            "from policytargets._cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
+            "assert 'manufacturing-' in out.getvalue()\n"
+            "assert 'pandas' not in sys.modules, 'show imported pandas'\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr

@@ -45,6 +45,8 @@ def cell_text(value: Any, joiner: str = "、") -> str:
         return format(value, ".6g")
     if isinstance(value, list | tuple):
         return joiner.join(str(v) for v in value)
+    if isinstance(value, str):  # text is never missing; no pandas needed to say so
+        return value
     with contextlib.suppress(TypeError, ValueError):
         import pandas as pd
 
@@ -57,10 +59,17 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
+#: A table without pandas: column names and rows of values (``show`` imports no pandas).
+Records = tuple[list[str], list[list[Any]]]
+
+
+def table_rows(frame: pd.DataFrame | Records) -> tuple[list[str], list[list[str]], list[bool]]:
     """Column names, rows of cell texts, and which columns are numeric."""
-    columns = [str(c) for c in frame.columns]
-    records = frame.astype(object).to_numpy().tolist()
+    if isinstance(frame, tuple):
+        columns, records = [str(c) for c in frame[0]], frame[1]
+    else:
+        columns = [str(c) for c in frame.columns]
+        records = frame.astype(object).to_numpy().tolist()
     numeric = [
         all(_is_number(r[i]) or cell_text(r[i]) == "" for r in records) and bool(records)
         for i in range(len(columns))
@@ -103,7 +112,7 @@ def _fit(natural: list[int], minimum: list[int], width: int) -> list[int]:
     return widths
 
 
-def text_table(frame: pd.DataFrame, *, width: int | None = None) -> str:
+def text_table(frame: pd.DataFrame | Records, *, width: int | None = None) -> str:
     """A DataFrame as an aligned plain-text table, Chinese-aware, optionally fitted to a width.
 
     Numbers are right-aligned, missing values empty. Chinese characters take
