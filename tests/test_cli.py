@@ -489,7 +489,7 @@ class TestShowStartsFast:
             "from policytargets._cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
             f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
-            "assert 'manufacturing-' in out.getvalue()\n"
+            "assert out.getvalue().startswith('taicang2022: ')\n"
             "assert 'pandas' not in sys.modules, 'show imported pandas'\n"
         )
         env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
