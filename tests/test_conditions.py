@@ -254,7 +254,7 @@ class TestCivilCodeInclusivity:
 
 
 class TestMaintained:
-    """Maintained: every observation of the period must hold."""
+    """Maintained: every year's figure must hold (quarters are not judged one by one)."""
 
     target = pt.Target(
         id="keep",
@@ -275,11 +275,26 @@ class TestMaintained:
         assert pt.assess(self.target, self.quarters(95, 95, 95, 95, unit=unit)).status is MET
 
     @pytest.mark.parametrize("unit", ["%", ""])
-    def test_one_bad_observation_fails_it(self, unit: str) -> None:
-        a = pt.assess(self.target, self.quarters(99, 95 * (1 - STEP), 99, 99, unit=unit))
+    def test_one_bad_year_fails_it(self, unit: str) -> None:
+        years = pt.Target(
+            id="keep",
+            indicator=RATE,
+            condition=pt.Maintained(condition=pt.AtLeast(value=95)),
+            period="2021-01-01/2023-12-31",
+        )
+        factor = pt.conversion_factor("%", unit)
+        values = (99, 95 * (1 - STEP), 99)
+        observations = [
+            pt.Observation(period=str(2021 + i), value=v * factor, unit=unit)
+            for i, v in enumerate(values)
+        ]
+        a = pt.assess(years, observations)
         assert a.status is NOT
         assert a.observed == pytest.approx(95 * (1 - STEP))
-        assert "worst observation" in a.reason
+        assert "the figure for 2022" in a.reason
+
+    def test_one_bad_quarter_is_no_failure_of_the_year(self) -> None:
+        assert pt.assess(self.target, self.quarters(99, 94, 99, 99)).status is MET
 
     def test_the_same_values_without_maintained_judge_the_latest(self) -> None:
         plain = pt.Target(id="t", indicator=RATE, condition=pt.AtLeast(value=95), period="2022")
@@ -290,13 +305,13 @@ class TestMaintained:
         assert a.status is pt.Status.ON_TRACK
         assert a.coverage == pytest.approx(181 / 365)
 
-    def test_part_of_the_period_with_a_bad_one_is_not_met(self) -> None:
-        """One failed observation is final: a maintained condition can no longer be met."""
-        assert pt.assess(self.target, self.quarters(96, 94)).status is pt.Status.NOT_MET
+    def test_part_of_the_year_below_is_off_track(self) -> None:
+        """The year's figure is not known yet: below so far is off track, not final."""
+        assert pt.assess(self.target, self.quarters(96, 94)).status is pt.Status.OFF_TRACK
 
-    def test_the_margin_is_the_worst_observation_minus_the_bound(self) -> None:
+    def test_the_margin_is_the_year_figure_minus_the_bound(self) -> None:
         a = pt.assess(self.target, self.quarters(99, 96, 98, 97))
-        assert (a.observed, a.margin, a.margin_unit) == (96.0, pytest.approx(1.0), "百分点")
+        assert (a.observed, a.margin, a.margin_unit) == (97.0, pytest.approx(2.0), "百分点")
 
     def test_maintained_delegates_to_its_condition(self) -> None:
         inner = pt.Between(low=1, high=2)

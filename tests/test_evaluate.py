@@ -398,16 +398,18 @@ class TestStatuses:
         )
         assert row["reason"] == wanted.reason
 
-    def test_maintained_is_judged_on_the_worst_observation(self) -> None:
-        plan = _plan(_rate(condition=pt.Maintained(condition=pt.AtLeast(value=90))))
-        frame = _frame(
-            [("t", f"2022-Q{q}", v, "%") for q, v in ((1, 95), (2, 89), (3, 99), (4, 97))]
+    def test_maintained_is_judged_on_the_year_figure(self) -> None:
+        """保持: the year's figure (the latest level here), not the worst quarter (as assess)."""
+        target = _rate(condition=pt.Maintained(condition=pt.AtLeast(value=90)))
+        rows = [("t", f"2022-Q{q}", v, "%") for q, v in ((1, 95), (2, 89), (3, 99), (4, 97))]
+        row = pt.evaluate(_plan(target), _frame(rows)).iloc[0]
+        wanted = pt.assess(
+            target, [pt.Observation(period=p, value=v, unit=u) for _, p, v, u in rows]
         )
-        row = pt.evaluate(plan, frame).iloc[0]
-        assert (row["status"], row["observed"]) == ("not_met", 89)
-        assert row["reason"].startswith("the worst observation")
+        assert (row["status"], row["observed"]) == ("met", 97)
+        assert row["reason"] == wanted.reason
 
-    def test_maintained_failed_part_way_is_not_met(self) -> None:
+    def test_maintained_below_part_way_is_off_track(self) -> None:
         target = _rate(condition=pt.Maintained(condition=pt.AtLeast(value=90)))
         plan = _plan(target)
         rows = [("t", "2022-Q1", 95, "%"), ("t", "2022-Q2", 89, "%")]
@@ -415,9 +417,8 @@ class TestStatuses:
         wanted = pt.assess(
             target, [pt.Observation(period=p, value=v, unit=u) for _, p, v, u in rows]
         )
-        assert (row["status"], row["observed"]) == ("not_met", 89)
+        assert (row["status"], row["observed"]) == ("off_track", 89)
         assert row["reason"] == wanted.reason
-        assert "can no longer be met" in row["reason"]
         held = pt.evaluate(plan, _frame(rows[:1])).iloc[0]
         assert held["status"] == "on_track"
 

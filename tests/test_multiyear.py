@@ -179,3 +179,189 @@ class TestDescribe:
         assert condition.describe(unit, "zh", pt.Direction.HIGHER_IS_BETTER) == zh
         if "家" not in en:
             assert condition.describe(unit, "en", pt.Direction.HIGHER_IS_BETTER) == en
+
+
+GDP = pt.Indicator(
+    id="gdp", name=pt.Label(zh="地区生产总值"), kind="amount", unit="亿元", basis="flow"
+)
+
+
+class TestScoresUseTheProjection:
+    """A part-year flow is scored on what its status judges (silent case 7)."""
+
+    def test_half_a_year_in(self) -> None:
+        t = target(GDP, pt.AtLeast(value=100), baseline=pt.Baseline(value=90, period="2021"))
+        a = pt.assess(t, obs("2022-H1", 55, "亿元"))
+        assert a.projected == pytest.approx(55 / (181 / 365))
+        assert a.score is not None
+        assert a.score.value == pytest.approx((a.projected - 90) / 10)
+        row = evaluate_one(t, [("2022-H1", 55, "亿元")])
+        assert row["score"] == a.score.value
+
+
+AWARDS = pt.Indicator(
+    id="awards",
+    name=pt.Label(zh="获奖"),
+    kind="count",
+    unit="项",
+    basis="flow",
+    projection="none",
+)
+SEASONAL = pt.Indicator(
+    id="sales",
+    name=pt.Label(zh="销售"),
+    kind="count",
+    unit="件",
+    basis="flow",
+    projection="same_period",
+)
+
+
+class TestProjection:
+    """Part-year flows are projected as their indicator says."""
+
+    def test_a_lumpy_flow_is_pending_not_off_track(self) -> None:
+        t = target(AWARDS, pt.AtLeast(value=5))
+        a = pt.assess(t, obs("2022-H1", 0, "项"))
+        assert (a.status, a.projected) == (S.PENDING, None)
+        assert pt.assess(t, obs("2022-H1", 5, "项")).status is S.ON_TRACK
+        assert evaluate_one(t, [("2022-H1", 0, "项")])["status"] == "pending"
+
+    def test_same_period_last_year(self) -> None:
+        """H1 last year was 40 of 100: this year's 50 in H1 projects to 125."""
+        t = target(SEASONAL, pt.AtLeast(value=120))
+        rows = [obs("2021-H1", 40, "件"), obs("2021-H2", 60, "件"), obs("2022-H1", 50, "件")]
+        a = pt.assess(t, rows)
+        assert (a.status, a.projected) == (S.ON_TRACK, 125.0)
+
+    def test_without_last_year_it_is_pending(self) -> None:
+        t = target(SEASONAL, pt.AtLeast(value=120))
+        a = pt.assess(t, obs("2022-H1", 50, "件"))
+        assert a.status is S.PENDING
+        assert "same period last year" in a.reason
+
+
+class TestBasePeriod:
+    """较2020年: the baseline is the base period's figure, from observations or the plan."""
+
+    def test_from_observations_of_the_base_year(self) -> None:
+        t = target(FIRMS, pt.RelativeChange(percent=-14, base="2020"), period="2022")
+        low = pt.Indicator(
+            id="e",
+            name=pt.Label(zh="能耗"),
+            kind="amount",
+            unit="吨",
+            direction="lower",
+            basis="stock",
+        )
+        t = target(low, pt.RelativeChange(percent=-14, base="2020"), period="2022")
+        a = pt.assess(t, [obs("2020", 100, "吨"), obs("2021", 50, "吨"), obs("2022", 86, "吨")])
+        assert (a.status, a.baseline, a.threshold) == (S.MET, 100.0, 86.0)
+        b = pt.assess(t, [obs("2020", 100, "吨"), obs("2022", 86.1, "吨")])
+        assert b.status is S.NOT_MET
+
+    def test_from_the_plan(self) -> None:
+        t = target(
+            FIRMS,
+            pt.AbsoluteChange(amount=12, base="2020"),
+            period="2022",
+            baseline=pt.Baseline(value=30, period="2020"),
+        )
+        assert pt.assess(t, obs("2022", 42, "家")).status is S.MET
+        assert pt.assess(t, obs("2022", 41, "家")).status is S.NOT_MET
+
+
+class TestGrowthRates:
+    """A growth target judged from published growth rates (同比) as well as from levels."""
+
+    def test_one_year(self) -> None:
+        t = target(GDP, pt.RelativeChange(percent=5, tolerance=1))
+        growth = obs("2022", 4.2, "%", measure="growth")
+        a = pt.assess(t, growth)
+        assert (a.status, a.unit, a.margin_unit) == (S.MET, "%", "百分点")
+        assert a.observed == pytest.approx(4.2)
+        assert a.threshold == pytest.approx(5.0)
+        assert pt.assess(t, obs("2022", 3.9, "%", measure="growth")).status is S.NOT_MET
+
+    def test_average_annual_growth_chains_the_years(self) -> None:
+        t = target(GDP, pt.AnnualGrowth(percent=6, base="2020"), period="2021-2025")
+        rates = [
+            obs(str(y), g, "%", measure="growth")
+            for y, g in zip(range(2021, 2026), (7, 6, 5, 6, 6.1), strict=True)
+        ]
+        a = pt.assess(t, rates)
+        chained = (1.07 * 1.06 * 1.05 * 1.06 * 1.061) ** (1 / 5) - 1
+        assert a.observed == pytest.approx(chained * 100)
+        assert a.status is (S.MET if chained >= 0.06 else S.NOT_MET)
+
+    def test_a_missing_year_cannot_be_chained(self) -> None:
+        t = target(GDP, pt.AnnualGrowth(percent=6, base="2020"), period="2021-2025")
+        a = pt.assess(
+            t, [obs("2021", 7, "%", measure="growth"), obs("2023", 6, "%", measure="growth")]
+        )
+        assert a.status is S.NEEDS_BASELINE
+        assert "2022" in a.reason
+
+    def test_a_level_condition_refuses_a_growth_rate(self) -> None:
+        a = pt.assess(target(GDP, pt.AtLeast(value=100)), obs("2022", 5, "%", measure="growth"))
+        assert a.status is S.NOT_COMPARABLE
+
+    def test_evaluate_reads_a_measure_column(self) -> None:
+        t = target(GDP, pt.RelativeChange(percent=5))
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t"],
+                "period": ["2022"],
+                "value": [5.5],
+                "unit": ["%"],
+                "measure": ["growth"],
+            }
+        )
+        row = pt.evaluate(plan, frame).iloc[0]
+        wanted = pt.assess(t, obs("2022", 5.5, "%", measure="growth"))
+        assert (row["status"], row["observed"], row["reason"]) == (
+            "met",
+            wanted.observed,
+            wanted.reason,
+        )
+        frame["measure"] = ["rate"]
+        with pytest.raises(pt.ObservationError):
+            pt.evaluate(plan, frame)
+
+
+class TestEveryYear:
+    """逐年提高 over several years: each year against the one before; one miss is final."""
+
+    condition = pt.EveryYear(condition=pt.Improve())
+
+    def test_rising_every_year_is_met(self) -> None:
+        t = target(
+            FIRMS.__class__(
+                id="s", name=pt.Label(zh="专利"), kind="count", unit="件", basis="stock"
+            ),
+            self.condition,
+            period="2021-2023",
+        )
+        rows = [obs(str(y), v, "件") for y, v in ((2020, 1), (2021, 2), (2022, 3), (2023, 4))]
+        a = pt.assess(t, rows)
+        assert (a.status, a.progress) == (S.MET, pt.Progress.ACHIEVED)
+
+    def test_one_flat_year_is_final(self) -> None:
+        t = target(
+            FIRMS.__class__(
+                id="s", name=pt.Label(zh="专利"), kind="count", unit="件", basis="stock"
+            ),
+            self.condition,
+            period="2021-2025",
+        )
+        rows = [obs(str(y), v, "件") for y, v in ((2020, 1), (2021, 2), (2022, 2))]
+        a = pt.assess(t, rows)
+        assert a.status is S.NOT_MET
+        assert "the figure for 2022" in a.reason
+        assert "can no longer be met" in a.reason

@@ -16,6 +16,16 @@ from typing import TYPE_CHECKING, Any
 from . import _display as _display
 from . import _tables as _tables
 from ._assessment import Assessment, Observation, Status, assess, margin_unit
+from ._assessment import (
+    Assessment,
+    Measure,
+    Observation,
+    Progress,
+    ProgressThresholds,
+    Status,
+    assess,
+    margin_unit,
+)
 from ._conditions import (
     DEFAULT_RTOL,
     AbsoluteChange,
@@ -28,6 +38,7 @@ from ._conditions import (
     Comparator,
     Condition,
     Direction,
+    Every,
     EveryYear,
     Improve,
     LessThan,
@@ -119,6 +130,7 @@ __all__ = [
     "DimensionMismatchError",
     "Direction",
     "DuplicateIdError",
+    "Every",
     "EveryYear",
     "ExtractedTarget",
     "ExtractionReport",
@@ -134,6 +146,7 @@ __all__ = [
     "LessThan",
     "LinearAchievement",
     "Maintained",
+    "Measure",
     "Milestone",
     "MissingDependencyError",
     "MoreThan",
@@ -147,8 +160,10 @@ __all__ = [
     "PlanFileError",
     "Point",
     "PolicyTargetsError",
+    "Progress",
     "ProgressCategory",
     "ProgressInput",
+    "ProgressThresholds",
     "Projection",
     "RelativeChange",
     "Report",

@@ -9,6 +9,7 @@ period that contradict each other.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from enum import StrEnum
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from ._conditions import DEFAULT_RTOL, Bounds, satisfies
+from ._conditions import DEFAULT_RTOL, Bounds, Direction, satisfies
 from ._errors import InvalidValueError, UnitParseError
 from ._labels import check_optional_text
 from ._model import Basis, IndicatorKind, Milestone, Target
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assessment",
+    "Measure",
     "Observation",
+    "Progress",
+    "ProgressThresholds",
     "Status",
     "assess",
     "margin_unit",
@@ -57,9 +61,84 @@ class Status(StrEnum):
     NEEDS_BASELINE = "needs_baseline"
     """The condition is relative to a baseline and none is known."""
     PENDING = "pending"
-    """A milestone not (yet) done."""
+    """A milestone not (yet) done; or a lumpy flow (projection ``none``) that
+    has not reached its target part-way through the period: no projection
+    says it is behind."""
     DONE = "done"
     """A milestone done."""
+
+
+class Measure(StrEnum):
+    """What an observation's value measures."""
+
+    LEVEL = "level"
+    """The indicator's own figure for the period (a level, a sum, a rate)."""
+    GROWTH = "growth"
+    """The growth of the indicator in % on the same period a year before (同比, at
+    comparable prices), as statistics offices publish it."""
+
+
+class Progress(StrEnum):
+    """Where a multi-year target stands against the path from its baseline (mid-term review).
+
+    The national mid-term evaluation of a five-year plan uses the first four
+    (提前实现, 快于预期, 基本符合预期, 滞后); ``achieved`` is a target met at its end.
+    """
+
+    ACHIEVED = "achieved"
+    """已实现: met at the end of its period."""
+    ACHIEVED_EARLY = "achieved_early"
+    """提前实现: the end-of-period condition already holds before the end."""
+    AHEAD_OF_SCHEDULE = "ahead_of_schedule"
+    """快于预期: further along than the path, by at least ``ahead``."""
+    ON_TRACK = "on_track"
+    """基本符合预期: at least ``on_track`` of the way the path expects."""
+    BEHIND = "behind"
+    """滞后: less than that, or not met at the end."""
+
+
+def _ratio(instance: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidValueError(f"ProgressThresholds.{attribute.name}", "a positive number", value)
+
+
+@frozen(kw_only=True)
+class ProgressThresholds:
+    """Where the graded progress categories start, as shares of the progress the path expects.
+
+    Progress is the share of the way from the baseline to the target that an
+    observation has covered, over the share the path expects by its date
+    (compound paths on a log scale, so it equals Open SDG's growth ratio).
+
+    Attributes:
+        ahead: at or above this: ahead of schedule (快于预期). Default 1.05.
+        on_track: at or above this: on track (基本符合预期); below: behind
+            (滞后). Default 0.95, Open SDG's and Statistics Canada's threshold
+            for a target on track.
+    """
+
+    ahead: float = field(default=1.05, validator=_ratio)
+    on_track: float = field(default=0.95, validator=_ratio)
+
+    def __attrs_post_init__(self) -> None:
+        if self.on_track > self.ahead:
+            raise InvalidValueError(
+                "ProgressThresholds.on_track", f"at most ahead ({self.ahead})", self.on_track
+            )
+
+    def category(self, ratio: float) -> Progress:
+        """The category of a progress ratio."""
+        if ratio >= self.ahead:
+            return Progress.AHEAD_OF_SCHEDULE
+        if ratio >= self.on_track:
+            return Progress.ON_TRACK
+        return Progress.BEHIND
+
+
+def _measure(value: Any) -> Measure:
+    from ._labels import to_enum
+
+    return to_enum(Measure, "Observation.measure", value)
 
 
 def _check_optional_number(instance: object, attribute: Any, value: Any) -> None:
@@ -106,6 +185,9 @@ class Observation:
         numerator: for a rate, the count on top (lets rates pool correctly).
         denominator: for a rate, the count below.
         source: where the value comes from.
+        measure: ``level`` (the indicator's figure) or ``growth`` (its growth in
+            % on the same period a year before, 同比): a growth target is
+            judged from published growth rates as well as from levels.
     """
 
     period: Period = field(converter=to_period)
@@ -120,6 +202,7 @@ class Observation:
         default=None, converter=_to_float, validator=_check_optional_number
     )
     source: str | None = field(default=None, validator=check_optional_text)
+    measure: Measure = field(default=Measure.LEVEL, converter=_measure)
 
     @classmethod
     def from_quantity(
@@ -170,6 +253,8 @@ class Assessment:
         score: the progress score, when a baseline and a numeric target exist.
         aspirational: copied from the target (力争), so reports can set it apart.
         region: the region assessed, if the observations name one.
+        progress: for a multi-year target, where it stands against the path
+            from its baseline (see :class:`Progress`); ``None`` otherwise.
     """
 
     target_id: str
@@ -187,6 +272,7 @@ class Assessment:
     score: Score | None = None
     aspirational: bool = False
     region: str | None = None
+    progress: Progress | None = None
 
     @property
     def ok(self) -> bool:
@@ -216,7 +302,6 @@ def natural_limit(target: Target) -> float | None:
     Lower is better: 0 (no bad events can be fewer than none). Higher is
     better, for a rate: 100 % (full coverage). Holding it is improving.
     """
-    from ._conditions import Direction
     from ._units import conversion_factor
 
     if target.indicator.direction is Direction.LOWER_IS_BETTER:
@@ -337,12 +422,21 @@ def _flow(target: Target) -> bool:
     return target.indicator.basis is Basis.FLOW
 
 
-def _level(agg: _Aggregate, target: Target, period: Period) -> tuple[float, float]:
-    """The value judged and the coverage of the period, for a non-maintained target."""
-    if _flow(target):
+Values = list[tuple[Observation, float]]
+
+
+def _figure(values: Values, target: Target, span: Period, flow: bool) -> tuple[float, float]:
+    """The figure of ``span`` from its observations, and the share of ``span`` they cover.
+
+    A flow is summed (its observations must not overlap), a rate with
+    numerators and denominators of disjoint sub-periods is pooled, and any
+    other indicator takes its latest level (of observations ending together,
+    the longest one's).
+    """
+    if flow:
         days = 0
         previous_end = None
-        for o, _ in agg.values:
+        for o, _ in values:
             if previous_end is not None and o.period.start <= previous_end:
                 raise InvalidValueError(
                     f"observations of flow target {target.id!r}",
@@ -351,25 +445,27 @@ def _level(agg: _Aggregate, target: Target, period: Period) -> tuple[float, floa
                 )
             previous_end = o.period.end
             days += o.period.days
-        return sum(v for _, v in agg.values), days / period.days
-    coverage = (agg.values[-1][0].period.end - period.start).days + 1
+        return math.fsum(v for _, v in values), days / span.days
+    coverage = ((values[-1][0].period.end - span.start).days + 1) / span.days
     if target.indicator.kind is IndicatorKind.RATE and all(
-        o.numerator is not None and o.denominator is not None for o, _ in agg.values
+        o.numerator is not None and o.denominator is not None for o, _ in values
     ):
         # Pool the rate over the latest period end only when sub-periods are
         # disjoint; otherwise take the latest figure as reported.
-        disjoint = all(
-            a[0].period.end < b[0].period.start
-            for a, b in zip(agg.values, agg.values[1:], strict=False)
-        )
-        if disjoint and len(agg.values) > 1:
+        disjoint = all(a[0].period.end < b[0].period.start for a, b in itertools.pairwise(values))
+        if disjoint and len(values) > 1:
             from ._units import conversion_factor
 
-            num = sum(o.numerator or 0.0 for o, _ in agg.values)
-            den = sum(o.denominator or 0.0 for o, _ in agg.values)
+            num = math.fsum(o.numerator or 0.0 for o, _ in values)
+            den = math.fsum(o.denominator or 0.0 for o, _ in values)
             if den > 0:
-                return num / den * conversion_factor("", target.unit), coverage / period.days
-    return agg.values[-1][1], coverage / period.days
+                return num / den * conversion_factor("", target.unit), coverage
+    return values[-1][1], coverage
+
+
+def _level(agg: _Aggregate, target: Target, period: Period) -> tuple[float, float]:
+    """The value judged and the coverage of the period, for a non-maintained target."""
+    return _figure(agg.values, target, period, _flow(target))
 
 
 def _snap(observed: float, reference: float, rtol: float) -> float:
@@ -383,10 +479,71 @@ def _inside(value: float, bounds: Bounds, rtol: float) -> bool:
     )
 
 
+def years_of(period: Period) -> list[Period] | None:
+    """The calendar years of a period of two or more whole years (2021–2025), else ``None``.
+
+    A multi-year target is reported, and judged, year by year: its reporting
+    resolution is the year.
+    """
+    if period.start.month != 1 or period.start.day != 1:
+        return None
+    if period.end.month != 12 or period.end.day != 31 or period.end.year == period.start.year:
+        return None
+    return [Period.year(y) for y in range(period.start.year, period.end.year + 1)]
+
+
+def _spans(period: Period, every: Any) -> list[Period] | None:
+    """The months or quarters of ``period`` a maintained condition is judged in, if asked."""
+    from ._conditions import Every
+
+    if every not in (Every.MONTH, Every.QUARTER) or period._whole_months() is None:
+        return None
+    step = 1 if every is Every.MONTH else 3
+    spans = []
+    year, month = period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        last_month = month + step - 1
+        end = Period.parse(f"{year}-{last_month:02d}").end
+        spans.append(
+            Period(start=Period.parse(f"{year}-{month:02d}").start, end=min(end, period.end))
+        )
+        month += step
+        if month > 12:
+            year, month = year + 1, month - 12
+    return spans
+
+
+def base_period(target: Target) -> Period:
+    """The period a target's baseline is the figure of.
+
+    The condition's own base (较2020年), else the plan's baseline period, else
+    for a multi-year target the year before it starts (2020 for 2021–2025),
+    else the period before the target's (较上年).
+    """
+    if target.condition.base is not None:
+        return target.condition.base
+    if target.baseline is not None:
+        return target.baseline.period
+    if years_of(target.period) is not None:
+        return Period.year(target.period.start.year - 1)
+    return target.period.previous()
+
+
+def relevant(target: Target, period: Period) -> bool:
+    """Whether an observation of ``period`` matters to ``target`` (period, base, year before)."""
+    if target.period.contains(period) or base_period(target).contains(period):
+        return True
+    if target.period.previous().contains(period):
+        return True
+    return Period.year(target.period.start.year - 1).contains(period)
+
+
 def _baseline_value(
-    target: Target, explicit: float | Observation | None, previous: list[Observation]
+    target: Target,
+    explicit: float | Observation | None,
+    earlier: list[Observation],
 ) -> tuple[float | None, Period, str]:
-    prev = target.period.previous()
+    base_p = base_period(target)
     if isinstance(explicit, Observation):
         factor = None if explicit.missing else _factor(explicit.unit, target.unit)
         if factor is None or explicit.value is None:
@@ -401,25 +558,151 @@ def _baseline_value(
             raise InvalidValueError(
                 "assess(baseline=)", "a finite number or an Observation", explicit
             )
-        return float(explicit), prev, ""
-    if target.baseline is not None:
-        return target.baseline.value, target.baseline.period, ""
-    agg = _collect(previous, prev, target)
+        return float(explicit), base_p, ""
+    if target.baseline is not None and target.baseline.period == base_p:
+        return target.baseline.value, base_p, ""
+    previous = [o for o in earlier if base_p.contains(o.period) and o.measure is Measure.LEVEL]
+    agg = _collect(previous, base_p, target)
     if agg.problem is not None:
-        return None, prev, agg.problem[1]
-    value, _ = _level(agg, target, prev)
+        return None, base_p, agg.problem[1]
+    value, _ = _level(agg, target, base_p)
     if _flow(target):
         # A flow summed over part of the period is not the period's figure
         # (2021-H1 alone is half a year): unknown, rather than silently low.
         days = sum(o.period.days for o, _ in agg.values)
-        if days < prev.days:
-            return None, prev, f"observations cover {_covered_percent(days, prev.days)}% of {prev}"
-    return value, prev, ""
+        if days < base_p.days:
+            return (
+                None,
+                base_p,
+                f"observations cover {_covered_percent(days, base_p.days)}% of {base_p}",
+            )
+    return value, base_p, ""
 
 
 def _covered_percent(days: int, total: int) -> int:
     """``days`` of ``total`` in whole percent, rounded half up, and below 100 when short."""
     return min((200 * days + total) // (2 * total), 99 if days < total else 100)
+
+
+def _growth_index(
+    growth: list[Observation], target: Target, base_p: Period
+) -> tuple[Values, tuple[Status, str] | None]:
+    """Published growth rates (同比) chained into an index, 100 at the base period.
+
+    Year by year from the one after the base: each year's latest (longest)
+    growth rate; a partial year's rate is its growth so far (1–6月同比).
+    """
+    from ._units import conversion_factor, is_compatible
+
+    usable = [o for o in growth if not o.missing]
+    if not usable:
+        return [], (Status.NO_DATA, f"every observation for {target.period} is missing")
+    for o in usable:
+        if not is_compatible(o.unit, "%"):
+            return [], (
+                Status.NOT_COMPARABLE,
+                f"a growth rate is a %, not {o.unit!r}",
+            )
+    is_year = base_p.start.month == 1 and base_p.start.day == 1 and str(base_p).isdigit()
+    if not is_year:
+        return [], (
+            Status.NOT_COMPARABLE,
+            f"growth rates (同比) chain only from a base year, not from {base_p}",
+        )
+    by_year: dict[int, tuple[Observation, float]] = {}
+    for o in sorted(usable, key=lambda o: (o.period.end, -o.period.start.toordinal())):
+        if o.period.start.year != o.period.end.year:
+            return [], (
+                Status.NOT_COMPARABLE,
+                f"a growth rate (同比) is for one year or part of one, not {o.period}",
+            )
+        assert o.value is not None
+        by_year[o.period.end.year] = (o, o.value * conversion_factor(o.unit, "%"))
+    last = max(by_year)
+    missing = [y for y in range(base_p.end.year + 1, last + 1) if y not in by_year]
+    if missing:
+        return [], (
+            Status.NEEDS_BASELINE,
+            f"{target.condition.comparator} needs a baseline for {base_p}: growth rates (同比) "
+            f"of every year since are chained, and {', '.join(map(str, missing))} has none",
+        )
+    index = 100.0
+    values: Values = []
+    for year in range(base_p.end.year + 1, last + 1):
+        o, g = by_year[year]
+        index *= 1 + g / 100
+        values.append((o, index))
+    return values, None
+
+
+def _project(
+    target: Target,
+    value: float,
+    coverage: float,
+    values: Values,
+    span: Period,
+    pool: Values,
+) -> tuple[float | None, str]:
+    """A partial flow carried to the end of ``span`` as the indicator says, or why not."""
+    from ._model import Projection
+
+    mode = target.indicator.projection
+    if mode is Projection.LINEAR:
+        return (value / coverage if coverage > 0 else value), ""
+    if mode is Projection.NONE:
+        return None, "a lumpy flow is not projected"
+    # Same period last year: this year's part times last year's whole over its same part.
+    last_year = {o.period: v for o, v in pool}
+    whole = Period(
+        start=span.start.replace(year=span.start.year - 1),
+        end=span.end.replace(year=span.end.year - 1),
+    )
+    part = 0.0
+    for o, _ in values:
+        try:
+            shifted = Period(
+                start=o.period.start.replace(year=o.period.start.year - 1),
+                end=o.period.end.replace(year=o.period.end.year - 1),
+            )
+        except ValueError:
+            return None, "no figure for the same period last year"
+        if shifted not in last_year:
+            return None, f"no figure for {shifted}, the same period last year"
+        part += last_year[shifted]
+    full = [v for o, v in pool if whole.contains(o.period)]
+    total_days = sum(o.period.days for o, _ in pool if whole.contains(o.period))
+    if total_days < whole.days or part == 0:
+        return None, f"no whole figure for {whole} to project by"
+    return value * math.fsum(full) / part, ""
+
+
+def _path(base: float, goal: float, share: float, compound: bool) -> float:
+    """Where a steady path from ``base`` to ``goal`` stands after ``share`` of the time."""
+    if compound and base > 0 and goal > 0:
+        return float(base * (goal / base) ** share)
+    return base + share * (goal - base)
+
+
+def _progress_ratio(base: float, value: float, expected: float, compound: bool) -> float | None:
+    """The progress made over the progress the path expects (log scale for compound paths)."""
+    if compound and base > 0 and value > 0 and expected > 0 and expected != base:
+        return math.log(value / base) / math.log(expected / base)
+    if expected == base:
+        return None
+    return (value - base) / (expected - base)
+
+
+_VERB = {
+    Status.MET: "meets",
+    Status.NOT_MET: "does not meet",
+    Status.ON_TRACK: "so far meets",
+    Status.OFF_TRACK: "so far does not meet",
+    Status.PENDING: "does not yet meet",
+}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}"
 
 
 def assess(
@@ -429,6 +712,7 @@ def assess(
     baseline: float | Observation | None = None,
     scoring: str | Scorer = "linear",
     rtol: float = DEFAULT_RTOL,
+    thresholds: ProgressThresholds | None = None,
 ) -> Assessment:
     """Check a target against observations (or a milestone against done / not done).
 
@@ -437,15 +721,19 @@ def assess(
         observations: Observations, text such as ``"96.9%"`` or pint
             quantities (taken as covering the whole period), or one of them.
             Observations of the target's period are judged; those of the
-            period before serve as the baseline; others are ignored. For a
+            base period (see ``base_period``: the condition's base, the
+            plan's baseline period, the year before a multi-year period, or
+            the period before) give the baseline; others are ignored. For a
             milestone: ``True`` (done), ``False`` or ``None`` (pending).
         baseline: a baseline in the target's unit, overriding the target's own
-            and any observation of the previous period. Without either, the
-            baseline is the previous period's level; for a flow, its sum,
-            known only when the observations cover the whole previous period.
+            and any observation of the base period. Without either, the
+            baseline is the base period's level; for a flow, its sum,
+            known only when the observations cover the whole base period.
         scoring: ``"linear"``, ``"growth_ratio"``, ``"current_status_index"``
             or a callable taking a :class:`ProgressInput`.
         rtol: relative tolerance at bounds (see :data:`DEFAULT_RTOL`).
+        thresholds: where the progress categories of a multi-year target
+            start (default :class:`ProgressThresholds`).
 
     Returns:
         The assessment; missing, NaN or incomparable data give a status, not
@@ -459,24 +747,27 @@ def assess(
         return _assess_milestone(item, observations)
     if not isinstance(item, Target):
         raise InvalidValueError("assess(item)", "a Target or a Milestone", item)
+    if thresholds is None:
+        thresholds = ProgressThresholds()
+    elif not isinstance(thresholds, ProgressThresholds):
+        raise InvalidValueError("assess(thresholds=)", "a ProgressThresholds", thresholds)
     target = item
     scorer = resolve_scorer(scoring)
     obs = _as_observations(observations, target)
-    prev = target.period.previous()
     current: list[Observation] = []
-    previous: list[Observation] = []
+    earlier: list[Observation] = []
     for i, o in enumerate(obs):
         _check_indicator(o, i, target)
         if target.period.contains(o.period):
             current.append(o)
-        elif prev.contains(o.period):
-            previous.append(o)
         elif target.period.overlaps(o.period):
             raise InvalidValueError(
                 f"observations[{i}].period",
                 f"a period within {target.period} or wholly outside it",
                 str(o.period),
             )
+        elif o.period.end < target.period.start:
+            earlier.append(o)
     regions = {o.region for o in current}
     if len(regions) > 1:
         raise InvalidValueError(
@@ -484,99 +775,395 @@ def assess(
             "observations of one region at a time (use policytargets.evaluate for many)",
             sorted(str(r) for r in regions),
         )
-    region = next(iter(regions), None)
-    base: dict[str, Any] = {
-        "target_id": target.id,
-        "period": target.period,
-        "unit": target.unit,
-        "margin_unit": margin_unit(target.unit),
-        "aspirational": target.aspirational,
-        "region": region,
-    }
-    agg = _collect(current, target.period, target)
-    if agg.problem is not None:
-        return Assessment(status=agg.problem[0], reason=agg.problem[1], **base)
-    base_value, base_period, base_reason = _baseline_value(target, baseline, previous)
-    base["baseline"] = base_value
-    direction = target.indicator.direction
-    condition = target.condition
-    if condition.needs_baseline and base_value is None:
-        observed, coverage = _level(agg, target, target.period)
-        return Assessment(
-            status=Status.NEEDS_BASELINE,
-            reason=f"{condition.comparator} needs a baseline for {prev}: "
-            f"{base_reason or 'none given'}",
-            observed=observed,
-            coverage=min(coverage, 1.0),
-            **base,
+    return _Judge(target, scorer, rtol, thresholds).run(current, earlier, baseline)
+
+
+class _Judge:
+    """The one place that says what a condition means for figures, a baseline and a date.
+
+    :func:`assess` runs it on one target's observations;
+    :func:`~policytargets.evaluate` runs it on every group whose target needs
+    more than the vectorised kernel (multi-year periods, changes against a
+    named base, every-year and maintained conditions, projections other than
+    linear, growth rates), so the two can never disagree.
+    """
+
+    def __init__(
+        self, target: Target, scorer: Scorer, rtol: float, thresholds: ProgressThresholds
+    ) -> None:
+        self.target = target
+        self.scorer = scorer
+        self.rtol = rtol
+        self.thresholds = thresholds
+        self.condition = target.condition
+        self.direction = target.indicator.direction
+        self.period = target.period
+        self.years = years_of(target.period)
+        self.base_p = base_period(target)
+        self.limit = natural_limit(target)
+        self.described = self.condition.describe(target.unit, "en", self.direction)
+
+    def run(
+        self,
+        current: list[Observation],
+        earlier: list[Observation],
+        explicit: float | Observation | None,
+    ) -> Assessment:
+        target = self.target
+        region = next(iter({o.region for o in current}), None)
+        self.base: dict[str, Any] = {
+            "target_id": target.id,
+            "period": target.period,
+            "unit": target.unit,
+            "margin_unit": margin_unit(target.unit),
+            "aspirational": target.aspirational,
+            "region": region,
+        }
+        growth = [o for o in current if o.measure is Measure.GROWTH]
+        if growth:
+            if not self.condition.growth:
+                return self._done(
+                    Status.NOT_COMPARABLE,
+                    f"an observed growth rate (同比) judges only a growth condition "
+                    f"(relative_change, annual_growth), not {self.condition.comparator}",
+                )
+            values, problem = _growth_index(growth, target, self.base_p)
+            if problem is not None:
+                return self._done(*problem)
+            self.growth_mode = True
+            return self._judge(values, 100.0, self.base_p, "", flow=False, pool=[])
+        self.growth_mode = False
+        agg = _collect(current, target.period, target)
+        if agg.problem is not None:
+            return self._done(*agg.problem)
+        base_value, base_p, base_reason = _baseline_value(target, explicit, earlier)
+        pool = _collect([o for o in earlier if not o.missing], target.period, target).values
+        pool = pool + agg.values
+        return self._judge(agg.values, base_value, base_p, base_reason, _flow(target), pool)
+
+    def _done(self, status: Status, reason: str, **fields: Any) -> Assessment:
+        return Assessment(status=status, reason=reason, **{**self.base, **fields})
+
+    def _bounds(self, base: float | None, years: float | None) -> Bounds:
+        return self.condition.bounds(self.direction, base, years=years, limit=self.limit)
+
+    def _judge(
+        self,
+        values: Values,
+        base: float | None,
+        base_p: Period,
+        base_reason: str,
+        flow: bool,
+        pool: Values,
+    ) -> Assessment:
+        condition, period = self.condition, self.period
+        if condition.maintained or condition.every_year:
+            return self._each_year(values, base, base_p, base_reason, flow, pool)
+        cumulative = self.years is not None and flow and not condition.change
+        if self.years is not None and not cumulative:
+            span = Period.year(values[-1][0].period.end.year)
+            values = [x for x in values if span.contains(x[0].period)]
+        else:
+            span = period
+        observed, coverage = _figure(values, self.target, span, flow)
+        overall = (
+            coverage
+            if span == period
+            else ((values[-1][0].period.end - period.start).days + 1) / period.days
         )
-    bounds = condition.bounds(direction, base_value, limit=natural_limit(target))
-    projected: float | None = None
-    if condition.maintained:
-        judged = [(o, v, _inside(v, bounds, rtol)) for o, v in agg.values]
-        worst = min(judged, key=lambda t: (t[2], (t[1] - bounds.reference(t[1])) * direction.sign))
-        observed = worst[1]
-        holds = all(ok for _, _, ok in judged)
-        coverage = (
-            (agg.values[-1][0].period.end - target.period.start).days + 1
-        ) / target.period.days
-        value_judged = observed
-    else:
-        observed, coverage = _level(agg, target, target.period)
-        value_judged = observed
-        if _flow(target) and coverage < 1:
-            projected = observed / coverage if coverage > 0 else observed
-            value_judged = projected
-        holds = _inside(value_judged, bounds, rtol)
-    partial = coverage < 1 - 1e-12
-    # A maintained condition must hold in every observation of the period, so
-    # one that already failed is not met, however much of the period remains.
-    final = partial and (condition.maintained or condition.final_on_failure) and not holds
-    if partial and not final:
-        status = Status.ON_TRACK if holds else Status.OFF_TRACK
-    else:
-        status = Status.MET if holds else Status.NOT_MET
-    reference = bounds.reference(value_judged)
-    margin = _snap(value_judged, reference, rtol)
-    described = condition.describe(target.unit, "en", direction)
-    verb = {
-        Status.MET: "meets",
-        Status.NOT_MET: "does not meet",
-        Status.ON_TRACK: "so far meets",
-        Status.OFF_TRACK: "so far does not meet",
-    }[status]
-    what = "projected value" if projected is not None else "observed value"
-    if condition.maintained:
-        what = "every observation" if holds else "the worst observation"
-    reason = f"{what} {verb} '{described}'"
-    if partial:
-        reason += f" ({coverage:.0%} of {target.period} observed"
-        reason += f"; {FAILED_FOR_GOOD})" if final else ")"
-    score = None
-    goal_value = condition.goal_value(direction, base_value)
-    if base_value is not None and goal_value is not None and agg.end is not None:
-        score = scorer(
+        if not self.growth_mode:
+            self.base["baseline"] = base
+        if condition.needs_baseline and base is None:
+            return self._done(
+                Status.NEEDS_BASELINE,
+                f"{condition.comparator} needs a baseline for {base_p}: "
+                f"{base_reason or 'none given'}",
+                observed=observed,
+                coverage=min(overall, 1.0),
+            )
+        total_years = base_p.years_until(period) if self.years is not None else None
+        final = self._bounds(base, total_years if self.years is not None else None)
+        partial_span = coverage < 1 - 1e-12
+        complete = span.end == period.end and not partial_span
+        projected: float | None = None
+        note = ""
+        if flow and partial_span:
+            projected, note = _project(self.target, observed, coverage, values, span, pool)
+        judged = observed if projected is None else projected
+        holds_now = _inside(observed, final, self.rtol)
+        reference = final.reference(judged)
+        progress: Progress | None = None
+        what = "projected value" if projected is not None else "observed value"
+        if self.growth_mode:
+            what = "observed growth"
+        if complete:
+            holds = _inside(observed, final, self.rtol)
+            status = Status.MET if holds else Status.NOT_MET
+            if self.years is not None:
+                progress = Progress.ACHIEVED if holds else Progress.BEHIND
+            text = f"{what} {_VERB[status]} '{self.described}'"
+        elif condition.final_on_failure and not holds_now:
+            status = Status.NOT_MET
+            reference = final.reference(observed)
+            judged = observed
+            progress = Progress.BEHIND if self.years is not None else None
+            text = f"observed value {_VERB[status]} '{self.described}'"
+        elif flow and partial_span and projected is None and not holds_now:
+            status = Status.PENDING
+            text = f"observed value {_VERB[status]} '{self.described}' ({note})"
+            judged = observed
+        else:
+            status, progress, reference, text, judged = self._interim(
+                observed,
+                judged,
+                projected,
+                final,
+                base,
+                base_p,
+                span,
+                values,
+                cumulative,
+                coverage,
+                what,
+            )
+        if not complete:
+            text += f" ({overall:.0%} of {period} observed"
+            text += f"; {FAILED_FOR_GOOD})" if status is Status.NOT_MET else ")"
+        margin = _snap(judged, reference, self.rtol)
+        fields: dict[str, Any] = {
+            "observed": observed,
+            "projected": projected,
+            "threshold": reference,
+            "margin": margin,
+            "coverage": min(overall, 1.0),
+            "progress": progress,
+        }
+        if self.growth_mode:
+            fields.update(self._as_growth(observed, reference, values, base_p))
+            fields["projected"] = None
+        else:
+            fields["score"] = self._score(base, base_p, judged, projected, span, values, final)
+        return self._done(status, text, **fields)
+
+    def _interim(
+        self,
+        observed: float,
+        judged: float,
+        projected: float | None,
+        final: Bounds,
+        base: float | None,
+        base_p: Period,
+        span: Period,
+        values: Values,
+        cumulative: bool,
+        coverage: float,
+        what: str,
+    ) -> tuple[Status, Progress | None, float, str, float]:
+        """Part-way: against the final condition, or for a multi-year target its path.
+
+        Returns the status, the progress category, the reference the margin is
+        measured from, the reason and the value compared.
+        """
+        holds = _inside(judged, final, self.rtol)
+        if self.years is None:
+            status = Status.ON_TRACK if holds else Status.OFF_TRACK
+            return (
+                status,
+                None,
+                final.reference(judged),
+                f"{what} {_VERB[status]} '{self.described}'",
+                judged,
+            )
+        if _inside(observed, final, self.rtol) and (cumulative or projected is None):
+            text = f"observed value {_VERB[Status.ON_TRACK]} '{self.described}' already"
+            if self.growth_mode:
+                text = f"observed growth {_VERB[Status.ON_TRACK]} '{self.described}' already"
+            reference = final.reference(observed)
+            return Status.ON_TRACK, Progress.ACHIEVED_EARLY, reference, text, observed
+        # The path runs to the pass line: the bound in the good direction (a
+        # 左右 target's value less its tolerance), so met at the end is on it.
+        edge = final.low if self.direction is Direction.HIGHER_IS_BETTER else final.high
+        goal = edge if math.isfinite(edge) else final.threshold
+        start = 0.0 if cumulative else base
+        if goal is None or start is None or self.condition.two_sided:
+            status = Status.ON_TRACK if holds else Status.OFF_TRACK
+            progress = Progress.ON_TRACK if holds else Progress.BEHIND
+            return (
+                status,
+                progress,
+                final.reference(judged),
+                f"{what} {_VERB[status]} '{self.described}'",
+                judged,
+            )
+        if cumulative:
+            # A cumulative flow's path starts at zero when the period starts.
+            start_year = Period.year(self.period.start.year - 1)
+            last = values[-1][0].period
+            share = start_year.years_until(last) / start_year.years_until(self.period)
+            value = observed
+            what = "observed value"
+        else:
+            when = span if projected is not None else values[-1][0].period
+            share = base_p.years_until(when) / base_p.years_until(self.period)
+            value = judged
+        share = min(max(share, 0.0), 1.0)
+        compound = self.condition.compound and not cumulative
+        expected = _path(start, goal, share, compound)
+        ratio = _progress_ratio(start, value, expected, compound)
+        if ratio is None or (expected - start) * self.direction.sign <= 0:
+            # No progress is required by now: on the path or behind it.
+            ok = (value - expected) * self.direction.sign >= -self.rtol * abs(expected)
+            progress = Progress.ON_TRACK if ok else Progress.BEHIND
+        else:
+            progress = self.thresholds.category(ratio + self.rtol)
+        status = Status.OFF_TRACK if progress is Progress.BEHIND else Status.ON_TRACK
+        when_text = values[-1][0].period if projected is None or cumulative else span
+        shown = _fmt(expected)
+        if self.growth_mode:
+            shown = f"{_fmt(self._growth(expected, values, base_p))}%"
+        text = (
+            f"{what} {_VERB[status]} the path to '{self.described}' "
+            f"({shown} expected by {when_text})"
+        )
+        return status, progress, expected, text, value
+
+    def _as_growth(
+        self, observed: float, reference: float, values: Values, base_p: Period
+    ) -> dict[str, Any]:
+        """An index judged from growth rates, reported as growth in % and 百分点."""
+        g_obs = self._growth(observed, values, base_p)
+        g_ref = self._growth(reference, values, base_p)
+        return {
+            "observed": g_obs,
+            "threshold": g_ref,
+            "margin": _snap(g_obs, g_ref, self.rtol),
+            "unit": "%",
+            "margin_unit": "百分点",
+        }
+
+    def _growth(self, index: float, values: Values, base_p: Period) -> float:
+        """An index (100 at the base) as growth in %: average annual for 年均增长."""
+        years = base_p.years_until(values[-1][0].period)
+        if self.condition.comparator.value == "annual_growth" and years > 0:
+            return float(((index / 100) ** (1 / years) - 1) * 100)
+        return index - 100
+
+    def _score(
+        self,
+        base: float | None,
+        base_p: Period,
+        judged: float,
+        projected: float | None,
+        span: Period,
+        values: Values,
+        final: Bounds,
+    ) -> Score | None:
+        goal = self.condition.goal_value(self.direction, base)
+        if base is None or goal is None:
+            return None
+        if final.threshold is not None:
+            goal = final.threshold
+        return self.scorer(
             ProgressInput(
-                baseline=base_value,
-                baseline_period=base_period,
-                current=value_judged if projected is None else observed,
-                current_period=agg.end,
-                target=goal_value,
-                target_period=target.period,
-                direction=direction,
+                baseline=base,
+                baseline_period=base_p,
+                current=judged,
+                current_period=span if projected is not None else values[-1][0].period,
+                target=goal,
+                target_period=self.period,
+                direction=self.direction,
             )
         )
-    return Assessment(
-        status=status,
-        reason=reason,
-        observed=observed,
-        projected=projected,
-        threshold=reference,
-        margin=margin,
-        coverage=min(coverage, 1.0),
-        score=score,
-        **base,
-    )
+
+    def _each_year(
+        self,
+        values: Values,
+        base: float | None,
+        base_p: Period,
+        base_reason: str,
+        flow: bool,
+        pool: Values,
+    ) -> Assessment:
+        """保持 / 每年: each year's figure holds (flows summed, rates pooled); one miss is final."""
+        condition, period = self.condition, self.period
+        spans = _spans(period, getattr(condition, "every", None)) or self.years or [period]
+        if not self.growth_mode:
+            self.base["baseline"] = base
+        overall = ((values[-1][0].period.end - period.start).days + 1) / period.days
+        yearly = condition.every_year and condition.change
+        judged_years: list[tuple[Period, float, float, Bounds, bool, bool, float | None]] = []
+        previous = base
+        for span in spans:
+            inside = [x for x in values if span.contains(x[0].period)]
+            if not inside:
+                previous = None
+                continue
+            figure, coverage = _figure(inside, self.target, span, flow)
+            partial = coverage < 1 - 1e-12
+            base_y = previous if yearly else base
+            if condition.needs_baseline and base_y is None:
+                when = span.previous() if yearly else base_p
+                return self._done(
+                    Status.NEEDS_BASELINE,
+                    f"{condition.comparator} needs a baseline for {when}: "
+                    f"{base_reason or 'no figure for it'}",
+                    observed=figure,
+                    coverage=min(overall, 1.0),
+                )
+            years = 1.0 if yearly else (base_p.years_until(span) if self.years else None)
+            bounds = self._bounds(base_y, years)
+            projected = None
+            if flow and partial:
+                projected, _ = _project(self.target, figure, coverage, inside, span, pool)
+            value = figure if projected is None else projected
+            holds = _inside(value, bounds, self.rtol)
+            judged_years.append((span, figure, value, bounds, holds, partial, projected))
+            previous = None if partial else figure
+        failed = [y for y in judged_years if not y[4] and not y[5]]
+        last = judged_years[-1]
+        if failed:
+            span, figure, value, bounds, holds, partial, projected = failed[0]
+            status = Status.NOT_MET
+            text = f"the figure for {span} {_VERB[status]} '{self.described}'"
+            if not (last[0].end == period.end and not last[5]):
+                text += f" ({FAILED_FOR_GOOD})"
+        else:
+            # Nothing failed: the latest year's figure is the one to show.
+            span, figure, value, bounds, holds, partial, projected = last
+            every = len(judged_years) == len(spans) and not last[5]
+            if every:
+                status = Status.MET
+            elif last[5] and not last[4]:
+                status = Status.PENDING if last[6] is None and flow else Status.OFF_TRACK
+            else:
+                status = Status.ON_TRACK
+            what = "every year's figure" if len(spans) > 1 else "the period's figure"
+            if getattr(condition, "every", None) not in (None, "year"):
+                what = f"every {condition.every}'s figure"  # type: ignore[attr-defined]
+            text = f"{what} {_VERB[status]} '{self.described}'"
+            if not every:
+                text += f" ({min(overall, 1.0):.0%} of {period} observed)"
+        progress = None
+        if self.years is not None:
+            progress = {
+                Status.MET: Progress.ACHIEVED,
+                Status.NOT_MET: Progress.BEHIND,
+                Status.ON_TRACK: Progress.ON_TRACK,
+                Status.OFF_TRACK: Progress.BEHIND,
+            }.get(status)
+        reference = bounds.reference(value)
+        fields: dict[str, Any] = {
+            "observed": figure,
+            "projected": projected,
+            "threshold": reference,
+            "margin": _snap(value, reference, self.rtol),
+            "coverage": min(overall, 1.0),
+            "progress": progress,
+        }
+        if self.growth_mode:
+            fields.update(self._as_growth(figure, reference, values, base_p))
+            fields["projected"] = None
+        return self._done(status, text, **fields)
 
 
 def _assess_milestone(milestone: Milestone, done: Any) -> Assessment:

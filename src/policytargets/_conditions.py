@@ -38,6 +38,7 @@ __all__ = [
     "Comparator",
     "Condition",
     "Direction",
+    "Every",
     "EveryYear",
     "Improve",
     "LessThan",
@@ -68,6 +69,14 @@ class Direction(StrEnum):
     def sign(self) -> int:
         """+1 when higher is better, -1 when lower is better."""
         return 1 if self is Direction.HIGHER_IS_BETTER else -1
+
+
+class Every(StrEnum):
+    """The reporting resolution a maintained condition is judged at."""
+
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
 
 
 class Comparator(StrEnum):
@@ -1024,26 +1033,44 @@ class _Wrapper(Condition):
         return type(self)(condition=self.condition.scaled(factor))
 
 
+def _every(value: Any) -> Every:
+    try:
+        return Every(value)
+    except ValueError:
+        raise InvalidValueError(
+            "Maintained.every", f"one of {', '.join(e.value for e in Every)}", value
+        ) from None
+
+
 @frozen(kw_only=True)
 class Maintained(_Wrapper):
     """Maintained (保持/稳定在 X 以上): ``condition`` holds in every year of the period.
 
-    Judged at the target's reporting resolution, a year: on each year's
-    figure (a flow summed over the year, a rate pooled), never on each
-    sub-period observation. One year that fails is final.
+    Judged at the target's reporting resolution, ``every`` year by default
+    (每月: ``every="month"``): on each such period's figure (a flow summed,
+    a rate pooled), never on each sub-period observation. One that fails is
+    final.
     """
+
+    every: Every = field(default=Every.YEAR, converter=_every)
 
     @property
     def maintained(self) -> bool:
         return True
+
+    def scaled(self, factor: float) -> Self:
+        return type(self)(condition=self.condition.scaled(factor), every=self.every)
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
     ) -> str:
         inner = self.condition.describe(unit, lang, direction)
         if lang == "zh":
-            return "保持" + inner.removeprefix("达到")
-        return f"{inner}, maintained throughout"
+            each = {Every.YEAR: "", Every.QUARTER: "每季度", Every.MONTH: "每月"}[self.every]
+            return each + "保持" + inner.removeprefix("达到")
+        if self.every is Every.YEAR:
+            return f"{inner}, maintained throughout"
+        return f"{inner}, every {self.every.value}"
 
 
 @frozen(kw_only=True)

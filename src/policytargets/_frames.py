@@ -27,6 +27,7 @@ from ._conditions import (
     Comparator,
     Condition,
     Direction,
+    Every,
     EveryYear,
     Improve,
     LessThan,
@@ -439,6 +440,7 @@ def _condition(reader: _FrameReader, row: Any, record: Mapping[str, Any]) -> Con
     rel_tol = reader.cell(frame, row, record, "rel_tol", "number")
     maintained = reader.cell(frame, row, record, "maintained", "flag")
     every_year = reader.cell(frame, row, record, "every_year", "flag")
+    every = reader.choice(frame, row, record, "every", Every)
     two_sided = reader.cell(frame, row, record, "two_sided", "flag")
     base = reader.cell(frame, row, record, "condition_base", "text")
     columns = {
@@ -486,7 +488,12 @@ def _condition(reader: _FrameReader, row: Any, record: Mapping[str, Any]) -> Con
         raise _BadCell
     if every_year:
         return EveryYear(condition=condition)
-    return Maintained(condition=condition) if maintained else condition
+    if every is not None and not maintained:
+        reader.fail(frame, row, "every", "empty unless the condition is maintained")
+        raise _BadCell
+    if maintained:
+        return Maintained(condition=condition, every=every or Every.YEAR)
+    return condition
 
 
 def _records(frame: pd.DataFrame) -> list[tuple[Any, dict[str, Any]]]:

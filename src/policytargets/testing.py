@@ -23,12 +23,15 @@ import itertools
 from typing import Any
 
 from ._conditions import (
+    AbsoluteChange,
+    AnnualGrowth,
     Approximately,
     AtLeast,
     AtMost,
     Between,
     Condition,
     Direction,
+    EveryYear,
     Improve,
     LessThan,
     Maintained,
@@ -39,7 +42,17 @@ from ._conditions import (
 )
 from ._extras import require
 from ._labels import Label
-from ._model import Basis, Goal, Indicator, IndicatorKind, Milestone, Plan, SourceClause, Target
+from ._model import (
+    Basis,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    Milestone,
+    Plan,
+    Projection,
+    SourceClause,
+    Target,
+)
 from ._owners import LeadRule, Owner, OwnerKind, Responsibility, Role
 from ._periods import Period
 
@@ -152,6 +165,7 @@ def indicators(
         unit=UNIT_GROUPS[chosen][0],
         direction=draw(st.sampled_from(list(Direction))),
         basis=basis,
+        projection=draw(st.sampled_from(list(Projection))),
     )
 
 
@@ -176,8 +190,26 @@ def _simple_conditions() -> st.SearchStrategy[Condition]:
             value=_numbers,
             rel_tol=st.sampled_from([0.01, 0.05, 0.1]),
         ),
+        st.builds(
+            Approximately,
+            value=_numbers,
+            abs_tol=observation_values(0.01, 100.0),
+            two_sided=st.just(True),
+        ),
         ordered.map(lambda lh: Between(low=lh[0], high=lh[1])),
         st.builds(RelativeChange, percent=observation_values(-50.0, 50.0)),
+        st.builds(
+            RelativeChange,
+            percent=observation_values(-50.0, 50.0),
+            tolerance=st.sampled_from([0.5, 1.0, 2.0]),
+            two_sided=st.booleans(),
+        ),
+        st.builds(
+            AnnualGrowth,
+            percent=observation_values(-50.0, 50.0),
+            tolerance=st.none() | st.sampled_from([0.5, 1.0]),
+        ),
+        st.builds(AbsoluteChange, amount=observation_values(-100.0, 100.0)),
         st.just(Improve()),
         st.just(Zero()),
     )
@@ -189,13 +221,17 @@ def conditions(*, baseline: bool = True, maintained: bool = True) -> st.SearchSt
     Args:
         baseline: include conditions that need a baseline (relative change,
             improve).
-        maintained: include maintained (保持) wrappers.
+        maintained: include maintained (保持) and every-year (每年) wrappers.
     """
     simple = _simple_conditions()
     if not baseline:
         simple = simple.filter(lambda c: not c.needs_baseline)
     if maintained:
-        return st.one_of(simple, simple.map(lambda c: Maintained(condition=c)))
+        return st.one_of(
+            simple,
+            simple.map(lambda c: Maintained(condition=c)),
+            simple.map(lambda c: EveryYear(condition=c)),
+        )
     return simple
 
 

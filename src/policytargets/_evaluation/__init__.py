@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._assessment import ProgressThresholds
 from .._conditions import DEFAULT_RTOL
 from .._scoring import Scorer, resolve_scorer
 from .dask import evaluate_dask
@@ -59,6 +60,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "target_id",
     "period",
     "status",
+    "progress",
     "observed",
     "projected",
     "threshold",
@@ -82,6 +84,7 @@ def evaluate(
     scoring: str | Scorer = "linear",
     rtol: float = DEFAULT_RTOL,
     progress: bool = False,
+    thresholds: ProgressThresholds | None = None,
 ) -> Any:
     """Assess every target of a plan against a long table of observations.
 
@@ -94,7 +97,9 @@ def evaluate(
             dicts) or columns (a dict of lists) made into one, with columns ``target_id``
             (or ``indicator_id``, whose rows apply to every target of that
             indicator), ``period``, ``value`` (NaN = missing), ``unit``,
-            optionally ``numerator`` and ``denominator`` (pooled rates), and
+            optionally ``numerator`` and ``denominator`` (pooled rates),
+            ``measure`` (``level``, the default, or ``growth``: a growth rate
+            in % on the same period a year before, 同比), and
             the ``by`` columns. Rows whose period lies neither in a target's
             period nor in the period before it are ignored for that target.
         by: disaggregation columns (default: ``region`` when present).
@@ -104,14 +109,18 @@ def evaluate(
             the built-in methods, which are vectorised).
         rtol: relative tolerance at bounds.
         progress: show a progress bar (tqdm) over chunks.
+        thresholds: where the progress categories of multi-year targets
+            start (default :class:`~policytargets.ProgressThresholds`).
 
     Returns:
         A pandas DataFrame with columns ``target_id``, the ``by`` columns,
         ``period``, ``status`` (values of :class:`~policytargets.Status`),
-        ``observed``, ``projected``, ``threshold``, ``margin``,
+        ``progress`` (values of :class:`~policytargets.Progress`, for
+        multi-year targets; missing otherwise), ``observed``, ``projected``,
+        ``threshold``, ``margin``,
         ``margin_unit``, ``unit``, ``baseline``, ``coverage``, ``score``,
         ``score_method``, ``aspirational`` and ``reason``. Types: text
-        columns (``target_id``, ``period``, ``status``, ``margin_unit``,
+        columns (``target_id``, ``period``, ``status``, ``progress``, ``margin_unit``,
         ``unit``, ``score_method``, ``reason``) are categorical (a
         categorical ``target_id`` or ``by`` column of the input is reused
         as it is, with its own categories); ``observed``, ``threshold`` and
@@ -133,12 +142,14 @@ def evaluate(
             group and period, or overlapping observations of a flow.
     """
     if _is_dask(observations):
-        return evaluate_dask(plan, observations, by=by, scoring=scoring, rtol=rtol)
+        return evaluate_dask(
+            plan, observations, by=by, scoring=scoring, rtol=rtol, thresholds=thresholds
+        )
     observations = _as_frame(observations)
     scorer = resolve_scorer(scoring)
     _check_rtol(rtol)
     prepared = prepare(plan, observations, by=by)
-    return _evaluate_prepared(prepared, scorer, rtol, progress, absent=True)
+    return _evaluate_prepared(prepared, scorer, rtol, progress, absent=True, thresholds=thresholds)
 
 
 def _as_frame(observations: Any) -> Any:

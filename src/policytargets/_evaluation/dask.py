@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._assessment import ProgressThresholds
 from .._conditions import DEFAULT_RTOL
 from .._errors import InvalidValueError
 from .._periods import Period
@@ -28,6 +29,7 @@ def evaluate_dask(
     by: Sequence[str] | str | None = None,
     scoring: str | Scorer = "linear",
     rtol: float = DEFAULT_RTOL,
+    thresholds: ProgressThresholds | None = None,
 ) -> Any:
     """Evaluate a Dask DataFrame partition-wise; returns a (lazy) Dask DataFrame.
 
@@ -57,14 +59,18 @@ def evaluate_dask(
     # ('__UNKNOWN_CATEGORIES__'), which are no target ids: check plain text.
     meta_in = _uncategorise(observations._meta)
     prepare(plan, meta_in, by=by_list)
-    meta = _evaluate_prepared(prepare(plan, meta_in, by=by_list), scorer, rtol, False, absent=False)
+    meta = _evaluate_prepared(
+        prepare(plan, meta_in, by=by_list), scorer, rtol, False, absent=False, thresholds=thresholds
+    )
     shuffled = (
         observations.shuffle(on=[key, *by_list]) if observations.npartitions > 1 else (observations)
     )
 
     def one(part: pd.DataFrame) -> pd.DataFrame:
         prepared = prepare(plan, part, by=by_list)
-        result = _evaluate_prepared(prepared, scorer, rtol, False, absent=False)
+        result = _evaluate_prepared(
+            prepared, scorer, rtol, False, absent=False, thresholds=thresholds
+        )
         return _uncategorise(result)
 
     evaluated = shuffled.map_partitions(one, meta=_uncategorise(meta))
@@ -94,7 +100,9 @@ def evaluate_dask(
             **{b: pd.Series([], dtype=object) for b in by_list},
         }
     )
-    none = _evaluate_prepared(prepare(plan, empty, by=by_list), scorer, rtol, False, absent=True)
+    none = _evaluate_prepared(
+        prepare(plan, empty, by=by_list), scorer, rtol, False, absent=True, thresholds=thresholds
+    )
     none = none[none["target_id"].isin([t.id for t in absent_rows])]
     none = _uncategorise(none).astype(evaluated.dtypes.to_dict())
     return dd.concat([evaluated, dd.from_pandas(none, npartitions=1)])  # type: ignore[no-untyped-call]

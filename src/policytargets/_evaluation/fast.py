@@ -15,7 +15,7 @@ from .._assessment import Status
 from .._conditions import satisfies
 from .chunks import _chunks, _run
 from .frame import _categorical, _code_dtype, _per_target, cached_margin_unit
-from .judging import _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
+from .judging import _PROGRESS, _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -297,6 +297,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         columns[name] = col.array
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
+    columns["progress"] = _categorical(np.full(m, -1, dtype=np.int8), _PROGRESS)
     columns["observed"] = out["observed"]
     columns["projected"] = out["projected"]
     columns["threshold"] = out["threshold"]

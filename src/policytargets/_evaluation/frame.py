@@ -11,7 +11,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status, margin_unit
-from .judging import _S, _STATUSES, _Context, _Out, _reason_text
+from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,6 +141,8 @@ def _frame(
         columns[name] = col
     columns["period"] = per_target([str(x.period) for x in targets])
     columns["status"] = _categorical(out.status, _STATUSES)
+    # Progress categories are given to multi-year targets, which the kernel judges.
+    columns["progress"] = _categorical(np.full(len(t), -1, dtype=np.int8), _PROGRESS)
     columns["observed"] = out.observed
     columns["projected"] = out.projected
     columns["threshold"] = out.threshold

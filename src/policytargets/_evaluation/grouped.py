@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .tables import Bools, Ints
 
 
-def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, int]:
+def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, Ints]:
     """Any observations: sort once, then reduce groups with reduceat-style grouping."""
     import numpy as np
 
@@ -55,7 +55,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
     start, end = start[order], end[order]
     m = len(r)
     if m == 0:
-        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], 0
+        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], np.zeros(0, np.intp)
 
     new_g = np.concatenate([[True], gid[1:] != gid[:-1]])
     g_start = np.flatnonzero(new_g)
@@ -236,7 +236,8 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, in
 
     _run(_chunks(n_groups, 1 << 16), work, progress, "evaluating")
     by_frame = p.by_values.iloc[g_b].reset_index(drop=True)
-    return out, groups.t, by_frame, n_groups
+    # The first row of each group, in result order: where kernel groups slot in.
+    return out, groups.t, by_frame, g_first[first_order]
 
 
 def _raise_conflicts(

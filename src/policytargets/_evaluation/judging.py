@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._assessment import FAILED_FOR_GOOD, Status, natural_limit
+from .._assessment import FAILED_FOR_GOOD, Progress, Status, natural_limit
 from .._conditions import satisfies
 from .._scoring import ProgressInput, Scorer, ScoringMethod
 from .prepare import Prepared
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .tables import F64, Bools, Ints
 
 _STATUSES = [s.value for s in Status]
+_PROGRESS = [c.value for c in Progress]
 _S = {s: i for i, s in enumerate(Status)}
 _WHAT = ("observed value", "projected value", "every observation", "the worst observation")
 _VERB = {
@@ -247,10 +248,14 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
             if cx.method is ScoringMethod.GROWTH_RATIO
             else None
         )
+        if elapsed is not None and any_partial:
+            # A projected value stands for the period's end (as in assess).
+            elapsed = np.where(np.isnan(projected), elapsed, tb.total_years[t])
+        # Scores use what the status uses: a projected flow, not its part-year sum.
         values = _scores(
             cx.method,
             g.base,
-            observed,
+            judged_value,
             goal,
             tb.sign[t],
             elapsed if elapsed is not None else g.base,
@@ -261,7 +266,9 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     else:
         score = np.full(len(t), np.nan)
         for i in np.flatnonzero(has_score):
-            value, name = _custom_score(cx, int(t[i]), g, int(i), float(goal[i]))
+            value, name = _custom_score(
+                cx, int(t[i]), g, int(i), float(goal[i]), float(projected[i])
+            )
             score[i] = np.nan if value is None else value
             if name not in cx.methods:
                 cx.methods.append(name)
@@ -295,17 +302,22 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     out.reason[s] = reason
 
 
-def _custom_score(cx: _Context, ti: int, g: _Groups, i: int, goal: float) -> tuple[Any, str]:
+def _custom_score(
+    cx: _Context, ti: int, g: _Groups, i: int, goal: float, projected: float
+) -> tuple[Any, str]:
     target = cx.prepared.targets[ti]
     base_period = target.baseline.period if target.baseline else target.period.previous()
     maint = target.condition.maintained
     current = float(g.worst[i] if maint else g.level[i])
+    when = cx.prepared.periods[int(g.last_p[i])]
+    if projected == projected:  # a projected flow: scored as the status judges it
+        current, when = projected, target.period
     result = cx.scorer(
         ProgressInput(
             baseline=float(g.base[i]),
             baseline_period=base_period,
             current=current,
-            current_period=cx.prepared.periods[int(g.last_p[i])],
+            current_period=when,
             target=goal,
             target_period=target.period,
             direction=target.indicator.direction,

@@ -1070,7 +1070,7 @@ def _coordination() -> pt.Goal:
                     unit="条",
                     basis="flow",
                 ),
-                pt.Maintained(condition=pt.AtLeast(value=1)),
+                pt.Maintained(condition=pt.AtLeast(value=1), every="month"),
                 source="各成员单位每月上报工作动态不少于1条",
                 owners=in_field(
                     "三.(七).19", "各成员单位", field="the member units' own monthly reports"

@@ -1,0 +1,199 @@
+"""Groups judged by the semantic kernel of :func:`~policytargets.assess`, row for row.
+
+Targets whose meaning needs more than a bound on one figure — a multi-year
+period judged against its path, a change against a named base period,
+conditions held every year (保持, 每年), one failure being final (不发生),
+projections other than linear, published growth rates — are judged by the
+same code as :func:`~policytargets.assess` (``_Judge``), group by group, so
+the two agree exactly. The vectorised paths (``fast``, ``grouped``) never
+see their rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._assessment import (
+    Assessment,
+    Measure,
+    Observation,
+    ProgressThresholds,
+    _Judge,
+    base_period,
+    relevant,
+    years_of,
+)
+from .._errors import InvalidValueError
+from .._failures import failure_table, raise_failures
+from .._model import Projection, Target
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+    from .._scoring import Scorer
+    from .prepare import Prepared
+
+#: The column that says what an observation measures (``level`` or ``growth``).
+MEASURE_COLUMN = "measure"
+
+
+def needs_kernel(target: Target) -> bool:
+    """Whether a target's meaning is beyond the vectorised kernel (one bound on one figure)."""
+    c = target.condition
+    if years_of(target.period) is not None:
+        return True
+    if c.maintained or c.every_year or c.final_on_failure:
+        return True
+    if c.base is not None or base_period(target) != target.period.previous():
+        return True
+    return target.indicator.projection is not Projection.LINEAR
+
+
+def _measures(p: Prepared) -> npt.NDArray[np.bool_] | None:
+    """Rows that are growth rates (同比), or None without a measure column."""
+    import numpy as np
+
+    if MEASURE_COLUMN not in p.frame.columns:
+        return None
+    column = p.frame[MEASURE_COLUMN]
+    text = column.astype(object).where(column.notna(), Measure.LEVEL.value)
+    known = text.isin([m.value for m in Measure]).to_numpy()
+    if not known.all():
+        raise_failures(
+            [failure_table(p.frame, np.flatnonzero(~known), MEASURE_COLUMN, "unknown_measure")]
+        )
+    return np.asarray((text == Measure.GROWTH.value).to_numpy(), dtype=bool)
+
+
+def kernel_targets(p: Prepared) -> tuple[list[int], npt.NDArray[np.bool_] | None]:
+    """Indices of the targets judged by the kernel, and the growth-rate rows."""
+    import numpy as np
+
+    chosen = {i for i, t in enumerate(p.targets) if needs_kernel(t)}
+    growth = _measures(p)
+    if growth is not None and growth.any():
+        for code in np.unique(p.key_codes[growth]).tolist():
+            if code >= 0:
+                chosen.update(p.key_targets[code])
+    return sorted(chosen), growth
+
+
+def _nan_none(value: float) -> float | None:
+    return None if value != value else float(value)
+
+
+def judge_groups(
+    p: Prepared,
+    chosen: list[int],
+    growth: npt.NDArray[np.bool_] | None,
+    scorer: Scorer,
+    rtol: float,
+    thresholds: ProgressThresholds,
+) -> list[tuple[int, int, int, Assessment]]:
+    """(first row, target, breakdown code, assessment) for every group of a chosen target."""
+    import numpy as np
+
+    results: list[tuple[int, int, int, Assessment]] = []
+    if not chosen:
+        return results
+    keys_of: dict[int, list[int]] = {}
+    for code, indices in enumerate(p.key_targets):
+        for ti in indices:
+            keys_of.setdefault(ti, []).append(code)
+    for ti in chosen:
+        target = p.targets[ti]
+        rows = np.flatnonzero(np.isin(p.key_codes, keys_of.get(ti, [])))
+        if not len(rows):
+            continue
+        pcs = p.period_codes[rows]
+        keep = np.array([relevant(target, p.periods[c]) for c in pcs.tolist()], dtype=bool)
+        rows = rows[keep]
+        if not len(rows):
+            continue
+        by = p.by_codes[rows]
+        order = np.argsort(by, kind="stable")
+        rows, by = rows[order], by[order]
+        edges = np.flatnonzero(by[1:] != by[:-1]) + 1
+        for part in np.split(rows, edges):
+            results.append(
+                (
+                    int(part.min()),
+                    ti,
+                    int(p.by_codes[part[0]]),
+                    _one(p, ti, part, growth, scorer, rtol, thresholds),
+                )
+            )
+    return results
+
+
+def _one(
+    p: Prepared,
+    ti: int,
+    rows: Any,
+    growth: npt.NDArray[np.bool_] | None,
+    scorer: Scorer,
+    rtol: float,
+    thresholds: ProgressThresholds,
+) -> Assessment:
+    target = p.targets[ti]
+    observations = []
+    for r in rows.tolist():
+        unit = p.units[p.unit_codes[r]]
+        observations.append(
+            Observation(
+                period=p.periods[p.period_codes[r]],
+                value=float(p.value[r]),
+                unit=unit or "",
+                numerator=None if p.numerator is None else _nan_none(p.numerator[r]),
+                denominator=None if p.denominator is None else _nan_none(p.denominator[r]),
+                measure=Measure.GROWTH if growth is not None and growth[r] else Measure.LEVEL,
+            )
+        )
+    current = [o for o in observations if target.period.contains(o.period)]
+    earlier = [o for o in observations if o.period.end < target.period.start]
+    try:
+        return _Judge(target, scorer, rtol, thresholds).run(current, earlier, None)
+    except InvalidValueError as exc:
+        reason = "duplicate" if "one value per period" in str(exc) else "overlapping_periods"
+        column = "value" if reason == "duplicate" else "period"
+        raise_failures([failure_table(p.frame, rows, column, reason)])
+        raise  # pragma: no cover - raise_failures raised
+
+
+def kernel_frame(
+    results: list[tuple[int, int, int, Assessment]], p: Prepared, columns: list[str]
+) -> pd.DataFrame:
+    """The kernel's assessments as result rows (plain columns; the caller sets the types)."""
+    import numpy as np
+    import pandas as pd
+
+    records = []
+    for _, ti, b, a in results:
+        record: dict[str, Any] = {
+            "target_id": p.targets[ti].id,
+            "period": str(a.period),
+            "status": a.status.value,
+            "progress": None if a.progress is None else a.progress.value,
+            "observed": a.observed,
+            "projected": a.projected,
+            "threshold": a.threshold,
+            "margin": a.margin,
+            "margin_unit": a.margin_unit,
+            "unit": a.unit,
+            "baseline": a.baseline,
+            "coverage": a.coverage,
+            "score": None if a.score is None else a.score.value,
+            "score_method": None if a.score is None else str(a.score.method),
+            "aspirational": a.aspirational,
+            "reason": a.reason,
+        }
+        for name in p.by:
+            record[name] = None if b < 0 else p.by_values[name].iloc[b]
+        records.append(record)
+    frame = pd.DataFrame(records, columns=columns)
+    for name in ("observed", "projected", "threshold", "margin", "baseline", "coverage", "score"):
+        frame[name] = frame[name].astype(np.float64)
+    frame["aspirational"] = frame["aspirational"].astype(bool)
+    return frame

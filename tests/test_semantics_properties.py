@@ -1,0 +1,229 @@
+"""Laws of the semantic kernel: assess and evaluate (pandas and Dask) agree exactly, for
+every condition type and over multi-year periods; progress categories are monotone.
+
+Observations are generated, hence illustrative.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policytargets as pt
+from policytargets import testing as pts
+
+FIELDS = ("observed", "projected", "threshold", "margin", "baseline", "coverage")
+ORDER = [
+    pt.Progress.BEHIND,
+    pt.Progress.ON_TRACK,
+    pt.Progress.AHEAD_OF_SCHEDULE,
+    pt.Progress.ACHIEVED_EARLY,
+]
+
+_values = st.integers(min_value=0, max_value=400).map(lambda v: v / 4)
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn, multi_year: bool | None = None
+) -> tuple[pt.Target, list[pt.Observation]]:
+    """A target (one year or 2021–2025) and level observations around it."""
+    many = draw(st.booleans()) if multi_year is None else multi_year
+    indicator = draw(pts.indicators())
+    target = draw(pts.targets(indicator=indicator))
+    period = "2021-2025" if many else "2022"
+    condition = target.condition
+    target = pt.Target(
+        id="t",
+        indicator=indicator,
+        condition=condition,
+        period=period,
+        unit=target.unit,
+    )
+    shapes = (
+        ["2020", "2021", "2022", "2023", "2024", "2025", "2023-Q1", "2024-H1"]
+        if many
+        else ["2021", "2022", "2022-Q1", "2022-H1", "2021-H2", "2022-Q3"]
+    )
+    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=5))
+    observations = [pt.Observation(period=p, value=draw(_values), unit=target.unit) for p in chosen]
+    return target, observations
+
+
+def _row(frame: pd.DataFrame) -> dict[str, Any]:
+    row = frame.iloc[0]
+    return {name: row[name] for name in frame.columns}
+
+
+def _same(a: float | None, b: Any) -> bool:
+    if a is None:
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return a == b  # exactly: one kernel, one summation order
+
+
+def _check(a: pt.Assessment, row: dict[str, Any]) -> None:
+    assert row["status"] == a.status.value, (row["reason"], a.reason)
+    assert row["reason"] == a.reason
+    assert (None if pd.isna(row["progress"]) else row["progress"]) == (
+        None if a.progress is None else a.progress.value
+    )
+    for name in FIELDS:
+        assert _same(getattr(a, name), float(row[name])), (name, getattr(a, name), row[name])
+    score = None if a.score is None else a.score.value
+    assert _same(score, float(row["score"]))
+    assert row["unit"] == a.unit
+    assert row["margin_unit"] == a.margin_unit
+
+
+def _frame(target: pt.Target, observations: list[pt.Observation]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "target_id": [target.id] * len(observations),
+            "period": [str(o.period) for o in observations],
+            "value": [o.value for o in observations],
+            "unit": [o.unit for o in observations],
+        }
+    )
+
+
+def _plan(target: pt.Target) -> pt.Plan:
+    return pt.Plan(
+        id="p",
+        title=pt.Label(zh="计划"),
+        period=target.period,
+        goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(target,)),),
+    )
+
+
+def _assess(target: pt.Target, observations: list[pt.Observation]) -> pt.Assessment | None:
+    try:
+        return pt.assess(target, observations)
+    except pt.InvalidValueError:
+        return None
+
+
+class TestAssessEqualsEvaluate:
+    """For every condition type, evaluate's row is assess's assessment, number for number."""
+
+    @settings(max_examples=60)
+    @given(cases())
+    def test_pandas(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        target, observations = case
+        wanted = _assess(target, observations)
+        frame = _frame(target, observations)
+        if wanted is None:
+            with pytest.raises(pt.ObservationError):
+                pt.evaluate(_plan(target), frame)
+            return
+        result = pt.evaluate(_plan(target), frame)
+        assert len(result) == 1
+        _check(wanted, _row(result))
+
+    @settings(max_examples=10)
+    @given(cases(multi_year=True))
+    def test_dask(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        dd = pytest.importorskip("dask.dataframe")
+        target, observations = case
+        wanted = _assess(target, observations)
+        if wanted is None:
+            return
+        frame = dd.from_pandas(_frame(target, observations), npartitions=2)
+        result = pt.evaluate(_plan(target), frame).compute()
+        assert len(result) == 1
+        _check(wanted, _row(result))
+
+
+RATE = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+FIRMS = pt.Indicator(id="f", name=pt.Label(zh="企业"), kind="count", unit="家", basis="flow")
+INTENSITY = pt.Indicator(
+    id="e", name=pt.Label(zh="能耗"), kind="amount", unit="吨", direction="lower", basis="stock"
+)
+
+PATHS = [
+    (RATE, pt.AbsoluteChange(amount=2, base="2020"), 93.0),
+    (RATE, pt.AtLeast(value=96), 93.0),
+    (INTENSITY, pt.RelativeChange(percent=-13.5, base="2020"), 0.5),
+    (INTENSITY, pt.AnnualGrowth(percent=-3, base="2020", tolerance=0.5), 0.5),
+    (FIRMS, pt.AnnualGrowth(percent=6, base="2020"), 100.0),
+]
+
+
+def _category(
+    indicator: pt.Indicator, condition: pt.Condition, base: float, value: float, when: str
+) -> pt.Assessment:
+    target = pt.Target(id="t", indicator=indicator, condition=condition, period="2021-2025")
+    return pt.assess(
+        target,
+        [
+            pt.Observation(period="2020", value=base, unit=indicator.unit),
+            pt.Observation(period=when, value=value, unit=indicator.unit),
+        ],
+    )
+
+
+class TestProgress:
+    """Progress categories against the path from the baseline."""
+
+    @pytest.mark.parametrize(("indicator", "condition", "base"), PATHS)
+    @given(
+        st.lists(st.floats(0.5, 1.6), min_size=2, max_size=6),
+        st.sampled_from(["2022", "2023", "2024"]),
+    )
+    def test_monotone_in_the_observed_value(
+        self,
+        indicator: pt.Indicator,
+        condition: pt.Condition,
+        base: float,
+        factors: list[float],
+        when: str,
+    ) -> None:
+        """A better value never gets a worse category."""
+        values = sorted(base * f for f in factors)
+        if indicator.direction is pt.Direction.LOWER_IS_BETTER:
+            values.reverse()
+        ranks = [
+            ORDER.index(_category(indicator, condition, base, v, when).progress) for v in values
+        ]
+        assert ranks == sorted(ranks)
+
+    @pytest.mark.parametrize(("indicator", "condition", "base"), PATHS)
+    @given(st.floats(0.5, 1.6))
+    def test_met_at_the_end_is_never_behind(
+        self, indicator: pt.Indicator, condition: pt.Condition, base: float, factor: float
+    ) -> None:
+        a = _category(indicator, condition, base, base * factor, "2025")
+        assert a.status in (pt.Status.MET, pt.Status.NOT_MET)
+        if a.status is pt.Status.MET:
+            assert a.progress is pt.Progress.ACHIEVED
+        else:
+            assert a.progress is pt.Progress.BEHIND
+
+    def test_a_2025_target_observed_in_2023_is_judged(self) -> None:
+        """Never no_data part-way: on the path or not, with a category."""
+        a = _category(RATE, pt.AbsoluteChange(amount=2, base="2020"), 93.0, 94.0, "2023")
+        assert a.status is pt.Status.OFF_TRACK
+        assert a.progress is pt.Progress.BEHIND
+        assert a.threshold == pytest.approx(94.2)
+        b = _category(RATE, pt.AbsoluteChange(amount=2, base="2020"), 93.0, 94.2, "2023")
+        assert (b.status, b.progress) == (pt.Status.ON_TRACK, pt.Progress.ON_TRACK)
+
+    def test_thresholds_are_configurable(self) -> None:
+        target = pt.Target(
+            id="t",
+            indicator=RATE,
+            condition=pt.AbsoluteChange(amount=2, base="2020"),
+            period="2021-2025",
+        )
+        observations = [
+            pt.Observation(period="2020", value=93, unit="%"),
+            pt.Observation(period="2023", value=94, unit="%"),
+        ]
+        lenient = pt.ProgressThresholds(on_track=0.8)
+        assert pt.assess(target, observations, thresholds=lenient).progress is pt.Progress.ON_TRACK
+        with pytest.raises(pt.InvalidValueError):
+            pt.ProgressThresholds(on_track=1.2, ahead=1.1)
