@@ -242,7 +242,10 @@ class Assessment:
             are in it.
         observed: the value judged: the latest level (of observations
             ending last, the longest one's), the sum of a flow, a pooled
-            rate, or for a maintained target the worst observation.
+            rate; for a multi-year target the latest year's figure (a
+            cumulative flow its sum); for a maintained or every-year target
+            the failing year's figure, else the latest. Judged from growth
+            rates: the growth in % (average annual for 年均增长).
         projected: for a flow observed over part of the period, the observed
             value extrapolated linearly to the period's end (what is judged).
         threshold: the value the margin is measured from.

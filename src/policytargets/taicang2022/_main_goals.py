@@ -68,7 +68,7 @@ def _quality_level() -> pt.Goal:
                 pt.AtLeast(value=80.40),
                 source="公众质量总体满意度指数达到80.40分以上",
             ),
-            # 稳定在…以上: must hold in every observation of the year, not only at its end.
+            # 稳定在…以上: must hold in every year's figure (the reporting resolution).
             target(
                 s,
                 rate("tourist-satisfaction", "游客满意度", "Tourist satisfaction"),
@@ -254,6 +254,8 @@ def _supervision() -> pt.Goal:
                     ),
                     kind="per_capita",
                     unit="批次/千人",
+                    # Batches a year per 1,000 residents: quarterly figures add up.
+                    basis="flow",
                 ),
                 pt.Maintained(condition=pt.AtLeast(value=7)),
                 source="食品安全抽检量保持7批次/千人以上",
