@@ -57,7 +57,7 @@ EXPECTED: tuple[Row, ...] = (
     Row("high-growth-foundation-enterprises", "二.(二)", _at_least(40), "个", "count", STOCK),
     Row("provincial-engineering-awards", "二.(二)", _at_least(3), "个", "count", FLOW),
     # 二.(三)
-    Row("food-sampling-per-capita", "二.(三)", _kept(7), "批次/千人", "per_capita"),
+    Row("food-sampling-per-capita", "二.(三)", _kept(7), "批次/千人", "per_capita", "flow"),
     Row("food-sampling-pass-rate", "二.(三)", _kept(98), "%", "rate"),
     Row("product-spot-check-pass-rate", "二.(三)", _at_least(96.8), "%", "rate"),
     Row("special-equipment-supervision-rate", "二.(三)", _at_least(100), "%", "rate"),
