@@ -177,7 +177,14 @@ EXPECTED: tuple[Row, ...] = (
     Row("afforestation", "三.(四).15", P(value=400), "亩", "amount", FLOW),
     Row("green-villages", "三.(四).15", P(value=1), "个", "count", FLOW),
     # 三.(七).19 各成员单位每月上报工作动态不少于1条
-    Row("monthly-work-updates", "三.(七).19", _kept(1), "条", "count", FLOW),
+    Row(
+        "monthly-work-updates",
+        "三.(七).19",
+        pt.Maintained(condition=pt.AtLeast(value=1), every="month"),
+        "条",
+        "count",
+        FLOW,
+    ),
 )
 
 #: The 责任部门 note of each section, as full owner ids, lead first.
