@@ -1059,8 +1059,8 @@ def _coordination() -> pt.Goal:
             ),
         ),
         targets=(
-            # 每月…不少于1条: the condition must hold in every monthly observation,
-            # hence Maintained. The sentence names who reports: the member units.
+            # 每月…不少于1条: the condition must hold in every month's figure,
+            # hence Maintained(every="month"). The sentence names who reports.
             target(
                 s,
                 count(
