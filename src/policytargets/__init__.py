@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 # imports none of them); both are light (pandas is imported on first use).
 from . import _display as _display
 from . import _tables as _tables
-from ._assessment import Assessment, Observation, Status, assess, margin_unit
 from ._assessment import (
     Assessment,
     Measure,
