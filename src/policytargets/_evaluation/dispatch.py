@@ -119,6 +119,9 @@ def _combine(
         elif isinstance(dtype, pd.SparseDtype):
             values = both[name].astype(np.float64)
             both[name] = pd.arrays.SparseArray(values, fill_value=dtype.fill_value)
+        elif both[name].dtype != dtype:
+            # The by columns keep the input's own type (as the vectorised paths do).
+            both[name] = both[name].astype(dtype)
     return both
 
 
