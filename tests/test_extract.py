@@ -489,11 +489,46 @@ class TestOwners:
         second = {r.owner: r.role for r in plan.goal("1.2").responsibilities}
         assert second == {"市市场监管局": pt.Role.LEAD, "市发改委": pt.Role.SUPPORTING}
 
-    def test_unmarked_note_leads_with_its_first_owner_and_says_so(self) -> None:
+    def test_unmarked_note_lists_its_owners_unranked_and_says_so(self) -> None:
         plan, report = _draft("1.加强质量提升。新增标准5项以上。(责任部门:市工信局、市场监管局)")
-        roles = [r.role for r in plan.goal("1.1").responsibilities]
-        assert roles == [pt.Role.LEAD, pt.Role.SUPPORTING]
-        assert any("first named owner" in note for note in report.notes)
+        assert plan.lead_rule is pt.LeadRule.MARKED
+        found = {r.owner: r.role for r in plan.goal("1.1").responsibilities}
+        assert found == {"市工信局": pt.Role.RESPONSIBLE, "市市场监管局": pt.Role.RESPONSIBLE}
+        target = plan.targets[0].id
+        assert plan.accountable_for(target) == ("市工信局", "市市场监管局")
+        assert not any(r.role is pt.Role.LEAD for r in plan.responsibilities_of(target))
+        assert any("listed unranked" in note for note in report.notes)
+        assert not any("first named unit leads" in note for note in report.notes)
+
+    def test_a_main_responsibility_label_is_not_an_owner_name(self) -> None:
+        plan, _ = _draft("1.加强质量提升。新增标准5项以上。(主要责任单位:市工信局、市场监管局)")
+        assert {o.id for o in plan.owners} == {"市工信局", "市市场监管局"}
+
+    def test_document_rule_that_the_first_named_leads_sets_the_lead_rule(self) -> None:
+        plan, report = _draft(
+            "1.加强质量提升。新增标准5项以上。(责任部门:市工信局、市场监管局)\n"
+            "2.推进标准化。新增地方标准5项以上。(责任单位:市发改委、★市场监管局)\n"
+            "注:责任部门排名第一的为牵头单位。"
+        )
+        assert plan.lead_rule is pt.LeadRule.FIRST_NAMED
+        first = plan.goal("1.1").responsibilities
+        assert [r.role for r in first] == [pt.Role.RESPONSIBLE, pt.Role.RESPONSIBLE]
+        roles = {r.owner: r.role for r in plan.responsibilities_of(plan.targets[0].id)}
+        assert roles == {"市工信局": pt.Role.LEAD, "市市场监管局": pt.Role.SUPPORTING}
+        # A note that marks its lead keeps the mark, whatever the document's rule.
+        marked = {r.owner: r.role for r in plan.responsibilities_of(plan.targets[1].id)}
+        assert marked == {"市发改委": pt.Role.SUPPORTING, "市市场监管局": pt.Role.LEAD}
+        assert any("first named unit leads (排名第一的为牵头单位)" in n for n in report.notes)
+        assert not any("listed unranked" in note for note in report.notes)
+
+    def test_the_lead_rule_survives_the_draft_file(self, tmp_path: Path) -> None:
+        plan, _ = _draft(
+            "1.加强质量提升。新增标准5项以上。(责任部门:市工信局、市场监管局)\n"
+            "注:列第一位的为牵头单位。"
+        )
+        path = tmp_path / "draft.yaml"
+        pt.dump_plan(plan, path)
+        assert pt.load_plan(path).lead_rule is pt.LeadRule.FIRST_NAMED
 
 
 class TestBadInput:

@@ -19,7 +19,14 @@ from .._model import (
     SourceClause,
     Target,
 )
-from .._owners import Owner, OwnerKind, Responsibility, Role, parse_owner_note
+from .._owners import (
+    LeadRule,
+    Owner,
+    OwnerKind,
+    Responsibility,
+    Role,
+    responsibilities_from_note,
+)
 from ._report import ExtractedTarget, UnreadText
 from ._rules import (
     COUNT_UNITS,
@@ -111,33 +118,27 @@ def _owner_kind(name: str) -> OwnerKind:
     return OwnerKind.ORGANISATION
 
 
-def responsibilities(note: OwnerNote) -> tuple[tuple[Responsibility, ...], bool]:
-    """The responsibilities a note gives, and whether the lead was guessed (first named)."""
-    body = note.body
-    leads: list[str] = []
-    others: list[str] = []
-    for part in re.split(r";", body):
-        label, _, names = part.partition(":")
-        if not names:
-            continue
-        stars = {n.strip().lstrip("★").strip() for n in re.split(r"[、,]", names) if "★" in n}
-        parsed = parse_owner_note(names.replace("★", ""))
-        if label.startswith("牵头"):
-            leads.extend(parsed)
-        elif stars:
-            leads.extend(n for n in parsed if n in stars or n.removeprefix("市") in stars)
-            others.extend(n for n in parsed if n not in leads)
-        else:
-            others.extend(parsed)
-    guessed = False
-    if not leads and others:
-        leads, others, guessed = others[:1], others[1:], True
-    seen: dict[str, Role] = {}
-    for name in leads:
-        seen.setdefault(name, Role.LEAD)
-    for name in others:
-        seen.setdefault(name, Role.SUPPORTING)
-    return tuple(Responsibility(owner=n, role=r) for n, r in seen.items()), guessed
+def responsibilities(note: OwnerNote) -> tuple[Responsibility, ...]:
+    """The responsibilities a note gives, ranked only as the note ranks them.
+
+    The note is read by :func:`~policytargets.responsibilities_from_note`, the
+    one reader of 责任部门 notes: 牵头 and ★ mark leads (the other owners
+    support); a note that marks none lists its owners unranked
+    (:attr:`~policytargets.Role.RESPONSIBLE`).
+    """
+    return responsibilities_from_note(note.body)
+
+
+#: A document's rule that the unit a note names first leads (排名第一的为牵头单位).
+_FIRST_NAMED_LEADS = re.compile(
+    r"(?:排名|排序|排列|排在|列|位列|列于)?(?:第一|首位)(?:位|个|名)?的?(?:单位|部门)?"
+    r"(?:为|是)(?:牵头|主要?责任)(?:单位|部门)"
+)
+
+
+def first_named_rule(text: str) -> re.Match[str] | None:
+    """Where the document states that the first named unit leads, if it does."""
+    return _FIRST_NAMED_LEADS.search(text)
 
 
 class Draft:
@@ -306,24 +307,32 @@ class Draft:
             )
         # Owner notes belong to the innermost heading before them.
         notes_of: dict[int | None, list[Responsibility]] = defaultdict(list)
-        guessed = 0
+        unranked = 0
         for note in self.notes:
             owner = self._owner_of(note.start)
             try:
-                found, was_guessed = responsibilities(note)
+                found = responsibilities(note)
             except PolicyTargetsError:
                 self.not_understood.append(
                     self.finding(note.start, note.end, "a responsibility note naming nobody")
                 )
                 continue
-            guessed += was_guessed
+            unranked += all(r.role is Role.RESPONSIBLE for r in found)
             for r in found:
                 if all(r.owner != x.owner for x in notes_of[owner]):
                     notes_of[owner].append(r)
-        if guessed:
+        rule = first_named_rule(self.source.text)
+        lead_rule = LeadRule.FIRST_NAMED if rule else LeadRule.MARKED
+        if rule:
             self.remarks.append(
-                f"{guessed} responsibility notes name no lead (牵头, ★): the first named owner "
-                "was made the lead, as the document's order suggests; check them"
+                f"the document says the first named unit leads ({rule[0]}): the plan's "
+                "lead_rule is first_named, so the first owner of an unmarked note leads"
+            )
+        elif unranked:
+            self.remarks.append(
+                f"{unranked} responsibility notes mark no lead (牵头, ★) and the document states "
+                "no rule that the first named leads: their owners are listed unranked "
+                "(responsible); mark a lead where the document's own words give one"
             )
         goals = self._tree(paths, ids, targets, notes_of)
         if targets.get(None):
@@ -361,6 +370,7 @@ class Draft:
             addressees=meta.addressees,
             goals=tuple(goals),
             owners=owners,
+            lead_rule=lead_rule,
         )
 
     def _tree(
