@@ -112,7 +112,9 @@ def _fit(natural: list[int], minimum: list[int], width: int) -> list[int]:
     return widths
 
 
-def text_table(frame: pd.DataFrame | Records, *, width: int | None = None) -> str:
+def text_table(
+    frame: pd.DataFrame | tuple[list[str], list[list[Any]]], *, width: int | None = None
+) -> str:
     """A DataFrame as an aligned plain-text table, Chinese-aware, optionally fitted to a width.
 
     Numbers are right-aligned, missing values empty. Chinese characters take
