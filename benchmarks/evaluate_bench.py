@@ -112,7 +112,10 @@ def build_frame(plan: pt.Plan, rows: int, keys: str, seed: int = 0) -> pd.DataFr
         codes = np.array([unit_index[u] for u in choices], dtype=np.int8)
         to_obs = np.array([1 / conversion_factor(u, target.unit) for u in choices])
         unit_code[s] = codes[which]
-        value[s] = typical[i] * noise[s] * to_obs[which]
+        level = typical[i] * noise[s]
+        if target.indicator.kind is pt.IndicatorKind.RATE:
+            level = np.minimum(level, 100.0)  # a share: refused above 100 % as a plain fraction
+        value[s] = level * to_obs[which]
     value[rng.random(n) < 0.01] = np.nan
     period_names = [str(x.period) for x in targets]
     frame = pd.DataFrame(

@@ -36,6 +36,17 @@ def _candidate_periods(target: pt.Target) -> list[pt.Period]:
     return sorted(found)
 
 
+#: The largest level of a rate in each level unit (100 %); 百分点 is a change, not a level.
+_RATE_TOP = {"%": 100.0, "‰": 1000.0, "": 1.0}
+
+
+def _plausible(target: pt.Target, unit: str, value: float) -> float:
+    """A drawn value (0 to 2e5) made a plausible level: a rate as a plain fraction within 0..1."""
+    if target.indicator.kind is pt.IndicatorKind.RATE and unit == "":
+        return value / 2e5
+    return value
+
+
 @st.composite
 def plans_and_observations(draw: st.DrawFn, regions: tuple[str, ...] = ("north", "south")) -> Any:
     """A generated plan and a long observation frame for (some of) its targets."""
@@ -54,10 +65,14 @@ def plans_and_observations(draw: st.DrawFn, regions: tuple[str, ...] = ("north",
                     if draw(st.integers(0, 9))
                     else st.sampled_from(others)
                 )
-                value = draw(st.one_of(observation_values(0, 2e5), st.just(math.nan)))
+                # A rate's level lies in 0..100 % (others are refused as misread units).
+                top = _RATE_TOP.get(unit, 2e5) if kind is pt.IndicatorKind.RATE else 2e5
+                value = draw(st.one_of(observation_values(0, top), st.just(math.nan)))
                 pooled = kind is pt.IndicatorKind.RATE and draw(st.booleans())
                 den = draw(observation_values(1, 1e4)) if pooled else math.nan
                 num = draw(observation_values(0, den)) if pooled else math.nan
+                if pooled and unit in _RATE_TOP and not math.isnan(value):
+                    value = num / den * _RATE_TOP[unit]  # what numerator / denominator say
                 rows.append(
                     {
                         "target_id": target.id,
@@ -242,13 +257,14 @@ def whole_period_observations(draw: st.DrawFn) -> Any:
                 continue
             kind = target.indicator.kind
             value = draw(st.one_of(observation_values(0, 2e5), st.just(math.nan)))
+            unit = draw(st.sampled_from(UNIT_GROUPS[kind]))
             rows.append(
                 {
                     "target_id": target.id,
                     "region": region,
                     "period": str(target.period),
-                    "value": value,
-                    "unit": draw(st.sampled_from(UNIT_GROUPS[kind])),
+                    "value": _plausible(target, unit, value),
+                    "unit": unit,
                 }
             )
     frame = pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
@@ -590,7 +606,10 @@ def long_runs(draw: st.DrawFn) -> Any:
                     "target_id": target.id,
                     "region": [f"r{i:03d}" for i in range(100)],
                     "period": str(target.period),
-                    "value": [values[i % len(values)] for i in range(100)],
+                    "value": [
+                        _plausible(target, units[i % len(units)], values[i % len(values)])
+                        for i in range(100)
+                    ],
                     "unit": [units[i % len(units)] for i in range(100)],
                 }
             )

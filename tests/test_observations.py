@@ -639,3 +639,90 @@ class TestParquet:
         frame = pt.read_observations(path, categories=True)
         assert isinstance(frame["period"].dtype, pd.CategoricalDtype)
         assert list(pt.evaluate(_plan(), frame)["status"]) == ["met", "no_data"]
+
+
+class TestRatesThatCannotBe:
+    """A rate's value that only a misread unit explains is refused, in assess and in files alike."""
+
+    def test_a_bare_number_is_not_a_percentage(self) -> None:
+        """pt.assess(rate, "96.9") was met with 9690 %; "0.969" is the fraction, and judged."""
+        target = _plan().target("t")
+        with pytest.raises(pt.InvalidValueError, match="implausible_rate"):
+            pt.assess(target, "96.9")
+        assert pt.assess(target, "0.969").observed == pytest.approx(96.9)
+        assert pt.assess(target, "96.9%").status is pt.Status.MET
+
+    @pytest.mark.parametrize(
+        ("value", "unit", "ok"),
+        [
+            (1.0, "1", True),  # 100 %: at the bound
+            (1.0 + 1e-6, "1", False),  # just above
+            (0.0, "1", True),
+            (-0.001, "%", False),  # a share below 0
+            (99.5, "1", False),  # …,99.5,1: 9950 %
+            (100.0, "%", True),
+            (1000.0, "‰", True),
+        ],
+    )
+    def test_at_and_around_the_bounds(self, value: float, unit: str, ok: bool) -> None:
+        frame = pd.DataFrame(
+            {"target_id": ["t"], "period": ["2022"], "value": [value], "unit": [unit]}
+        )
+        observation = pt.Observation(period="2022", value=value, unit=unit)
+        if ok:
+            pt.validate_observations(_plan(), frame)
+            assert pt.evaluate(_plan(), frame)["status"].iloc[0] == (
+                pt.assess(_plan().target("t"), observation).status.value
+            )
+            return
+        with pytest.raises(pt.ObservationError) as info:
+            pt.evaluate(_plan(), frame)
+        assert _failures(info) == {(0, "value", "implausible_rate")}
+        with pytest.raises(pt.InvalidValueError, match="implausible_rate"):
+            pt.assess(_plan().target("t"), observation)
+
+    def test_a_file_row_names_its_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("target_id,period,value,unit\nt,2021,0.95,1\nt,2022,99.5,1\n", "utf-8")
+        with pytest.raises(pt.ObservationError) as info:
+            pt.validate_observations(_plan(), pt.read_observations(path))
+        assert _failures(info) == {(3, "value", "implausible_rate")}
+        assert "line 3" in str(info.value)
+
+    @pytest.mark.parametrize(
+        ("value", "numerator", "denominator", "reason"),
+        [
+            (80.0, 160.0, 200.0, None),
+            (80.4, 160.0, 200.0, None),  # within half a point: rounding
+            (80.6, 160.0, 200.0, "value_disagrees_with_ratio"),
+            (99.0, 160.0, 200.0, "value_disagrees_with_ratio"),  # pooled 160/200 met at 99 %
+            (80.0, 160.0, 0.0, "zero_denominator"),
+            (80.0, 210.0, 200.0, "numerator_exceeds_denominator"),
+            (80.0, -1.0, 200.0, "negative_count"),
+        ],
+    )
+    def test_numerator_and_denominator_agree_with_the_value(
+        self, value: float, numerator: float, denominator: float, reason: str | None
+    ) -> None:
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t"],
+                "period": ["2022"],
+                "value": [value],
+                "unit": ["%"],
+                "numerator": [numerator],
+                "denominator": [denominator],
+            }
+        )
+        observation = pt.Observation(
+            period="2022", value=value, unit="%", numerator=numerator, denominator=denominator
+        )
+        if reason is None:
+            pt.validate_observations(_plan(), frame)
+            pt.assess(_plan().target("t"), observation)
+            return
+        with pytest.raises(pt.ObservationError) as info:
+            pt.validate_observations(_plan(), frame)
+        assert {r for _, _, r in _failures(info)} == {reason}
+        with pytest.raises(pt.InvalidValueError, match=reason):
+            pt.assess(_plan().target("t"), observation)

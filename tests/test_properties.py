@@ -110,6 +110,7 @@ class TestVerdictIsUnitFree:
         bounds = t.condition.bounds(t.indicator.direction, baseline)
         value = data.draw(near_the_bounds(bounds))
         assume(clear_of_the_tolerance_edge(value, bounds))
+        assume(_judgeable(t, value, t.unit) and _judgeable(t, value * factor, other))
         moved = attrs.evolve(t, unit=other, condition=t.condition.scaled(factor))
         a = pt.assess(
             t, [pt.Observation(period=t.period, value=value, unit=t.unit)], baseline=baseline
@@ -131,9 +132,18 @@ class TestVerdictIsUnitFree:
         value = data.draw(near_the_bounds(bounds))
         assume(clear_of_the_tolerance_edge(value, bounds))
         given_in_other = value * pt.conversion_factor(t.unit, other)
+        assume(_judgeable(t, value, t.unit) and _judgeable(t, given_in_other, other))
         a = pt.assess(t, [pt.Observation(period=t.period, value=value, unit=t.unit)])
         b = pt.assess(t, [pt.Observation(period=t.period, value=given_in_other, unit=other)])
         assert a.status is b.status
+
+
+def _judgeable(t: pt.Target, value: float, unit: str) -> bool:
+    """Whether a value is judged at all: a rate's level below 0, or above 1 as a plain fraction
+    (unit 1 or none), is refused as a misread unit (see _plausibility)."""
+    if t.indicator.kind is not pt.IndicatorKind.RATE or "百分点" in unit:
+        return True
+    return value >= 0 and not (unit in ("", "1") and value > 1)
 
 
 class TestBoundaries:
@@ -167,6 +177,10 @@ class TestBoundaries:
         unit, other = data.draw(pts.units(kind)), data.draw(pts.units(kind))
         indicator = data.draw(pts.indicators(kind))
         given_in_other = value * pt.conversion_factor(unit, other)
+        probe = pt.Target(
+            id="t", indicator=indicator, condition=pt.AtLeast(value=value), period="2022", unit=unit
+        )
+        assume(_judgeable(probe, given_in_other, other))
         for condition, status in (
             (pt.AtLeast(value=value), "met"),
             (pt.MoreThan(value=value), "not_met"),
@@ -221,6 +235,7 @@ class TestOrderingLaws:
         t = data.draw(pts.targets(indicator=indicator, condition=st.just(condition)))
         kept = attrs.evolve(t, condition=pt.Maintained(condition=condition))
         value = data.draw(pts.observation_values())
+        assume(_judgeable(t, value, t.unit))
         observed = [pt.Observation(period=t.period, value=value, unit=t.unit)]
         assert (
             pt.assess(t, observed, baseline=1.0).status

@@ -351,6 +351,37 @@ def _check_indicator(obs: Observation, i: int, target: Target) -> None:
         )
 
 
+def _check_rate(obs: list[Observation], target: Target) -> None:
+    """Refuse observations of a rate outside 0–100 % or at odds with their ratio (as evaluate)."""
+    if target.indicator.kind is not IndicatorKind.RATE or not obs:
+        return
+    import numpy as np
+
+    from ._plausibility import MEANINGS, fraction_factor, is_plain, rate_problems
+
+    def column(values: list[float | None]) -> Any:
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+    factors = {o.unit: fraction_factor(o.unit) for o in obs}
+    found = rate_problems(
+        column([o.value for o in obs]),
+        column([factors[o.unit] for o in obs]),
+        np.array([is_plain(o.unit) for o in obs], dtype=bool),
+        column([o.numerator for o in obs]),
+        column([o.denominator for o in obs]),
+    )
+    if found:
+        reason, field_name, rows = found[0]
+        i = int(np.flatnonzero(rows)[0])
+        o = obs[i]
+        received = (
+            f"{o.value} {o.unit or '(no unit)'}"
+            if field_name == "value" and reason == "implausible_rate"
+            else f"value {o.value} {o.unit}, numerator {o.numerator}, denominator {o.denominator}"
+        )
+        raise InvalidValueError(f"observations[{i}] ({reason})", MEANINGS[reason], received)
+
+
 def _factor(unit: str, target_unit: str) -> float | None:
     from ._units import conversion_factor, is_compatible
 
@@ -759,6 +790,7 @@ def assess(
     obs = _as_observations(observations, target)
     current: list[Observation] = []
     earlier: list[Observation] = []
+    _check_rate(obs, target)
     for i, o in enumerate(obs):
         _check_indicator(o, i, target)
         if target.period.contains(o.period):

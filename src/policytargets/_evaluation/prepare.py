@@ -316,6 +316,8 @@ def prepare(
                 failure_table(frame, np.flatnonzero(bad_rows), "unit", "unparsable_unit")
             )
 
+    _rate_checks(frame, targets, key_targets, key_codes, unit_codes, units, numbers, failures)
+
     # Disaggregation: one integer code per distinct combination.
     by_codes: Any = np.zeros(n, dtype=np.intp)
     by_values = pd.DataFrame(index=pd.RangeIndex(1))
@@ -361,6 +363,61 @@ def prepare(
     if not collect:
         raise_failures(prepared.failures)
     return prepared
+
+
+def _rate_checks(
+    frame: pd.DataFrame,
+    targets: list[Target],
+    key_targets: list[list[int]],
+    key_codes: npt.NDArray[np.integer[Any]],
+    unit_codes: npt.NDArray[np.integer[Any]],
+    units: list[str | None],
+    numbers: dict[str, Any],
+    failures: list[pd.DataFrame],
+) -> None:
+    """Observations of a rate outside 0–100 %, or at odds with their numerator and denominator.
+
+    The rule is ``_plausibility``'s, as in :func:`~policytargets.assess`.
+    """
+    import numpy as np
+
+    from .._model import IndicatorKind
+    from .._plausibility import fraction_factor, is_plain, rate_problems
+
+    value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
+    n = len(value)
+    rate_key = np.array(
+        [any(targets[i].indicator.kind is IndicatorKind.RATE for i in t) for t in key_targets]
+        + [False],  # the code of a missing key
+        dtype=bool,
+    )
+    if n == 0 or not rate_key.any():
+        return
+    factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
+    plain = np.array([is_plain(u) for u in units], dtype=bool)
+    pooled = numerator is not None and denominator is not None
+    # One pass each, no temporaries, when no value can be bad (none below 0, and no plain
+    # fraction unit, or no value above 1).
+    if (
+        not pooled
+        and np.fmin.reduce(value) >= 0
+        and (not plain.any() or not np.fmax.reduce(value) > 1)
+    ):
+        return
+    keys = np.where(key_codes < 0, len(rate_key) - 1, key_codes)
+    rows = np.flatnonzero(rate_key[keys])
+    if not len(rows):
+        return
+    codes = unit_codes[rows]
+    found = rate_problems(
+        value[rows],
+        factors[codes],
+        plain[codes],
+        numerator[rows] if pooled else None,
+        denominator[rows] if pooled else None,
+    )
+    for reason, column, mask in found:
+        failures.append(failure_table(frame, rows[mask], column, reason))
 
 
 def _add_indicator_names(lookup: dict[str, list[int]], targets: list[Target]) -> None:
