@@ -581,13 +581,6 @@ def _every_key_missing(frame: pd.DataFrame) -> bool:
 class TestKnownEscapes:
     """Escapes the fuzz tests found in other engineers' areas, still open at this landing."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=IndexError,
-        reason="#13 item 7 (found by fuzzing): evaluate and validate_observations raise "
-        "IndexError in _evaluation/prepare.py when every target_id (or indicator_id) or "
-        "every period is missing",
-    )
     @pytest.mark.parametrize("column", ["target_id", "indicator_id", "period"])
     @pytest.mark.parametrize("entry", ["evaluate", "validate_observations"])
     def test_every_key_missing(self, column: str, entry: str) -> None:

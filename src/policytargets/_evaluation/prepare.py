@@ -234,7 +234,8 @@ def prepare(
     unknown = np.array([not t for t in key_targets], dtype=bool)
     # A minimum is one pass without a temporary mask; masks only when something is bad.
     if unknown.any() or (n and key_codes.min() < 0):
-        bad = (key_codes < 0) | (unknown[np.maximum(key_codes, 0)] & (key_codes >= 0))
+        # One more entry for the code -1 (a missing key), so that an all-missing column indexes.
+        bad = np.append(unknown, True)[np.where(key_codes < 0, len(unknown), key_codes)]
         failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
 
     # Periods.
@@ -249,7 +250,9 @@ def prepare(
             bad_period[i] = True
     bad_rows = np.zeros(0, dtype=bool)
     if bad_period.any() or (n and period_codes.min() < 0):
-        bad_rows = (period_codes < 0) | bad_period[np.maximum(period_codes, 0)]
+        bad_rows = np.append(bad_period, True)[
+            np.where(period_codes < 0, len(bad_period), period_codes)
+        ]
     # A period that straddles a target period's edge is refused, as assess does.
     # Which (key, period) pairs occur is a small table; rows are only looked at
     # again when a pair that occurs straddles.
@@ -505,14 +508,16 @@ def _strict_checks(p: Prepared) -> None:
     # Rows another check refused already are left out (their codes may be -1).
     usable = ~np.isnan(p.value) & ~failed_rows(p.failures, len(p.value))
     # Dimension: every target a key maps to shares its indicator's dimension.
-    table = np.ones((len(p.key_targets), len(p.units)), dtype=bool)
+    # One more row for the key code -1 (a missing key: such rows are refused already).
+    table = np.ones((len(p.key_targets) + 1, len(p.units)), dtype=bool)
     for k, indices in enumerate(p.key_targets):
         if not indices:
             continue
         target_unit = p.targets[indices[0]].unit
         for u, unit in enumerate(p.units):
             table[k, u] = unit is not None and is_compatible(unit, target_unit)
-    mismatch = usable & ~table[p.key_codes, p.unit_codes]
+    key_rows = np.where(p.key_codes < 0, len(p.key_targets), p.key_codes)
+    mismatch = usable & ~table[key_rows, p.unit_codes]
     if mismatch.any():
         p.failures.append(
             failure_table(p.frame, np.flatnonzero(mismatch), "unit", "dimension_mismatch")
