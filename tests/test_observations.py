@@ -312,6 +312,16 @@ class TestEncodings:
         assert isinstance(info.value, pt.ObservationError)
         assert info.value.line == 3
 
+    @pytest.mark.parametrize(
+        "content", [b"\xef\xbb\xbf\x80", b"\x80target_id,period,value,unit\n", b"a,b\n\xff\n"]
+    )
+    def test_bad_bytes_in_the_header_are_one_error(self, tmp_path: Path, content: bytes) -> None:
+        """Found by the fuzz tests: a replaced byte moved pyarrow's start past the file's end."""
+        path = tmp_path / "obs.csv"
+        path.write_bytes(content)
+        with pytest.raises(pt.ObservationFileError, match="cannot be read as utf-8"):
+            pt.read_observations(path, encoding="utf-8")
+
 
 class TestHeaders:
     """Chinese and English headers, a caller's mapping, and headers that cannot be used."""

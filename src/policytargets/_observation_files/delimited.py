@@ -118,7 +118,19 @@ def read_delimited(
         del raw, text
         bom, head = 0, data[:_SAMPLE]
     # The header: skip '#' notes and title lines; the sample's complete lines only.
-    head_text = head.decode("utf-8", errors="replace")
+    # Strictly: a replaced byte would change the header's length in bytes, and with it the
+    # offset pyarrow starts reading at. Only a character cut by the sample's end is let go.
+    try:
+        head_text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) < _SAMPLE or exc.reason != "unexpected end of data":
+            raise ObservationFileError(
+                path,
+                f"bytes {head[exc.start : exc.start + 4]!r} cannot be read as utf-8; "
+                "save the file as UTF-8 or pass encoding=",
+                line=_offset_line(head, exc.start),
+            ) from None
+        head_text = head[: exc.start].decode("utf-8")
     head_lines = head_text.splitlines(keepends=True)
     if len(head) == _SAMPLE and len(head_lines) > 1:
         head_lines = head_lines[:-1]
