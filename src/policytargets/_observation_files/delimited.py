@@ -74,6 +74,16 @@ def _offset_line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def _undecodable(path: str, data: bytes, start: int, encoding: str) -> ObservationFileError:
+    """The error for bytes at ``start`` that ``encoding`` cannot read, with their line."""
+    return ObservationFileError(
+        path,
+        f"bytes {data[start : start + 4]!r} cannot be read as {encoding}; "
+        "save the file as UTF-8 or pass encoding=",
+        line=_offset_line(data, start),
+    )
+
+
 def read_delimited(
     path: str, *, delimiter: str | None, encoding: str | None, numeric: Callable[[str], bool]
 ) -> RawTable:
@@ -106,12 +116,7 @@ def read_delimited(
         try:
             text = raw.decode(name)
         except UnicodeDecodeError as exc:
-            raise ObservationFileError(
-                path,
-                f"bytes {raw[exc.start : exc.start + 4]!r} cannot be read as {name}; "
-                "save the file as UTF-8 or pass encoding=",
-                line=_offset_line(raw, exc.start),
-            ) from None
+            raise _undecodable(path, raw, exc.start, name) from None
         except LookupError:
             raise ObservationFileError(path, f"unknown encoding {name!r}") from None
         data = text.encode("utf-8")
@@ -124,12 +129,7 @@ def read_delimited(
         head_text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if len(head) < _SAMPLE or exc.reason != "unexpected end of data":
-            raise ObservationFileError(
-                path,
-                f"bytes {head[exc.start : exc.start + 4]!r} cannot be read as utf-8; "
-                "save the file as UTF-8 or pass encoding=",
-                line=_offset_line(head, exc.start),
-            ) from None
+            raise _undecodable(path, head, exc.start, "utf-8") from None
         head_text = head[: exc.start].decode("utf-8")
     head_lines = head_text.splitlines(keepends=True)
     if len(head) == _SAMPLE and len(head_lines) > 1:
@@ -202,12 +202,7 @@ def _parse_error(
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return ObservationFileError(
-                path,
-                f"bytes {raw[exc.start : exc.start + 4]!r} cannot be read as utf-8; "
-                "save the file as UTF-8 or pass encoding=",
-                line=_offset_line(raw, exc.start),
-            )
+            return _undecodable(path, raw, exc.start, "utf-8")
         return ObservationFileError(path, "the file is not valid UTF-8; pass encoding=")
     text = raw[offset:].decode("utf-8", errors="replace")
     header_lines = raw[:offset].count(b"\n")
