@@ -365,3 +365,39 @@ class TestEveryYear:
         assert a.status is S.NOT_MET
         assert "the figure for 2022" in a.reason
         assert "can no longer be met" in a.reason
+
+
+class TestDaskBasePeriod:
+    """Dask sees a base period's rows as pandas does: one row per group, never a second."""
+
+    def test_rows_only_in_the_base_year(self) -> None:
+        dd = pytest.importorskip("dask.dataframe")
+        low = pt.Indicator(
+            id="e",
+            name=pt.Label(zh="能耗"),
+            kind="amount",
+            unit="吨",
+            direction="lower",
+            basis="stock",
+        )
+        t = target(low, pt.RelativeChange(percent=-10, base="2020"))
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t"],
+                "period": ["2020"],
+                "value": [1.0],
+                "unit": ["吨"],
+                "region": ["north"],
+            }
+        )
+        expected = pt.evaluate(plan, frame)[["target_id", "region", "status"]]
+        got = pt.evaluate(plan, dd.from_pandas(frame, npartitions=1)).compute()
+        assert got[["target_id", "region", "status"]].astype(str).values.tolist() == (
+            expected.astype(str).values.tolist()
+        )

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import ProgressThresholds
+from .._assessment import relevant as is_relevant
 from .._conditions import DEFAULT_RTOL
 from .._errors import InvalidValueError
 from .._periods import Period
 from .._scoring import Scorer, resolve_scorer
 from .dispatch import _check_rtol, _evaluate_prepared
+from .kernel import needs_kernel
 from .prepare import prepare
 
 if TYPE_CHECKING:
@@ -84,8 +86,13 @@ def evaluate_dask(
         except InvalidValueError:
             continue
         for target in targets:
-            if (target.id if key == "target_id" else target.indicator.id) == k and (
-                target.period.contains(q) or target.period.previous().contains(q)
+            if (target.id if key == "target_id" else target.indicator.id) != k:
+                continue
+            # The kernel's targets also look at their base period (as in pandas).
+            if (
+                target.period.contains(q)
+                or target.period.previous().contains(q)
+                or (needs_kernel(target) and is_relevant(target, q))
             ):
                 relevant.add(target.id)
     absent_rows = [t for t in targets if t.id not in relevant]
