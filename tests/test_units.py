@@ -629,3 +629,49 @@ class TestParseQuantities:
         assert list(result) == ["99.5%", "1.18万", "7批次/千人", "96,8"]
         assert result["99.5%"] == pt.parse_quantity("99.5%")
         assert isinstance(result["96,8"], pt.UnitParseError)
+
+
+class TestIntensityKind:
+    """An intensity (单位GDP能耗) is a ratio of amounts: a level with a unit, never per person."""
+
+    @staticmethod
+    def energy_intensity(unit: str = "吨标准煤/万元", **fields: Any) -> pt.Indicator:
+        return pt.Indicator(
+            id="energy-intensity",
+            name=pt.Label(zh="单位GDP能耗", en="energy use per unit of GDP"),
+            kind="intensity",
+            unit=unit,
+            direction="lower",
+            **fields,
+        )
+
+    @pytest.mark.parametrize(
+        "unit", ["吨标准煤/万元", "千克标准煤/元", "吨二氧化碳/万元", "m**3/万元"]
+    )
+    def test_ratios_of_amounts_are_intensities(self, unit: str) -> None:
+        assert self.energy_intensity(unit).kind is pt.IndicatorKind.INTENSITY
+
+    @pytest.mark.parametrize(
+        ("unit", "fields"),
+        [
+            ("吨标准煤", {}),
+            ("%", {}),
+            ("个/个", {}),
+            ("吨标准煤/万人", {}),
+            ("吨标准煤/万元", {"basis": "flow"}),
+        ],
+    )
+    def test_what_is_no_ratio_of_amounts_is_refused(self, unit: str, fields: Any) -> None:
+        with pytest.raises(pt.InvalidValueError):
+            self.energy_intensity(unit, **fields)
+
+    def test_judged_in_its_unit_at_the_conversion_factor(self) -> None:
+        target = pt.Target(
+            id="t",
+            indicator=self.energy_intensity(),
+            condition=pt.AtMost(value=0.45),
+            period="2025",
+        )
+        assert pt.assess(target, "450千克标准煤/万元").status is pt.Status.MET
+        assert pt.assess(target, "0.0451千克标准煤/元").status is pt.Status.NOT_MET
+        assert pt.assess(target, "0.45吨标准煤/万人").status is pt.Status.NOT_COMPARABLE

@@ -90,6 +90,9 @@ class IndicatorKind(StrEnum):
     """Points on a scale (满意度指数 80.40分); not a percentage."""
     AMOUNT = "amount"
     """A physical amount: area, time, money, mass (万平方米, 亩, 小时, 万元)."""
+    INTENSITY = "intensity"
+    """A ratio of two amounts (单位GDP能耗 吨标准煤/万元, 单位GDP二氧化碳排放 吨二氧化碳/万元):
+    a level, like a rate, but with a physical unit; never per person (that is per-capita)."""
 
 
 class Basis(StrEnum):
@@ -177,6 +180,7 @@ _KIND_DIMENSIONS: dict[IndicatorKind, tuple[str, ...] | None] = {
     IndicatorKind.INDEX: ("[score]", "dimensionless"),
     IndicatorKind.PER_CAPITA: None,
     IndicatorKind.AMOUNT: None,
+    IndicatorKind.INTENSITY: None,
 }
 
 
@@ -228,6 +232,15 @@ class Indicator:
             raise InvalidValueError(f"{where}.unit", "a per-N unit such as '批次/千人'", self.unit)
         if self.kind is IndicatorKind.AMOUNT and actual == "dimensionless":
             raise InvalidValueError(f"{where}.unit", "a physical unit for an amount", self.unit)
+        if self.kind is IndicatorKind.INTENSITY and (
+            "/" not in self.unit or actual == "dimensionless" or "[population]" in actual
+        ):
+            raise InvalidValueError(
+                f"{where}.unit",
+                "a ratio of two amounts such as '吨标准煤/万元' for an intensity (per person is "
+                "kind 'per_capita')",
+                self.unit,
+            )
         needs_basis = self.kind in (IndicatorKind.COUNT, IndicatorKind.AMOUNT)
         if needs_basis and self.basis is None:
             raise InvalidValueError(

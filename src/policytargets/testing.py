@@ -85,6 +85,7 @@ UNIT_GROUPS: dict[IndicatorKind, tuple[str, ...]] = {
     IndicatorKind.PER_CAPITA: ("批次/千人", "批次/万人", "batch/person", "起/亿人"),
     IndicatorKind.INDEX: ("分", "points"),
     IndicatorKind.AMOUNT: ("万平方米", "平方米", "亩", "公顷", "hectare", "m**2", "km**2"),
+    IndicatorKind.INTENSITY: ("吨标准煤/万元", "千克标准煤/元", "吨标准煤/亿元", "tce/万元"),
 }
 
 _kinds = st.sampled_from(list(IndicatorKind))
