@@ -166,6 +166,7 @@ PUBLIC_API = [
     "threshold_in",
     "to_quantity",
     "unit_label",
+    "unit_scope",
     "validate_observations",
     "write_results",
 ]

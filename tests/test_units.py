@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pint
@@ -675,3 +676,139 @@ class TestIntensityKind:
         assert pt.assess(target, "450千克标准煤/万元").status is pt.Status.MET
         assert pt.assess(target, "0.0451千克标准煤/元").status is pt.Status.NOT_MET
         assert pt.assess(target, "0.45吨标准煤/万人").status is pt.Status.NOT_COMPARABLE
+
+
+class TestPlanScopedUnits:
+    """A plan's own units exist for that plan only: no other plan or registry sees them."""
+
+    DATA = Path(__file__).parent / "data" / "plan_with_units.yaml"
+
+    def test_a_plan_file_with_units_loads_and_evaluates(self) -> None:
+        import pandas as pd
+
+        plan = pt.load_plan(self.DATA)
+        assert plan.units == ("标准箱 = item = TEU",)
+        target = plan.target("teu")
+        with pt.unit_scope(plan.units):  # an Observation checks its unit when built
+            observed = pt.Observation(period="2025", value=8.1e6, unit="TEU")
+        assert pt.assess(target, observed).ok
+        result = pt.assess(target, "7,990,000 TEU")
+        assert result.status is pt.Status.NOT_MET
+        frame = pd.DataFrame(
+            {"target_id": ["teu"], "period": ["2025"], "value": [801.0], "unit": ["万标准箱"]}
+        )
+        assert list(pt.evaluate(plan, frame)["status"]) == ["met"]
+        pt.validate_observations(plan, frame)
+
+    def test_the_units_round_trip(self, tmp_path: Path) -> None:
+        plan = pt.load_plan(self.DATA)
+        for suffix in (".yaml", ".json"):
+            pt.dump_plan(plan, tmp_path / f"p{suffix}")
+            again = pt.load_plan(tmp_path / f"p{suffix}")
+            assert again == plan
+            assert again.units == plan.units
+
+    def test_outside_the_plan_the_units_do_not_exist(self) -> None:
+        pt.load_plan(self.DATA)
+        with pytest.raises(pt.UnitParseError):
+            pt.parse_unit("标准箱")
+        with pytest.raises(pt.InvalidValueError, match="标准箱"):
+            pt.Indicator(id="x", name=pt.Label(en="x"), kind="count", unit="标准箱", basis="flow")
+
+    def test_a_second_plan_does_not_see_the_first_plans_units(self, tmp_path: Path) -> None:
+        pt.load_plan(self.DATA)
+        other = self.DATA.read_text(encoding="utf-8").replace("- 标准箱 = item = TEU", "[]")
+        other = other.replace("units:\n[]", "units: []")
+        (tmp_path / "other.yaml").write_text(other, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError, match="标准箱"):
+            pt.load_plan(tmp_path / "other.yaml")
+
+    def test_two_plans_may_define_one_name_differently(self, tmp_path: Path) -> None:
+        text = self.DATA.read_text(encoding="utf-8")
+        (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+        (tmp_path / "b.yaml").write_text(
+            text.replace("标准箱 = item = TEU", "标准箱 = 2 * item = TEU"), encoding="utf-8"
+        )
+        a, b = pt.load_plan(tmp_path / "a.yaml"), pt.load_plan(tmp_path / "b.yaml")
+        # In b, one 标准箱 is two items; in a, one: the same text means what each plan says.
+        assert pt.assess(a.target("teu"), "1200万个").status is pt.Status.MET
+        assert pt.assess(b.target("teu"), "1200万个").status is pt.Status.NOT_MET
+        assert pt.assess(b.target("teu"), "1600万个").status is pt.Status.MET
+        with pt.unit_scope(b.units):
+            assert pt.conversion_factor("标准箱", "个") == 2.0
+        with pt.unit_scope(a.units):
+            assert pt.conversion_factor("标准箱", "个") == 1.0
+
+    @pytest.mark.parametrize(
+        ("units", "where"),
+        [
+            ('["this is = not valid = ="]', "units[0]"),
+            ('["标准箱 = item", "亩 = 2 * meter ** 2"]', "units[1]"),
+            ('"标准箱 = item"', "units"),
+            ("[1]", "units"),
+        ],
+    )
+    def test_bad_units_are_refused_with_their_path(
+        self, tmp_path: Path, units: str, where: str
+    ) -> None:
+        text = self.DATA.read_text(encoding="utf-8").replace("- 标准箱 = item = TEU", "")
+        text = text.replace("units:\n", f"units: {units}\n")
+        (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(pt.PlanFileError) as info:
+            pt.load_plan(tmp_path / "bad.yaml")
+        assert any(path == where for path, _ in info.value.problems)
+
+    def test_in_python_with_unit_scope(self) -> None:
+        with pt.unit_scope("标准箱 = item = TEU") as lines:
+            indicator = pt.Indicator(
+                id="c", name=pt.Label(en="containers"), kind="count", unit="万标准箱", basis="flow"
+            )
+            target = pt.Target(
+                id="t", indicator=indicator, condition=pt.AtLeast(value=800), period="2025"
+            )
+            goal = pt.Goal(id="g", title=pt.Label(en="g"), targets=(target,))
+            plan = pt.Plan(
+                id="p", title=pt.Label(en="p"), period="2025", goals=(goal,), units=lines
+            )
+        assert pt.assess(plan.target("t"), "801万 TEU").ok
+        with pytest.raises(pt.UnitParseError):
+            pt.parse_unit("TEU")
+
+    def test_a_plan_without_the_units_its_indicators_need_is_refused(self) -> None:
+        with pt.unit_scope("标准箱 = item = TEU"):
+            indicator = pt.Indicator(
+                id="c", name=pt.Label(en="containers"), kind="count", unit="标准箱", basis="flow"
+            )
+            target = pt.Target(
+                id="t", indicator=indicator, condition=pt.AtLeast(value=800), period="2025"
+            )
+        goal = pt.Goal(id="g", title=pt.Label(en="g"), targets=(target,))
+        with pytest.raises(pt.InvalidValueError, match="plan's own units"):
+            pt.Plan(id="p", title=pt.Label(en="p"), period="2025", goals=(goal,))
+
+    def test_a_scope_is_not_seen_by_another_thread(self) -> None:
+        import threading
+
+        seen: list[bool] = []
+
+        def other() -> None:
+            try:
+                pt.parse_unit("TEU")
+                seen.append(True)
+            except pt.UnitParseError:
+                seen.append(False)
+
+        with pt.unit_scope("标准箱 = item = TEU"):
+            pt.parse_unit("TEU")
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join()
+        assert seen == [False]
+
+    def test_a_bad_definition_in_unit_scope(self) -> None:
+        with (
+            pytest.raises(pt.UnitParseError, match="redefine"),
+            pt.unit_scope("亩 = 2 * meter ** 2"),
+        ):
+            pass  # pragma: no cover
+        assert pt.conversion_factor("亩", "平方米") == pytest.approx(10000 / 15)

@@ -102,6 +102,7 @@ from ._units import (
     parse_quantity,
     parse_unit,
     to_quantity,
+    unit_scope,
 )
 
 if TYPE_CHECKING:
@@ -207,6 +208,7 @@ __all__ = [
     "threshold_in",
     "to_quantity",
     "unit_label",
+    "unit_scope",
     "validate_observations",
     "write_results",
 ]

@@ -786,6 +786,12 @@ def assess(
     elif not isinstance(thresholds, ProgressThresholds):
         raise InvalidValueError("assess(thresholds=)", "a ProgressThresholds", thresholds)
     target = item
+    from ._units import current_unit_scope, using_scope
+
+    scope = target.indicator._unit_scope
+    if scope and scope != current_unit_scope():  # the units of the plan it was built for
+        with using_scope(scope):
+            return assess(target, observations, baseline=baseline, scoring=scoring, rtol=rtol)
     scorer = resolve_scorer(scoring)
     obs = _as_observations(observations, target)
     current: list[Observation] = []

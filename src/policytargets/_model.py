@@ -134,6 +134,49 @@ def _dimension_of(unit: str) -> str:
     return dimensionality(unit)
 
 
+def _current_unit_scope() -> tuple[str, ...]:
+    from ._units import current_unit_scope
+
+    return current_unit_scope()
+
+
+def _unit_definitions(value: Any) -> tuple[str, ...]:
+    from ._errors import UnitParseError
+    from ._units import check_unit_definitions
+
+    if isinstance(value, str):
+        value = (value,)
+    value = to_tuple(value)
+    if not all(isinstance(line, str) for line in value):
+        raise InvalidValueError("Plan.units", "unit definitions as text, one a line", value)
+    try:
+        return check_unit_definitions(value)
+    except UnitParseError as exc:
+        raise InvalidValueError(
+            "Plan.units", f"unit definitions in define_units syntax ({exc.reason})", exc.text
+        ) from None
+
+
+def _check_plan_units(plan: Plan, targets: list[Target]) -> None:
+    """Every target's units must read with the plan's own units (and only those)."""
+    from ._errors import UnitParseError
+    from ._units import parse_unit, using_scope
+
+    if not plan.units and not any(t.indicator._unit_scope for t in targets):
+        return  # every unit was read with the library's registry alone
+    with using_scope(plan.units):
+        for target in targets:
+            for where, unit in (("indicator.unit", target.indicator.unit), ("unit", target.unit)):
+                try:
+                    parse_unit(unit)
+                except UnitParseError as exc:
+                    raise InvalidValueError(
+                        f"Target {target.id!r}.{where}",
+                        f"a unit the library or the plan's own units define ({exc.reason})",
+                        unit,
+                    ) from None
+
+
 def _indicator_kind(value: Any) -> IndicatorKind:
     return to_enum(IndicatorKind, "Indicator.kind", value)
 
@@ -217,6 +260,11 @@ class Indicator:
         default=None, validator=check_instance(Label, "a Label", optional=True)
     )
     projection: Projection = field(default=Projection.LINEAR, converter=_projection)
+    #: The plan-scoped unit definitions in force when it was built (see
+    #: unit_scope), so that assess reads its unit as the plan defined it.
+    _unit_scope: tuple[str, ...] = field(
+        init=False, eq=False, repr=False, factory=_current_unit_scope
+    )
 
     def __attrs_post_init__(self) -> None:
         dims = _KIND_DIMENSIONS[self.kind]
@@ -609,6 +657,9 @@ class Plan:
             default: only 牵头 and ★ make a lead), or the first named leads
             (``"first_named"``, where the document says so); see
             :meth:`responsibilities_of`.
+        units: the plan's own unit definitions, in :func:`define_units`
+            syntax, one a line; they exist only for this plan (build its
+            indicators inside :func:`unit_scope` with the same lines).
     """
 
     id: str = field(validator=check_id)
@@ -640,6 +691,7 @@ class Plan:
         default=(), converter=to_tuple, validator=check_instances(Owner, "Owner")
     )
     lead_rule: LeadRule = field(default=LeadRule.MARKED, converter=_lead_rule)
+    units: tuple[str, ...] = field(default=(), converter=_unit_definitions)
     _index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = field(
         init=False, eq=False, repr=False
     )
@@ -687,6 +739,7 @@ class Plan:
                     )
         object.__setattr__(self, "_index", index)
         items = [item for _, item in index.values()]
+        _check_plan_units(self, [i for i in items if isinstance(i, Target)])
         object.__setattr__(
             self, "_targets", _CallableTuple(i for i in items if isinstance(i, Target))
         )

@@ -54,6 +54,7 @@ from ._errors import (
     InvalidValueError,
     PlanFileError,
     PolicyTargetsError,
+    UnitParseError,
     UnknownIdError,
 )
 from ._labels import Label
@@ -71,6 +72,7 @@ from ._owners import Owner, Responsibility
 from ._periods import ACCEPTED_FORMS as PERIOD_FORMS
 from ._periods import TEXT_PATTERN as PERIOD_TEXT_PATTERN
 from ._periods import Period
+from ._units import check_unit_definitions, using_scope
 
 if TYPE_CHECKING:
     import cattrs
@@ -622,12 +624,30 @@ def _from_data(data: Any, source: str, *, checked_depth: bool = False) -> Plan:
             (("format_version", f"expected {FORMAT_VERSION}, received {version!r}"),),
         )
     body = {k: v for k, v in data.items() if k != "format_version"}
+    # The plan's own units: read first, so that its indicators are built (and
+    # remember them) within the plan's unit scope and no other plan sees them.
+    units = _plan_units(body.get("units", ()), source)
     try:
-        with _collector_paused():
+        with _collector_paused(), using_scope(units):
             plan: Plan = _converter().structure(body, Plan)
     except (ClassValidationError, IterableValidationError, PolicyTargetsError) as exc:
         raise PlanFileError(source, tuple(problems_of(exc))) from None
     return plan
+
+
+def _plan_units(lines: Any, source: str) -> tuple[str, ...]:
+    if not isinstance(lines, list | tuple) or not all(isinstance(x, str) for x in lines):
+        raise PlanFileError(
+            source,
+            (("units", f"expected a list of unit definitions (text), received {lines!r}"),),
+        )
+    try:
+        return check_unit_definitions(lines)
+    except UnitParseError as exc:
+        # Lines are defined in order, so the first bad one is the one to name.
+        index = next((i for i, x in enumerate(lines) if x.strip() == exc.text), None)
+        where = "units" if index is None else f"units[{index}]"
+        raise PlanFileError(source, ((where, f"not a unit definition: {exc.reason}"),)) from None
 
 
 def plan_from_dict(data: Mapping[str, Any]) -> Plan:

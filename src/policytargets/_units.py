@@ -476,6 +476,9 @@ _BARE_MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "
 def _number_unit(text: str, unit_text: str) -> tuple[float, pint.Unit]:
     if unit_text in _BARE_MULTIPLIERS:
         return _BARE_MULTIPLIERS[unit_text], get_registry().dimensionless
+    head, _, rest = unit_text.partition(" ")
+    if head in _BARE_MULTIPLIERS and rest.strip():  # "801万 TEU": the multiplier, then the unit
+        return _BARE_MULTIPLIERS[head], _number_unit(text, rest.strip())[1]
     try:
         return 1.0, parse_unit(unit_text)
     except UnitParseError as exc:

@@ -141,6 +141,13 @@ def evaluate(
             and, as :func:`assess` raises, two different values for one
             group and period, or overlapping observations of a flow.
     """
+    from .._units import current_unit_scope, using_scope
+
+    if plan.units != current_unit_scope():  # the plan's own units, and only those
+        with using_scope(plan.units):
+            return evaluate(
+                plan, observations, by=by, scoring=scoring, rtol=rtol, progress=progress
+            )
     if _is_dask(observations):
         return evaluate_dask(
             plan, observations, by=by, scoring=scoring, rtol=rtol, thresholds=thresholds

@@ -69,10 +69,13 @@ def evaluate_dask(
     )
 
     def one(part: pd.DataFrame) -> pd.DataFrame:
-        prepared = prepare(plan, part, by=by_list)
-        result = _evaluate_prepared(
-            prepared, scorer, rtol, False, absent=False, thresholds=thresholds
-        )
+        from .._units import using_scope
+
+        with using_scope(plan.units):  # run later, in Dask's threads or processes
+            prepared = prepare(plan, part, by=by_list)
+            result = _evaluate_prepared(
+                prepared, scorer, rtol, False, absent=False, thresholds=thresholds
+            )
         return _uncategorise(result)
 
     evaluated = shuffled.map_partitions(one, meta=_uncategorise(meta))

@@ -89,20 +89,26 @@ def validate_observations(
     from .._conditions import DEFAULT_RTOL
     from .._errors import ObservationError
     from .._scoring import resolve_scorer
+    from .._units import using_scope
     from .dispatch import _evaluate_prepared
 
-    prepared = prepare(plan, frame, by=by, strict=True, collect=True)
-    failures = list(prepared.failures)
-    failed = failed_rows(failures, len(frame))
-    # What only judging finds, among the rows that pass the row checks.
-    rest = frame if not failed.any() else frame.iloc[np.flatnonzero(~failed)]
-    try:
-        _evaluate_prepared(
-            prepare(plan, rest, by=by), resolve_scorer("linear"), DEFAULT_RTOL, False, absent=False
-        )
-    except ObservationError as exc:
-        if exc.failures is not None:
-            failures.append(exc.failures)
+    with using_scope(plan.units):  # the plan's own units, and only those
+        prepared = prepare(plan, frame, by=by, strict=True, collect=True)
+        failures = list(prepared.failures)
+        failed = failed_rows(failures, len(frame))
+        # What only judging finds, among the rows that pass the row checks.
+        rest = frame if not failed.any() else frame.iloc[np.flatnonzero(~failed)]
+        try:
+            _evaluate_prepared(
+                prepare(plan, rest, by=by),
+                resolve_scorer("linear"),
+                DEFAULT_RTOL,
+                False,
+                absent=False,
+            )
+        except ObservationError as exc:
+            if exc.failures is not None:
+                failures.append(exc.failures)
     raise_failures(failures)
 
 
