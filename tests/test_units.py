@@ -8,9 +8,11 @@ from typing import Any
 
 import pint
 import pytest
+from hypothesis import given
 
 import policytargets as pt
 from policytargets import _units
+from policytargets.testing import period_texts, quantity_texts
 
 
 def base(text: str) -> tuple[float, str]:
@@ -812,3 +814,79 @@ class TestPlanScopedUnits:
         ):
             pass  # pragma: no cover
         assert pt.conversion_factor("亩", "平方米") == pytest.approx(10000 / 15)
+
+
+class TestUnitReference:
+    """The unit reference lists every plan unit, with its Chinese and English names."""
+
+    def test_the_table_in_the_docs_is_the_one_the_definitions_give(self) -> None:
+        page = Path(__file__).parents[1] / "docs" / "reference" / "units.md"
+        text = page.read_text(encoding="utf-8")
+        start = text.index("<!-- plan-units-table")
+        start = text.index("\n", start) + 1
+        end = text.index("<!-- end of plan-units-table -->")
+        expected = _units._definition_table()
+        assert text[start:end].strip() == expected, f"regenerate the table:\n{expected}"
+
+    def test_every_unit_and_prefix_of_the_definitions_file_is_a_row(self) -> None:
+        rows = _units._definition_rows()
+        chinese = {name for row in rows for name in row[1].split()}
+        for word in (
+            "万",
+            "亿",
+            "万亿",
+            "千",
+            "个",
+            "亩",
+            "元",
+            "吨标准煤",
+            "千瓦时",
+            "岁",
+            "平米",
+        ):
+            assert word in chinese
+        for _, zh, en, _, _ in rows:
+            assert zh
+            assert en
+
+    @pytest.mark.parametrize(
+        ("section", "zh", "en", "definition", "base"), _units._definition_rows()
+    )
+    def test_each_row_converts_at_its_stated_factor(
+        self, section: str, zh: str, en: str, definition: str, base: str
+    ) -> None:
+        first = zh.split()[0]
+        number = float(base.split()[0])
+        if section.startswith("Chinese multipliers"):
+            assert pt.conversion_factor(f"{first}个", "个") == pytest.approx(number, rel=1e-6)
+            return
+        quantity = pt.parse_quantity(f"1{first}").to_base_units()
+        if quantity.dimensionality == pt.get_registry().joule.dimensionality:
+            quantity = quantity.to("J")
+        assert quantity.magnitude == pytest.approx(number, rel=1e-6)
+        for name in (*zh.split(), *en.split()):
+            assert pt.conversion_factor(name, first) == pytest.approx(1.0)
+
+
+class TestParseQuantityProperties:
+    """parse_quantity reads generated Chinese text (simplified, traditional) and its own output."""
+
+    @given(quantity_texts())
+    def test_generated_text_reads_as_its_value_and_unit(self, case: tuple[str, float, str]) -> None:
+        text, value, unit = case
+        q = pt.parse_quantity(text)
+        assert q.to(pt.parse_unit(unit)).magnitude == pytest.approx(value, rel=1e-12, abs=1e-12)
+
+    @given(quantity_texts())
+    def test_round_trip_through_format(self, case: tuple[str, float, str]) -> None:
+        q = pt.parse_quantity(case[0])
+        for written in (f"{q}", f"{q:~}"):
+            again = pt.parse_quantity(written)
+            assert again.magnitude == q.magnitude
+            assert pt.conversion_factor(f"{again.units}", f"{q.units}") == 1.0
+
+    @given(period_texts())
+    def test_period_text_reads_and_writes_back_canonically(self, case: tuple[str, Any]) -> None:
+        text, period = case
+        assert pt.Period.parse(text) == period
+        assert pt.Period.parse(str(period)) == period

@@ -600,3 +600,53 @@ def _conversion_factor(scope: tuple[str, ...], from_unit: str, to_unit: str) -> 
         return 1.0
     registry = get_registry()
     return float(registry.Quantity(1.0, source).to(target).magnitude)
+
+
+def _definition_rows() -> list[tuple[str, str, str, str, str]]:
+    """The plan units as (section, Chinese names, English names, definition, in base units).
+
+    Read from ``plan_units.txt`` itself, so that the unit reference (which a
+    test compares with these rows) lists every unit the registry defines.
+    """
+    registry = _build_registry()
+    text = resources.files("policytargets").joinpath("plan_units.txt").read_text("utf-8")
+    rows: list[tuple[str, str, str, str, str]] = [
+        ("Fractions", "%", "percent", "0.01 (pint's own)", "0.01"),
+        ("Fractions", "‰", "permille", "0.001 (pint's own)", "0.001"),
+    ]
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("# ---"):
+            section = line.strip("# -").split(":")[0].strip()
+            continue
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("=")]
+        name, definition, aliases = parts[0], parts[1], parts[2:]
+        prefix = name.endswith("-")
+        names = [name.rstrip("-")] + [a.rstrip("-") for a in aliases]
+        zh = " ".join(n for n in names if not n.isascii())
+        en = " ".join(n for n in names if n.isascii())
+        if prefix:
+            base = f"{float(definition):g}"
+        else:
+            q = registry.Quantity(1.0, name).to_base_units()
+            if q.dimensionality == registry.joule.dimensionality:
+                q = q.to("J")  # kg m²/s² says less to a reader than joules
+            unit = f"{q.units:~}"
+            base = f"{q.magnitude:.6g} {unit}".strip() if unit else f"{q.magnitude:.6g}"
+        rows.append((section, zh, en, definition, base))
+    return rows
+
+
+def _definition_table() -> str:
+    """The rows of :func:`_definition_rows` as a Markdown table."""
+    lines = [
+        "| group | Chinese | English (pint names) | definition | 1 unit in base units |",
+        "|---|---|---|---|---|",
+    ]
+    for section, zh, en, definition, base in _definition_rows():
+        cells = (section, zh, en, f"`{definition}`", base)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)

@@ -70,9 +70,11 @@ __all__ = [
     "milestones",
     "observation_values",
     "owners",
+    "period_texts",
     "periods",
     "plans",
     "quantities",
+    "quantity_texts",
     "targets",
     "units",
 ]
@@ -118,6 +120,140 @@ def quantities(kind: IndicatorKind | None = None) -> st.SearchStrategy[Any]:
         return get_registry().Quantity(value, parse_unit(unit))
 
     return st.builds(build, observation_values(), units(kind))
+
+
+#: Units plans write, by kind, for generated quantity text (with UNIT_GROUPS).
+_TEXT_UNITS: dict[IndicatorKind, tuple[str, ...]] = {
+    IndicatorKind.RATE: ("%", "‰"),
+    IndicatorKind.COUNT: (
+        "项",
+        "家",
+        "万件",
+        "个",
+        "张",
+        "条",
+        "户",
+        "批次",
+        "人次",
+        "万人次",
+        "台",
+    ),
+    IndicatorKind.PER_CAPITA: ("批次/千人", "张/万人口", "起/亿人"),
+    IndicatorKind.INDEX: ("分",),
+    IndicatorKind.AMOUNT: (
+        "亩",
+        "万平方米",
+        "平米",
+        "公顷",
+        "亿元",
+        "万亿元",
+        "万元",
+        "吨",
+        "万吨",
+        "万吨标准煤",
+        "千瓦时",
+        "亿千瓦时",
+        "公里",
+        "千米",
+        "立方米",
+        "小时",
+        "岁",
+    ),
+    IndicatorKind.INTENSITY: ("吨标准煤/万元", "吨二氧化碳/万元"),
+}
+
+
+@st.composite
+def quantity_texts(draw: st.DrawFn, kind: IndicatorKind | None = None) -> tuple[str, float, str]:
+    """Quantity text as plans write it, with the value and the unit it means.
+
+    Draws a value and a unit of a kind (any when ``None``) and writes them as a
+    plan might: digits with or without thousands separators, full-width
+    digits, Chinese numerals for whole numbers (十五家), simplified or
+    traditional script (萬件), with or without a space. Returns ``(text,
+    value, unit)``: ``parse_quantity(text)`` is ``value`` in ``unit``.
+    """
+    chosen = IndicatorKind(kind) if kind is not None else draw(_kinds)
+    unit = draw(st.sampled_from(_TEXT_UNITS[chosen] + UNIT_GROUPS[chosen]))
+    whole = draw(st.integers(min_value=0, max_value=10**9))
+    decimals = draw(st.integers(min_value=0, max_value=3))
+    fraction = draw(st.integers(min_value=0, max_value=10**decimals - 1))
+    style = draw(st.sampled_from(["plain", "thousands", "full-width", "numerals"]))
+    numerals = style == "numerals" and whole <= 99_999
+    if numerals:
+        import cn2an
+
+        number = str(cn2an.an2cn(whole, "low"))
+        decimals = 0
+    elif style == "thousands":
+        number = f"{whole:,}"
+    else:
+        number = f"{whole}"
+    if decimals:
+        number += f".{fraction:0{decimals}d}"
+    value = float(f"{whole}.{fraction:0{decimals}d}") if decimals else float(whole)
+    if style == "full-width":
+        number = number.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    text_unit = unit
+    if draw(st.booleans()):
+        from ._numerals import _zhconv
+
+        text_unit = str(_zhconv().convert(unit, draw(st.sampled_from(["zh-hant", "zh-tw"]))))
+    space = "" if numerals else draw(st.sampled_from(["", " "]))
+    if unit and unit.isascii() and unit[0].isalpha():
+        space = " "  # 5 items, never 5items (pint would read 5items as one name)
+    return f"{number}{space}{text_unit}", value, unit
+
+
+def period_texts() -> st.SearchStrategy[tuple[str, Period]]:
+    """Period text in one of the forms :meth:`Period.parse` reads, with the period it means.
+
+    Years, halves (2022-H1, 2022-S1, 2022年上半年), quarters (2022-Q3,
+    2022Q3, 2022年第三季度), months (2022-06, 2022年6月), runs of years
+    (2021-2025, 2021—2025年) and five-year plans (十四五, “十四五”时期).
+    """
+    years = st.integers(min_value=1990, max_value=2060)
+
+    def half(t: tuple[int, int, int]) -> tuple[str, Period]:
+        year, h, form = t
+        texts = (f"{year}-H{h}", f"{year}-S{h}", f"{year}年{'上下'[h - 1]}半年")
+        return texts[form], Period.parse(f"{year}-H{h}")
+
+    def quarter(t: tuple[int, int, int]) -> tuple[str, Period]:
+        year, q, form = t
+        texts = (f"{year}-Q{q}", f"{year}Q{q}", f"{year}年第{'一二三四'[q - 1]}季度")
+        return texts[form], Period.parse(f"{year}-Q{q}")
+
+    def month(t: tuple[int, int, int]) -> tuple[str, Period]:
+        year, m, form = t
+        texts = (f"{year}-{m:02d}", f"{year}年{m}月")
+        return texts[form % 2], Period.parse(f"{year}-{m:02d}")
+
+    def run(t: tuple[int, int, int]) -> tuple[str, Period]:
+        first, length, form = t
+        last = first + length
+        texts = (f"{first}-{last}", f"{first}—{last}年", f"{first}年-{last}年")
+        return texts[form], Period.years(first, last)
+
+    def five_year(t: tuple[int, int]) -> tuple[str, Period]:
+        number, form = t
+        import cn2an
+
+        name = f"{cn2an.an2cn(number, 'low')}五"
+        first = 1966 + 5 * (number - 3)
+        return (name, f"“{name}”时期", f'"{name}"期间')[form], Period.years(first, first + 4)
+
+    forms = st.integers(0, 2)
+    return st.one_of(
+        st.tuples(years, st.booleans()).map(
+            lambda t: (f"{t[0]}年" if t[1] else f"{t[0]}", Period.year(t[0]))
+        ),
+        st.tuples(years, st.integers(1, 2), forms).map(half),
+        st.tuples(years, st.integers(1, 4), forms).map(quarter),
+        st.tuples(years, st.integers(1, 12), forms).map(month),
+        st.tuples(years, st.integers(1, 9), forms).map(run),
+        st.tuples(st.integers(8, 20), forms).map(five_year),
+    )
 
 
 _zh = st.text(
