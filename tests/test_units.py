@@ -490,7 +490,7 @@ class TestCommas:
 
 
 class TestPureNumbers:
-    """Only %, ‰ and 百分点 are fractions: pint's other pure numbers never compare with a rate."""
+    """Only % and ‰ are fractions: pint's other pure numbers never compare with a rate."""
 
     @pytest.mark.parametrize(
         "text", ["%%", "°", "rad", "radian", "dB", "byte", "bit", "pi", "dB%", "%‰", "%**2", "ppm"]

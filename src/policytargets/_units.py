@@ -82,7 +82,7 @@ _POWER_OF_POWER = re.compile(r"\*\*[\s\d.()+-]*\*\*")
 #: The library's own fractions: the only dimensionless units that may compare
 #: with a rate. pint also makes radian, degree, byte, bit, pi and the like
 #: dimensionless, so 96.9 ° would otherwise meet "96.8 % 以上".
-FRACTION_UNITS = frozenset({"percent", "permille", "percentage_point"})
+FRACTION_UNITS = frozenset({"percent", "permille"})
 
 _NUMBER = re.compile(
     r"""^\s*
@@ -317,8 +317,9 @@ def parse_unit(text: str) -> pint.Unit:
 
     Traditional script reads as simplified (``"萬平方米"``). An empty string is
     the dimensionless unit (a fraction). Units pint treats as pure numbers
-    (radian, degree, byte, decibel, pi, ``%%``) are refused: only %, ‰ and 百分点
-    are fractions here. A temperature on an offset scale (°C, °F) stands
+    (radian, degree, byte, decibel, pi, ``%%``) are refused: only % and ‰ are
+    fractions here (百分点, a difference of two percentages, has a dimension of
+    its own). A temperature on an offset scale (°C, °F) stands
     alone, never inside a compound unit.
 
     Raises:
@@ -395,13 +396,11 @@ def _check_usable(text: str, unit: pint.Unit, registry: pint.UnitRegistry[Any]) 
             raise UnitParseError(
                 text,
                 f"pint treats {name} as a pure number; the only fractions here are "
-                "%, ‰ and 百分点 (write '' for a plain fraction)",
+                "% and ‰ (write '' for a plain fraction)",
             )
     fractions = [n for n in names if n in FRACTION_UNITS]
     if len(fractions) > 1 or any(names[n] != 1 for n in fractions):
-        raise UnitParseError(
-            text, "a fraction unit (%, ‰, 百分点) may appear once, to the first power"
-        )
+        raise UnitParseError(text, "a fraction unit (% or ‰) may appear once, to the first power")
 
 
 def _is_offset(unit: pint.Unit) -> bool:
