@@ -322,10 +322,26 @@ class TestUnitLabel:
             ("亩", "mu"),
             ("%", "%"),
             ("m**2", "m**2"),
+            ("万亿元", "1 trillion yuan"),
+            ("吨标准煤/万元", "tce per 10,000 yuan"),
+            ("萬平方米", "10,000 m²"),
+            ("亿千瓦时", "100 million kWh"),
+            ("万人次", "10,000 person-times"),
         ],
     )
     def test_english(self, unit: str, en: str) -> None:
         assert pt.unit_label(unit, "en") == en
+
+    @pytest.mark.parametrize(
+        ("value", "unit", "folded"),
+        [(1.2, "万亿元", (1.2e12, "yuan")), (3, "萬噸", (3e4, "t")), (2, "亿千瓦时", (2e8, "kWh"))],
+    )
+    def test_english_folds_multipliers_into_the_number(
+        self, value: float, unit: str, folded: tuple[float, str]
+    ) -> None:
+        from policytargets._unit_names import english_amount
+
+        assert english_amount(value, unit) == (pytest.approx(folded[0]), folded[1])
 
     def test_chinese_is_the_unit_as_written(self) -> None:
         assert pt.unit_label("批次/千人") == "批次/千人"
@@ -531,6 +547,31 @@ class TestOffsetUnits:
         target = pt.Target(id="t1", indicator=temp, condition=pt.AtLeast(value=18), period="2022")
         result = pt.assess(target, "18 delta_degC")
         assert result.status is pt.Status.NOT_COMPARABLE
+
+    def test_evaluate_agrees_fahrenheit_against_celsius_is_not_comparable(self) -> None:
+        import pandas as pd
+
+        temp = pt.Indicator(
+            id="t", name=pt.Label(en="room temperature"), kind="amount", unit="degC", basis="stock"
+        )
+        target = pt.Target(id="t1", indicator=temp, condition=pt.AtLeast(value=18), period="2022")
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(en="p"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(en="g"), targets=(target,)),),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t1", "t1"],
+                "period": ["2022", "2022"],
+                "value": [64.4, 18.0],
+                "unit": ["degF", "degC"],
+                "region": ["a", "b"],
+            }
+        )
+        result = pt.evaluate(plan, frame)
+        assert list(result["status"]) == ["not_comparable", "met"]
 
     def test_the_same_scale_converts_by_one(self) -> None:
         assert pt.conversion_factor("degC", "°C") == 1.0

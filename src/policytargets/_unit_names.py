@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ._numerals import to_simplified
+
 _EN_WORDS: dict[str, str] = {
     "个": "",
     "家": "enterprises",
@@ -46,20 +48,44 @@ _EN_WORDS: dict[str, str] = {
     "克": "g",
     "千瓦时": "kWh",
     "度": "kWh",
+    "吨标准煤": "tce",
+    "吨标煤": "tce",
+    "千克标准煤": "kgce",
+    "公斤标准煤": "kgce",
+    "吨二氧化碳": "t CO₂",
+    "平米": "m²",
+    "立方米": "m³",
+    "千米": "km",
+    "岁": "years of age",
+    "人口": "persons",
     "百分点": "percentage points",
     "个百分点": "percentage points",
     "％": "%",
 }
-_EN_PREFIXES: dict[str, str] = {"万": "10,000 ", "亿": "100 million ", "千": "1,000 "}
-_MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_EN_PREFIXES: dict[str, str] = {
+    "万亿": "1 trillion ",
+    "万": "10,000 ",
+    "亿": "100 million ",
+    "千": "1,000 ",
+}
+_MULTIPLIERS: dict[str, float] = {"万亿": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3}
+
+
+def _split_prefix(unit: str) -> tuple[str, str] | None:
+    """A multiplier and a known word (万亿元 → 万亿, 元), longest multiplier first."""
+    for prefix in _MULTIPLIERS:  # 万亿 before 万
+        if unit.startswith(prefix) and unit[len(prefix) :] in _EN_WORDS:
+            return prefix, unit[len(prefix) :]
+    return None
 
 
 def _english_part(part: str) -> str:
     part = part.strip()
     if part in _EN_WORDS:
         return _EN_WORDS[part]
-    if part[:1] in _EN_PREFIXES and part[1:] in _EN_WORDS:
-        return (_EN_PREFIXES[part[:1]] + _EN_WORDS[part[1:]]).strip()
+    split = _split_prefix(part)
+    if split is not None:
+        return (_EN_PREFIXES[split[0]] + _EN_WORDS[split[1]]).strip()
     return part
 
 
@@ -70,10 +96,10 @@ def english_amount(value: float, unit: str) -> tuple[float, str]:
     denominator (``批次/千人``) and units without a Chinese multiplier are
     returned unchanged, the label translated by :func:`unit_label`.
     """
-    unit = unit.strip()
-    head = unit[:1]
-    if "/" not in unit and head in _MULTIPLIERS and unit[1:] in _EN_WORDS:
-        return value * _MULTIPLIERS[head], _EN_WORDS[unit[1:]]
+    unit = to_simplified(unit.strip())
+    split = None if "/" in unit else _split_prefix(unit)
+    if split is not None:
+        return value * _MULTIPLIERS[split[0]], _EN_WORDS[split[1]]
     return value, unit_label(unit, "en")
 
 
@@ -87,6 +113,7 @@ def unit_label(unit: str, lang: Literal["zh", "en"] = "zh") -> str:
     unit = unit.strip()
     if lang == "zh" or unit.isascii():
         return unit
+    unit = to_simplified(unit)  # 萬平方米 is labelled as 万平方米
     parts = [_english_part(p) for p in unit.split("/")]
     head, rest = parts[0], parts[1:]
     return " per ".join([head or "items", *rest]) if rest else head
