@@ -258,9 +258,11 @@ class TestPublicAPI:
             "milestones",
             "observation_values",
             "owners",
+            "period_texts",
             "periods",
             "plans",
             "quantities",
+            "quantity_texts",
             "targets",
             "units",
         ]
