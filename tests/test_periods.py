@@ -148,6 +148,9 @@ class TestChineseAndStandardForms:
             ("十一五", "2006-2010"),
             ("十五五", "2026-2030"),
             ("三五", "1966-1970"),
+            ("“十四五”時期", "2021-2025"),
+            ("２０２２年第三季度", "2022-Q3"),
+            ("2022年上半年", "2022-H1"),
         ],
     )
     def test_read_and_written_back(self, text: str, canonical: str) -> None:

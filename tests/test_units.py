@@ -931,3 +931,33 @@ class TestParseQuantityProperties:
         text, period = case
         assert pt.Period.parse(text) == period
         assert pt.Period.parse(str(period)) == period
+
+
+class TestTraditionalScriptPlanFile:
+    """A plan file written in traditional script loads and is judged like its simplified twin."""
+
+    DATA = Path(__file__).parent / "data" / "plan_traditional.yaml"
+
+    def test_loads_with_its_units_and_periods(self) -> None:
+        plan = pt.load_plan(self.DATA)
+        assert plan.period == pt.Period.parse("2021-2025")
+        assert plan.target("green").unit == "萬平方米"
+        assert plan.target("invest").period == pt.Period.parse("2022-H1")
+        assert plan.target("projects").period == pt.Period.parse("2022-Q3")
+
+    @pytest.mark.parametrize(
+        ("target_id", "observed", "status"),
+        [
+            ("green", "109,000平方米", "met"),
+            ("green", "10.8萬平方米", "not_met"),
+            ("invest", "1,200,000,000元", "met"),
+            ("invest", "11.9亿元", "not_met"),
+            ("projects", "十五項", "met"),
+            ("projects", "十四项", "not_met"),
+        ],
+    )
+    def test_judged_at_the_conversion_factor(
+        self, target_id: str, observed: str, status: str
+    ) -> None:
+        plan = pt.load_plan(self.DATA)
+        assert pt.assess(plan.target(target_id), observed).status == status

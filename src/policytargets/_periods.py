@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from attrs import field, frozen
@@ -141,7 +142,8 @@ class Period:
         ``2022年上半年``; ``2022-Q3``, ``2022Q3`` (pandas) or ``2022年第三季度``;
         ``2022-06`` or ``2022年6月``; ``2021-2025`` or ``2021—2025年``;
         ``十四五`` or ``“十四五”时期`` (2021 to 2025); ``2022-01-01/2022-06-30``;
-        ``FY2022`` only with ``fiscal_year``. ``str()`` writes each back in one
+        ``FY2022`` only with ``fiscal_year``; full-width digits and
+        traditional script too (``“十四五”時期``). ``str()`` writes each back in one
         canonical form (``2022``, ``2022-H1``, ``2022-Q3``, ``2022-06``,
         ``2021-2025``, ``2022-01-01/2022-06-30``).
 
@@ -162,6 +164,11 @@ class Period:
         value = text.strip()
         if len(value) > 64:
             raise InvalidValueError("Period", "a period of at most 64 characters", text)
+        if not value.isascii():
+            from ._numerals import to_simplified
+
+            # Full-width digits (２０２２年) and traditional script (“十四五”時期).
+            value = to_simplified(unicodedata.normalize("NFKC", value))
         try:
             period = cls._parse_text(value, text, fiscal_year)
         except InvalidValueError:
