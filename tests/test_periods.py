@@ -150,7 +150,7 @@ class TestChineseAndStandardForms:
             ("三五", "1966-1970"),
             ("“十四五”時期", "2021-2025"),
             ("２０２２年第三季度", "2022-Q3"),
-            ("2022年上半年", "2022-H1"),
+            ("２０２２－Ｓ２", "2022-H2"),
         ],
     )
     def test_read_and_written_back(self, text: str, canonical: str) -> None:
