@@ -640,7 +640,7 @@ def _definition_rows() -> list[tuple[str, str, str, str, str]]:
 
 
 def _definition_table() -> str:
-    """The rows of :func:`_definition_rows` as a Markdown table."""
+    """The rows of ``_definition_rows`` as a Markdown table."""
     lines = [
         "| group | Chinese | English (pint names) | definition | 1 unit in base units |",
         "|---|---|---|---|---|",
