@@ -247,3 +247,59 @@ class TestYearRange:
     def test_long_text_is_refused_quickly(self) -> None:
         with pytest.raises(pt.InvalidValueError, match="64 characters"):
             P("2022" * 1000)
+
+
+class TestFiscalYearInPlanFiles:
+    """A plan file that declares its fiscal year may write FY2022; others may not."""
+
+    PLAN = """
+format_version: 1
+id: fy
+title: {en: Fiscal plan (illustrative)}
+period: FY2022
+FISCAL
+goals:
+- id: g
+  title: {en: g}
+  targets:
+  - id: t
+    indicator: {id: i, name: {en: spending}, kind: amount, unit: 亿元, basis: flow}
+    condition: {type: at_least, value: 1}
+    period: FY2022
+"""
+
+    def write(self, tmp_path: Any, fiscal: str) -> Any:
+        path = tmp_path / "plan.yaml"
+        path.write_text(self.PLAN.replace("FISCAL", fiscal), encoding="utf-8")
+        return path
+
+    def test_declared_fiscal_year_reads_fy_periods(self, tmp_path: Any) -> None:
+        path = self.write(tmp_path, "fiscal_year: {start_month: 4, named_by: start}")
+        plan = pt.load_plan(path)
+        assert plan.fiscal_year == pt.FiscalYear(start_month=4, named_by="start")
+        assert plan.target("t").period == P("2022-04-01/2023-03-31")
+        pt.dump_plan(plan, tmp_path / "again.yaml")
+        assert pt.load_plan(tmp_path / "again.yaml") == plan
+
+    def test_without_a_declaration_fy_is_refused(self, tmp_path: Any) -> None:
+        with pytest.raises(pt.PlanFileError, match="fiscal year"):
+            pt.load_plan(self.write(tmp_path, ""))
+
+    @pytest.mark.parametrize(
+        "fiscal",
+        [
+            "fiscal_year: {start_month: 13}",
+            "fiscal_year: {start_month: '4'}",
+            "fiscal_year: {start_month: 4, named_by: middle}",
+            "fiscal_year: {start_month: 4, ends: 3}",
+        ],
+    )
+    def test_a_bad_declaration_is_reported_at_its_path(self, tmp_path: Any, fiscal: str) -> None:
+        with pytest.raises(pt.PlanFileError) as info:
+            pt.load_plan(self.write(tmp_path, fiscal))
+        assert any(path.startswith("fiscal_year") for path, _ in info.value.problems)
+
+    def test_the_declaration_does_not_leak_to_the_next_read(self, tmp_path: Any) -> None:
+        pt.load_plan(self.write(tmp_path, "fiscal_year: {start_month: 4}"))
+        with pytest.raises(pt.InvalidValueError, match="fiscal year"):
+            P("FY2022")

@@ -32,7 +32,7 @@ from ._labels import (
     to_tuple,
 )
 from ._owners import LeadRule, Owner, OwnerKind, Responsibility, Role
-from ._periods import Period, to_period
+from ._periods import FiscalYear, Period, to_period
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -660,6 +660,8 @@ class Plan:
         units: the plan's own unit definitions, in :func:`define_units`
             syntax, one a line; they exist only for this plan (build its
             indicators inside :func:`unit_scope` with the same lines).
+        fiscal_year: what the plan means by ``FY2022``, if it says; a plan
+            file's periods may then be written ``FY2022``.
     """
 
     id: str = field(validator=check_id)
@@ -692,6 +694,9 @@ class Plan:
     )
     lead_rule: LeadRule = field(default=LeadRule.MARKED, converter=_lead_rule)
     units: tuple[str, ...] = field(default=(), converter=_unit_definitions)
+    fiscal_year: FiscalYear | None = field(
+        default=None, validator=check_instance(FiscalYear, "a FiscalYear", optional=True)
+    )
     _index: dict[str, tuple[tuple[Goal, ...], Goal | Target | Milestone]] = field(
         init=False, eq=False, repr=False
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from attrs import field, frozen
@@ -83,6 +86,20 @@ class FiscalYear:
         return Period(start=start, end=_month_end(last.year, last.month))
 
 
+#: The fiscal year of the plan being read (see fiscal_year_in_force).
+_fiscal_year: ContextVar[FiscalYear | None] = ContextVar("policytargets_fiscal_year", default=None)
+
+
+@contextmanager
+def fiscal_year_in_force(fiscal_year: FiscalYear | None) -> Iterator[None]:
+    """Read ``FY2022`` with a plan's declared fiscal year inside the block (plan files)."""
+    token = _fiscal_year.set(fiscal_year)
+    try:
+        yield
+    finally:
+        _fiscal_year.reset(token)
+
+
 def _check_year(year: int, text: object) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidValueError("Period", f"a year from {MIN_YEAR} to {MAX_YEAR}", text)
@@ -149,7 +166,8 @@ class Period:
 
         Args:
             text: the text, a year as an int, or a Period.
-            fiscal_year: what ``FY2022`` means in this plan, if it says.
+            fiscal_year: what ``FY2022`` means in this plan, if it says (a
+                plan file's ``fiscal_year`` is used while the file is read).
 
         Raises:
             InvalidValueError: the text is not one of the accepted forms (the
@@ -170,7 +188,7 @@ class Period:
             # Full-width digits (２０２２年) and traditional script (“十四五”時期).
             value = to_simplified(unicodedata.normalize("NFKC", value))
         try:
-            period = cls._parse_text(value, text, fiscal_year)
+            period = cls._parse_text(value, text, fiscal_year or _fiscal_year.get())
         except InvalidValueError:
             raise  # an end before the start, a year out of range: they say so
         except (ValueError, OverflowError):

@@ -71,7 +71,7 @@ from ._model import (
 from ._owners import Owner, Responsibility
 from ._periods import ACCEPTED_FORMS as PERIOD_FORMS
 from ._periods import TEXT_PATTERN as PERIOD_TEXT_PATTERN
-from ._periods import Period
+from ._periods import FiscalYear, Period, fiscal_year_in_force
 from ._units import check_unit_definitions, using_scope
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ _MODEL_CLASSES: tuple[type, ...] = (
     Baseline,
     SourceClause,
     Label,
+    FiscalYear,
 )
 
 _SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -150,6 +151,12 @@ def _structure_float(value: Any, _: Any) -> float:
         return float(value)
     except OverflowError:  # an integer of hundreds of digits
         raise InvalidValueError("number", "a number within float range", value) from None
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValueError("integer", "a whole number", value)
+    return value
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
@@ -503,6 +510,7 @@ def _converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(int, _structure_int)
     # Dispatch follows the MRO, where a StrEnum is a str before it is an Enum.
     converter.register_structure_hook(StrEnum, _structure_enum)
     converter.register_structure_hook(Enum, _structure_enum)
@@ -627,8 +635,16 @@ def _from_data(data: Any, source: str, *, checked_depth: bool = False) -> Plan:
     # The plan's own units: read first, so that its indicators are built (and
     # remember them) within the plan's unit scope and no other plan sees them.
     units = _plan_units(body.get("units", ()), source)
+    # Likewise its fiscal year, so that its periods may say FY2022; a bad one
+    # is reported with the other problems when the plan itself is built.
+    fiscal: FiscalYear | None = None
+    if isinstance(body.get("fiscal_year"), Mapping):
+        try:
+            fiscal = _converter().structure(body["fiscal_year"], FiscalYear)
+        except (ClassValidationError, IterableValidationError, PolicyTargetsError):
+            fiscal = None
     try:
-        with _collector_paused(), using_scope(units):
+        with _collector_paused(), using_scope(units), fiscal_year_in_force(fiscal):
             plan: Plan = _converter().structure(body, Plan)
     except (ClassValidationError, IterableValidationError, PolicyTargetsError) as exc:
         raise PlanFileError(source, tuple(problems_of(exc))) from None
@@ -1190,6 +1206,8 @@ def _schema_of(kind: Any, name: str) -> dict[str, Any]:
         return {"type": "string"}
     if kind is float:
         return {"type": "number"}
+    if kind is int:
+        return {"type": "integer"}
     if kind is bool:
         return {"type": "boolean"}
     if kind is Period:

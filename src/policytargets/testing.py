@@ -206,7 +206,7 @@ def quantity_texts(draw: st.DrawFn, kind: IndicatorKind | None = None) -> tuple[
 
 
 def period_texts() -> st.SearchStrategy[tuple[str, Period]]:
-    """Period text in one of the forms :meth:`policytargets.Period.parse` reads, with the period it means.
+    """Period text in a form :meth:`policytargets.Period.parse` reads, with the period it means.
 
     Years, halves (2022-H1, 2022-S1, 2022年上半年), quarters (2022-Q3,
     2022Q3, 2022年第三季度), months (2022-06, 2022年6月), runs of years
