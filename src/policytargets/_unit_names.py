@@ -45,6 +45,7 @@ _EN_WORDS: dict[str, str] = {
     "元": "yuan",
     "吨": "t",
     "公斤": "kg",
+    "斤": "jin",
     "克": "g",
     "千瓦时": "kWh",
     "度": "kWh",
