@@ -95,7 +95,14 @@ class TestParseUnit:
             pt.parse_unit(5)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
-        ("zh", "en"), [("批次每千人", "批次/千人"), ("m^2", "m**2"), ("㎡", "m**2"), ("％", "%")]
+        ("zh", "en"),
+        [
+            ("批次每千人", "批次/千人"),
+            ("m^2", "m**2"),
+            ("㎡", "m**2"),
+            ("％", "%"),
+            ("kg·m²/s²", "kg*m**2/s**2"),
+        ],
     )
     def test_alternative_spellings_mean_the_same_unit(self, zh: str, en: str) -> None:
         assert pt.parse_unit(zh) == pt.parse_unit(en)

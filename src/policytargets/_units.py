@@ -62,6 +62,8 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     ("‰", " permille "),
     ("%", " percent "),
     ("×", "*"),
+    ("·", "*"),  # pint's pretty format writes kg·m²
+    ("⋅", "*"),
     ("^", "**"),
     ("每", "/"),
     # pint writes a temperature difference as Δ°C: read back what it writes.
