@@ -306,6 +306,31 @@ class TestGrowthRates:
         a = pt.assess(target(GDP, pt.AtLeast(value=100)), obs("2022", 5, "%", measure="growth"))
         assert a.status is S.NOT_COMPARABLE
 
+    @pytest.mark.parametrize(("growth", "status"), [(-2.0, S.NOT_MET), (3.0, S.MET)])
+    def test_a_negative_growth_of_a_rate_is_judged_not_refused(
+        self, growth: float, status: pt.Status
+    ) -> None:
+        """A rate that fell 2 % on last year is a growth of -2 %, not a level below 0."""
+        t = target(RATE, pt.RelativeChange(percent=1))
+        assert pt.assess(t, obs("2022", growth, "%", measure="growth")).status is status
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t"],
+                "period": ["2022"],
+                "value": [growth],
+                "unit": ["%"],
+                "measure": ["growth"],
+            }
+        )
+        assert pt.evaluate(plan, frame).iloc[0]["status"] == status.value
+        pt.validate_observations(plan, frame)  # raises on any row it refuses
+
     def test_evaluate_reads_a_measure_column(self) -> None:
         t = target(GDP, pt.RelativeChange(percent=5))
         plan = pt.Plan(

@@ -353,6 +353,8 @@ def _check_indicator(obs: Observation, i: int, target: Target) -> None:
 
 def _check_rate(obs: list[Observation], target: Target) -> None:
     """Refuse observations of a rate outside 0–100 % or at odds with their ratio (as evaluate)."""
+    # Only levels: a growth rate (同比) of a rate may well be negative.
+    obs = [o for o in obs if o.measure is Measure.LEVEL]
     if target.indicator.kind is not IndicatorKind.RATE or not obs:
         return
     import numpy as np

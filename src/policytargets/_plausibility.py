@@ -17,8 +17,8 @@ a margin of thousands of points, so it is refused, naming the row, instead:
   whole percents can explain): a pooled 160/200 must not meet a target while
   the reported value says 99 %.
 
-Only levels are checked: a change in percentage points (百分点) may be
-negative. Indicators of other kinds are not checked.
+Only levels are checked: a change in percentage points (百分点) and a growth
+rate (``measure`` ``growth``, 同比) may be negative. Indicators of other kinds are not checked.
 """
 
 from __future__ import annotations

@@ -390,8 +390,10 @@ def _rate_checks(
     """
     import numpy as np
 
+    from .._assessment import Measure
     from .._model import IndicatorKind
     from .._plausibility import fraction_factor, is_plain, rate_problems
+    from .kernel import MEASURE_COLUMN
 
     value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
     n = len(value)
@@ -414,7 +416,10 @@ def _rate_checks(
     ):
         return
     keys = np.where(key_codes < 0, len(rate_key) - 1, key_codes)
-    rows = np.flatnonzero(rate_key[keys])
+    level = rate_key[keys]
+    if MEASURE_COLUMN in frame.columns:  # only levels: a growth rate (同比) may be negative
+        level &= (frame[MEASURE_COLUMN].astype(object) != Measure.GROWTH.value).to_numpy()
+    rows = np.flatnonzero(level)
     if not len(rows):
         return
     codes = unit_codes[rows]
