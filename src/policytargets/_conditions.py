@@ -722,7 +722,40 @@ def _tolerance_words(tolerance: float | None, two_sided: bool, lang: Lang) -> st
 
 
 @frozen(kw_only=True)
-class RelativeChange(Condition):
+class _Growth(Condition):
+    """A growth in % against a base period, with an optional tolerance in points of growth.
+
+    What :class:`RelativeChange` (over the whole change) and
+    :class:`AnnualGrowth` (a year, compounded) share: their fields, the bounds
+    on the growth itself and their indifference to the indicator's unit.
+    """
+
+    needs_baseline: ClassVar[bool] = True
+    change: ClassVar[bool] = True
+    compound: ClassVar[bool] = True
+    growth: ClassVar[bool] = True
+
+    percent: float = field(converter=_number, validator=_finite)
+    base: Period | None = field(
+        default=None, converter=_optional_period, validator=_check_optional_period
+    )
+    tolerance: float | None = field(default=None, converter=_number, validator=_positive_or_none)
+    two_sided: bool = field(default=False, validator=_check_bool)
+
+    @property
+    def value(self) -> float:
+        return self.percent
+
+    def growth_bounds(self, direction: Direction) -> Bounds:
+        """The bounds on the growth itself, in % (over the whole change, or a year)."""
+        return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
+
+    def scaled(self, factor: float) -> Self:
+        return self  # a growth in % is the same in every unit of the indicator
+
+
+@frozen(kw_only=True)
+class RelativeChange(_Growth):
     """A change of ``percent`` per cent against a base period (较上年增长 X%, 较2020年下降 X%).
 
     In the indicator's good direction: with higher-is-better, the value must
@@ -741,29 +774,10 @@ class RelativeChange(Condition):
     """
 
     comparator: ClassVar[Comparator] = Comparator.RELATIVE_CHANGE
-    needs_baseline: ClassVar[bool] = True
-    change: ClassVar[bool] = True
-    compound: ClassVar[bool] = True
-    growth: ClassVar[bool] = True
-
-    percent: float = field(converter=_number, validator=_finite)
-    base: Period | None = field(
-        default=None, converter=_optional_period, validator=_check_optional_period
-    )
-    tolerance: float | None = field(default=None, converter=_number, validator=_positive_or_none)
-    two_sided: bool = field(default=False, validator=_check_bool)
-
-    @property
-    def value(self) -> float:
-        return self.percent
 
     def target_value(self, baseline: float) -> float:
         """The value the change requires, in the target's unit."""
         return baseline * (1 + self.percent / 100)
-
-    def growth_bounds(self, direction: Direction) -> Bounds:
-        """The bounds on the growth itself, in % over the whole change."""
-        return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
 
     def bounds(
         self,
@@ -776,9 +790,6 @@ class RelativeChange(Condition):
         base = _require_baseline("RelativeChange", baseline)
         return _growth_bounds(direction, base, self.growth_bounds(direction), 1.0)
 
-    def scaled(self, factor: float) -> Self:
-        return self
-
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
     ) -> str:
@@ -790,7 +801,7 @@ class RelativeChange(Condition):
 
 
 @frozen(kw_only=True)
-class AnnualGrowth(Condition):
+class AnnualGrowth(_Growth):
     """Average annual (compound) growth of ``percent`` per cent from the base year (年均增长 X%).
 
     The figure of year *n* years after the base must reach
@@ -808,29 +819,10 @@ class AnnualGrowth(Condition):
     """
 
     comparator: ClassVar[Comparator] = Comparator.ANNUAL_GROWTH
-    needs_baseline: ClassVar[bool] = True
-    change: ClassVar[bool] = True
-    compound: ClassVar[bool] = True
-    growth: ClassVar[bool] = True
-
-    percent: float = field(converter=_number, validator=_finite)
-    base: Period | None = field(
-        default=None, converter=_optional_period, validator=_check_optional_period
-    )
-    tolerance: float | None = field(default=None, converter=_number, validator=_positive_or_none)
-    two_sided: bool = field(default=False, validator=_check_bool)
 
     def __attrs_post_init__(self) -> None:
         if self.percent <= -100:
             raise InvalidValueError("AnnualGrowth.percent", "a growth above -100 %", self.percent)
-
-    @property
-    def value(self) -> float:
-        return self.percent
-
-    def growth_bounds(self, direction: Direction) -> Bounds:
-        """The bounds on the average annual growth itself, in % a year."""
-        return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
 
     def bounds(
         self,
@@ -843,9 +835,6 @@ class AnnualGrowth(Condition):
         base = _require_baseline("AnnualGrowth", baseline)
         power = 1.0 if years is None else years
         return _growth_bounds(direction, base, self.growth_bounds(direction), power)
-
-    def scaled(self, factor: float) -> Self:
-        return self
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
