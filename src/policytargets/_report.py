@@ -377,14 +377,7 @@ class Report:
         plan = self.plan
         counts: dict[str, Counter[str]] = {}
         goals: dict[str, Goal | None] = {}
-        items = [
-            (str(t), str(s))
-            for t, s in zip(self.assessments["target_id"], self.assessments["status"], strict=True)
-        ] + [
-            (str(m), str(s))
-            for m, s in zip(self.milestones["milestone_id"], self.milestones["status"], strict=True)
-        ]
-        for item_id, status in items:
+        for item_id, status in self._statuses():
             goal = _goal_of(plan, item_id)
             key = "" if goal is None else goal.id
             goals.setdefault(key, goal)
@@ -403,20 +396,23 @@ class Report:
         frame = pd.DataFrame(rows, columns=["goal_id", "section", "goal", *_ORDER, "total"])
         return _drop_empty_statuses(frame)
 
-    def owners_table(self) -> pd.DataFrame:
-        """A scorecard: statuses of the items each owner answers for (``Plan.accountable_for``)."""
-        import pandas as pd
-
-        plan = self.plan
-        counts: dict[str, Counter[str]] = {}
-        items = [
+    def _statuses(self) -> list[tuple[str, str]]:
+        """(item id, status) of every target and milestone, as the tables count them."""
+        return [
             (str(t), str(s))
             for t, s in zip(self.assessments["target_id"], self.assessments["status"], strict=True)
         ] + [
             (str(m), str(s))
             for m, s in zip(self.milestones["milestone_id"], self.milestones["status"], strict=True)
         ]
-        for item_id, status in items:
+
+    def owners_table(self) -> pd.DataFrame:
+        """A scorecard: statuses of the items each owner answers for (``Plan.accountable_for``)."""
+        import pandas as pd
+
+        plan = self.plan
+        counts: dict[str, Counter[str]] = {}
+        for item_id, status in self._statuses():
             leads = _leads(plan, item_id)
             for owner in leads:
                 counts.setdefault(owner, Counter())[status] += 1
