@@ -83,7 +83,6 @@ from ._owners import (
     responsibilities_from_note,
 )
 from ._periods import FiscalYear, Period
-from ._report import FONT_FAMILY, Report, read_milestones, report
 from ._scoring import (
     CurrentStatusIndex,
     GrowthRatio,
@@ -216,6 +215,8 @@ __all__ = [
 #: Names served lazily, so that importing the package stays light:
 #: attribute -> (module, attribute or None for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "FONT_FAMILY": ("policytargets._report", "FONT_FAMILY"),
+    "Report": ("policytargets._report", "Report"),
     "TARGET_COLUMNS": ("policytargets._tables", "TARGET_COLUMNS"),
     "ExtractedTarget": ("policytargets._extract", "ExtractedTarget"),
     "ExtractionReport": ("policytargets._extract", "ExtractionReport"),
@@ -230,7 +231,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "plan_to_dict": ("policytargets._serialization", "plan_to_dict"),
     "plan_to_frames": ("policytargets._frames", "plan_to_frames"),
     "plotting": ("policytargets.plotting", None),
+    "read_milestones": ("policytargets._report", "read_milestones"),
     "read_observations": ("policytargets._observations", "read_observations"),
+    "report": ("policytargets._report", "report"),
     "required_amount": ("policytargets._derived", "required_amount"),
     "taicang2022": ("policytargets.taicang2022", None),
     "threshold_in": ("policytargets._derived", "threshold_in"),
