@@ -161,6 +161,9 @@ def _check_equal(result: pd.DataFrame, expected: dict[Any, Any]) -> None:
             ),
             strict=True,
         ):
+            if name == "observed" and value is not None:
+                # One sum of a period's observations in both paths: the same bits.
+                assert row.observed == value, (key, row.observed, value)
             assert _close(getattr(row, name), value), (key, name, getattr(row, name), value)
         assert (None if pd.isna(row.score_method) else row.score_method) == method
         assert row.aspirational == wanted.aspirational
@@ -484,6 +487,52 @@ class TestStatuses:
         )
 
 
+class TestSumsEqualAssessExactly:
+    """A summed flow and a pooled rate are the very same float in assess, evaluate and Dask."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.sampled_from(["quarters", "months"]),
+        st.data(),
+    )
+    def test_sub_period_sums(self, parts: str, data: st.DataObject) -> None:
+        periods = (
+            [f"2022-Q{q}" for q in range(1, 5)]
+            if parts == "quarters"
+            else [f"2022-{m:02d}" for m in range(1, 13)]
+        )
+        n = data.draw(st.integers(min_value=2, max_value=len(periods)))
+        chosen = periods[:n]
+        finite = st.floats(min_value=1e-3, max_value=1e9, allow_nan=False, allow_infinity=False)
+        values = data.draw(st.lists(finite, min_size=n, max_size=n))
+        # Illustrative numerators and denominators (positive, so the rate pools).
+        denominators = data.draw(st.lists(finite, min_size=n, max_size=n))
+        shares = data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+        numerators = [d * s for d, s in zip(denominators, shares, strict=True)]
+        plan = _plan(_flow(condition=pt.AtLeast(value=100)), _rate(condition=pt.AtLeast(value=50)))
+        rows = [("f", p, v, "家") for p, v in zip(chosen, values, strict=True)]
+        rows += [
+            ("t", p, a / b * 100, "%")
+            for p, a, b in zip(chosen, numerators, denominators, strict=True)
+        ]
+        frame = _frame(rows)
+        frame["numerator"] = [math.nan] * n + numerators
+        frame["denominator"] = [math.nan] * n + denominators
+        # Rows in random order: both paths sort them into the same order first.
+        frame = frame.sample(frac=1, random_state=data.draw(st.integers(0, 2**31 - 1)))
+        result = pt.evaluate(plan, frame).set_index("target_id")
+        for target in plan.targets:
+            mine = frame[frame["target_id"] == target.id]
+            wanted = pt.assess(target, _observations(mine.assign(region=None)))
+            assert result.loc[target.id, "observed"] == wanted.observed
+            assert result.loc[target.id, "coverage"] == wanted.coverage
+        dd = pytest.importorskip("dask.dataframe")
+        lazy = pt.evaluate(plan, dd.from_pandas(frame, npartitions=2)).compute()
+        assert list(lazy.set_index("target_id").loc[["f", "t"], "observed"]) == list(
+            result.loc[["f", "t"], "observed"]
+        )
+
+
 class TestKeysAndGroups:
     """Keys by target or indicator, breakdown columns and irrelevant periods."""
 
@@ -566,7 +615,9 @@ class TestDask:
             f[text] = f[text].where(f[text].notna(), None)
             return f.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
 
-        pd.testing.assert_frame_equal(norm(actual), norm(expected), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            norm(actual), norm(expected), check_dtype=False, check_exact=True
+        )
 
 
 class TestBenchmark:

@@ -461,6 +461,24 @@ def _flow(target: Target) -> bool:
 Values = list[tuple[Observation, float]]
 
 
+def ordered_sum(values: Iterable[float]) -> float:
+    """The sum of a period's observations: plain left-to-right addition.
+
+    This is the one definition of a summed flow and of a rate's pooled
+    numerators and denominators. The values come in the order observations
+    are sorted (by period end, then longest first; summed observations never
+    overlap, so no two share an end). ``evaluate`` adds its groups the same
+    way and in the same order (``_evaluation.grouped.segment_sums``), so both
+    give the very same bits; a correctly rounded or pairwise sum (``math.fsum``,
+    ``np.add.reduceat``) would differ from it in the last bits.
+    """
+    it = iter(values)
+    total = next(it, 0.0)
+    for v in it:
+        total += v
+    return float(total)
+
+
 def _figure(values: Values, target: Target, span: Period, flow: bool) -> tuple[float, float]:
     """The figure of ``span`` from its observations, and the share of ``span`` they cover.
 
@@ -481,7 +499,7 @@ def _figure(values: Values, target: Target, span: Period, flow: bool) -> tuple[f
                 )
             previous_end = o.period.end
             days += o.period.days
-        return math.fsum(v for _, v in values), days / span.days
+        return ordered_sum(v for _, v in values), days / span.days
     coverage = ((values[-1][0].period.end - span.start).days + 1) / span.days
     if target.indicator.kind is IndicatorKind.RATE and all(
         o.numerator is not None and o.denominator is not None for o, _ in values
@@ -492,8 +510,8 @@ def _figure(values: Values, target: Target, span: Period, flow: bool) -> tuple[f
         if disjoint and len(values) > 1:
             from ._units import conversion_factor
 
-            num = math.fsum(o.numerator or 0.0 for o, _ in values)
-            den = math.fsum(o.denominator or 0.0 for o, _ in values)
+            num = ordered_sum(o.numerator or 0.0 for o, _ in values)
+            den = ordered_sum(o.denominator or 0.0 for o, _ in values)
             if den > 0:
                 return num / den * conversion_factor("", target.unit), coverage
     return values[-1][1], coverage

@@ -21,7 +21,7 @@ from .prepare import Prepared
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .tables import Bools, Ints
+    from .tables import F64, Bools, Ints
 
 
 def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, Ints]:
@@ -115,7 +115,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
     seg_days = np.where(s_phase == 1, tb.days[s_t], tb.prev_days[s_t])
     kt = s_t[k_seg]
     flow = tb.flow[kt]
-    k_sum = np.add.reduceat(d_v, k_start) if len(k_start) else np.zeros(0)
+    k_sum = segment_sums(d_v, k_start, k_n)
     k_daysum = (
         np.add.reduceat((d_end - d_start + 1).astype(np.float64), k_start)
         if len(k_start)
@@ -129,8 +129,8 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
         num, den = p.numerator[r][ur_kept], p.denominator[r][ur_kept]
         known = ~np.isnan(num) & ~np.isnan(den)
         all_known = np.logical_and.reduceat(known, k_start)
-        num_sum = np.add.reduceat(np.where(known, num, 0.0), k_start)
-        den_sum = np.add.reduceat(np.where(known, den, 0.0), k_start)
+        num_sum = segment_sums(np.where(known, num, 0.0), k_start, k_n)
+        den_sum = segment_sums(np.where(known, den, 0.0), k_start, k_n)
         pooled = tb.pool[kt] & all_known & ~s_joined[k_seg] & (k_n > 1) & (den_sum > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             level = np.where(pooled, num_sum / den_sum * tb.rate_factor[kt], level)
@@ -272,3 +272,31 @@ def _raise_conflicts(
         rows = np.unique(np.concatenate([r[ur_kept[where]], r[ur_kept[where + 1]]]))
         failures.append(failure_table(p.frame, rows, "period", "overlapping_periods"))
     raise_failures(failures)
+
+
+def segment_sums(values: F64, starts: Ints, lengths: Ints) -> F64:
+    """The sum of each segment ``values[start : start + length]``, added left to right.
+
+    The vectorised form of :func:`policytargets._assessment.ordered_sum`, the one
+    definition of the sum of a period's observations that ``assess`` also
+    follows: each segment starts from its first value and adds the next ones
+    in row order, so both give the same bits (``np.add.reduceat`` adds
+    pairwise in blocks of eight, which differs in the last bits). Segments are
+    taken longest first, so pass ``j`` adds the ``j``-th value of every segment
+    longer than ``j`` at once: the work is one pass per position of the
+    longest segment, over only the segments that reach it.
+    """
+    import numpy as np
+
+    if len(starts) == 0:
+        return np.zeros(0)
+    order = np.argsort(-lengths, kind="stable")
+    longest_first = -lengths[order]  # ascending
+    first = starts[order]
+    total = values[first].astype(np.float64)
+    for j in range(1, int(-longest_first[0])):
+        reach = int(np.searchsorted(longest_first, -j, side="left"))  # segments longer than j
+        total[:reach] += values[first[:reach] + j]
+    out = np.empty(len(starts))
+    out[order] = total
+    return out
