@@ -38,13 +38,18 @@ def target(
     return pt.Target(id="t", indicator=indicator, condition=condition, period=period, **kw)
 
 
-def evaluate_one(t: pt.Target, rows: list[tuple[str, float, str]]) -> pd.Series:
-    plan = pt.Plan(
+def plan_of(t: pt.Target) -> pt.Plan:
+    """A plan of one target, over the target's period."""
+    return pt.Plan(
         id="p",
         title=pt.Label(zh="计划"),
         period=t.period,
         goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
     )
+
+
+def evaluate_one(t: pt.Target, rows: list[tuple[str, float, str]]) -> pd.Series:
+    plan = plan_of(t)
     frame = pd.DataFrame(
         [{"target_id": t.id, "period": p, "value": v, "unit": u} for p, v, u in rows]
     )
@@ -313,12 +318,7 @@ class TestGrowthRates:
         """A rate that fell 2 % on last year is a growth of -2 %, not a level below 0."""
         t = target(RATE, pt.RelativeChange(percent=1))
         assert pt.assess(t, obs("2022", growth, "%", measure="growth")).status is status
-        plan = pt.Plan(
-            id="p",
-            title=pt.Label(zh="计划"),
-            period="2022",
-            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
-        )
+        plan = plan_of(t)
         frame = pd.DataFrame(
             {
                 "target_id": ["t"],
@@ -333,12 +333,7 @@ class TestGrowthRates:
 
     def test_evaluate_reads_a_measure_column(self) -> None:
         t = target(GDP, pt.RelativeChange(percent=5))
-        plan = pt.Plan(
-            id="p",
-            title=pt.Label(zh="计划"),
-            period="2022",
-            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
-        )
+        plan = plan_of(t)
         frame = pd.DataFrame(
             {
                 "target_id": ["t"],
@@ -406,12 +401,7 @@ class TestDaskBasePeriod:
             basis="stock",
         )
         t = target(low, pt.RelativeChange(percent=-10, base="2020"))
-        plan = pt.Plan(
-            id="p",
-            title=pt.Label(zh="计划"),
-            period="2022",
-            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(t,)),),
-        )
+        plan = plan_of(t)
         frame = pd.DataFrame(
             {
                 "target_id": ["t"],
