@@ -138,6 +138,66 @@ class TestAssessEqualsEvaluate:
         _check(wanted, _row(result))
 
 
+@st.composite
+def final_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
+    """保持, 每年 or 不发生 over one year or part of one, observed in whole and in parts."""
+    indicator = draw(pts.indicators())
+    indicator = pt.Indicator(
+        id=indicator.id,
+        name=indicator.name,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        direction=indicator.direction,
+        basis=indicator.basis,
+    )
+    inner = draw(pts.targets(indicator=indicator))
+    condition = inner.condition
+    while condition.maintained or condition.every_year:
+        condition = condition.condition  # type: ignore[attr-defined]
+    wrap = draw(st.sampled_from(["maintained", "every_year", "zero"]))
+    if wrap == "zero":
+        condition = pt.Zero()
+    elif wrap == "maintained":
+        condition = pt.Maintained(condition=condition)
+    else:
+        condition = pt.EveryYear(condition=condition)
+    period = draw(st.sampled_from(["2022", "2022-H2", "2022-Q3"]))
+    target = pt.Target(
+        id="t", indicator=indicator, condition=condition, period=period, unit=inner.unit
+    )
+    shapes = ["2021", "2022", "2022-H1", "2022-H2", "2022-Q1", "2022-Q3", "2022-07", "2022-12"]
+    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=5))
+    values = st.one_of(st.just(0.0), _values)
+    observations = [pt.Observation(period=p, value=draw(values), unit=target.unit) for p in chosen]
+    return target, observations
+
+
+class TestFinalConditionsOnTheVectorisedPath:
+    """保持, 每年 and 不发生 over one span are judged by the vectorised paths, as assess judges."""
+
+    @settings(max_examples=80)
+    @given(final_cases())
+    def test_equal_to_assess(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        from policytargets._evaluation.kernel import needs_kernel
+
+        target = case[0]
+        assert not needs_kernel(target)  # else this would test the kernel against itself
+        TestAssessEqualsEvaluate.test_pandas.hypothesis.inner_test(  # type: ignore[attr-defined]
+            TestAssessEqualsEvaluate(), case
+        )
+
+    def test_month_by_month_stays_with_the_kernel(self) -> None:
+        from policytargets._evaluation.kernel import needs_kernel
+
+        target = pt.Target(
+            id="t",
+            indicator=RATE,
+            condition=pt.Maintained(condition=pt.AtLeast(value=96), every="month"),
+            period="2022",
+        )
+        assert needs_kernel(target)
+
+
 RATE = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
 FIRMS = pt.Indicator(id="f", name=pt.Label(zh="企业"), kind="count", unit="家", basis="flow")
 INTENSITY = pt.Indicator(

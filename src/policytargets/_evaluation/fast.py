@@ -73,7 +73,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     low, high, lc, hc, thr, goal = _bounds(tb, np.arange(nt, dtype=np.intp), base)
     no_base = tb.needs & np.isnan(base)
     has_base = np.isfinite(base)
-    has_score = has_base & np.isfinite(goal) & ~no_base
+    has_score = has_base & np.isfinite(goal) & ~no_base & ~tb.maintained  # none for 保持, 每年
     factor2d = tb.factor.reshape(nt, tb.n_units)
     codes = _ReasonCodes(cx)
     met_code = np.zeros(nt, dtype=np.int64)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._conditions import satisfies
 from .._failures import failure_table, raise_failures
 from .chunks import _chunks, _run
-from .judging import _assemble, _bounds, _Context, _Groups, _Out, _reference
+from .judging import _assemble, _Context, _Groups, _Out
 from .prepare import Prepared
 
 if TYPE_CHECKING:
@@ -170,7 +169,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
         }
 
     cur, prev = per_group(1), per_group(2)
-    g_flow, g_maint = tb.flow[g_t], tb.maintained[g_t]
+    g_flow = tb.flow[g_t]
     has_plan = ~np.isnan(tb.plan_base[g_t])
     # A flow's baseline is its sum over the whole previous period; over a part
     # of it, the baseline is unknown (as in assess). Days are whole numbers.
@@ -186,8 +185,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
         pct = np.minimum((200 * days + total) // (2 * total), 99)
         base_pct = np.where(prev_part, pct, 0).astype(np.intp)
     cur_ok = cur["state"] == 3
-    no_base = tb.needs[g_t] & np.isnan(base)
-    bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"] & (~g_maint | no_base)))
+    bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"]))
     bad_prev = cur_ok & ~has_plan & (prev["state"] == 3)
     bad_prev &= prev["conflict"] | (g_flow & prev["overlap"])
     if bad_cur.any() or bad_prev.any():
@@ -195,28 +193,12 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
             p, r, ur, ur_kept, seg, s_g, s_phase, clash, overlap, d_seg, bad_cur, bad_prev
         )
 
-    # Maintained targets: the worst observation of the period.
-    worst = cur["level"].copy()
-    maint_groups = g_maint & cur_ok & ~no_base
-    if maint_groups.any():
-        dsel = (s_phase[d_seg] == 1) & maint_groups[s_g[d_seg]]
-        rows = np.flatnonzero(dsel)
-        dg = s_g[d_seg[rows]]
-        low, high, lc, hc, thr, _ = _bounds(tb, g_t[dg], base[dg])
-        vals = d_v[rows]
-        inside = satisfies(vals, low, high, lc, hc, cx.rtol)
-        key = (vals - _reference(vals, low, high, thr)) * tb.sign[g_t[dg]]
-        pick = np.lexsort((rows, key, inside, dg))
-        firsts = pick[np.concatenate([[True], dg[pick][1:] != dg[pick][:-1]])]
-        worst[dg[firsts]] = vals[firsts]
-
     groups = _Groups(
         t=g_t,
         state=cur["state"],
         unit=cur["unit"],
         level=cur["level"],
         level_cov=cur["level_cov"],
-        worst=worst,
         end_cov=cur["end_cov"],
         last_p=cur["last_p"],
         base=base,

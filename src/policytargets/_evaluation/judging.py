@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _STATUSES = [s.value for s in Status]
 _PROGRESS = [c.value for c in Progress]
 _S = {s: i for i, s in enumerate(Status)}
-_WHAT = ("observed value", "projected value", "every observation", "the worst observation")
+_WHAT = ("observed value", "projected value", "the period's figure", "the figure for {period}")
 _VERB = {
     Status.MET: "meets",
     Status.NOT_MET: "does not meet",
@@ -52,7 +52,6 @@ class _Groups:
     unit: Ints
     level: F64
     level_cov: F64
-    worst: F64
     end_cov: F64
     last_p: Ints
     base: F64
@@ -200,21 +199,28 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
     needs = tb.needs[t]
     no_base = needs & np.isnan(g.base) & ok
     judged = ok & ~no_base
+    # 保持 / 每年 over one span: the period's figure holds (one that fails when
+    # complete is final); 不发生: failing part-way is final (as in assess).
     maint = tb.maintained[t]
-    final = maint | tb.final[t]
+    final = tb.final[t] & ~maint
     flow = tb.flow[t]
-    observed = np.where(maint & judged, g.worst, g.level)
-    coverage = np.where(maint & judged, g.end_cov, g.level_cov)
+    observed = g.level
+    coverage = g.level_cov
     partial = coverage < 1 - 1e-12
     any_partial = bool(partial.any())
+    low, high, lc, hc, thr, goal = _bounds(tb, t, g.base)
+    fail_now = np.zeros(len(t), dtype=bool)
     if any_partial:
         with np.errstate(divide="ignore", invalid="ignore"):
-            projected = np.where(judged & flow & ~maint & partial, observed / coverage, np.nan)
+            projected = np.where(judged & flow & partial, observed / coverage, np.nan)
         judged_value = np.where(np.isnan(projected), observed, projected)
+        if final.any():
+            # A failure already observed is final: judged on the observed value.
+            fail_now = final & partial & ~satisfies(observed, low, high, lc, hc, cx.rtol)
+            judged_value = np.where(fail_now, observed, judged_value)
     else:
         projected = np.full(len(t), np.nan)
         judged_value = observed
-    low, high, lc, hc, thr, goal = _bounds(tb, t, g.base)
     holds = satisfies(judged_value, low, high, lc, hc, cx.rtol)
     reference = _reference(judged_value, low, high, thr)
     with np.errstate(invalid="ignore"):
@@ -222,18 +228,21 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
         margin = np.where(np.abs(margin) <= cx.rtol * np.abs(reference), 0.0, margin)
     status = np.where(holds, _S[Status.MET], _S[Status.NOT_MET]).astype(np.int8)
     if any_partial:
-        # A maintained condition that already failed is not met (as in assess).
-        behind = np.where(final, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
+        behind = np.where(fail_now, _S[Status.NOT_MET], _S[Status.OFF_TRACK])
         status = np.where(partial, np.where(holds, _S[Status.ON_TRACK], behind), status)
         status = status.astype(np.int8)
     sj = status  # 0..3 for judged statuses, in _JUDGED order
-    what = np.where(maint, np.where(holds, 2, 3), np.where(np.isnan(projected), 0, 1))
-    pct = np.where(partial, np.round(np.minimum(coverage, 1.0) * 100), 101).astype(np.int32)
+    what = np.where(fail_now | np.isnan(projected), 0, 1)
+    # A maintained condition names its figure; the one that failed, its period.
+    what = np.where(maint, np.where(status == _S[Status.NOT_MET], 3, 2), what)
+    # 保持 reports how far the observations reach (as assess does); others what they cover.
+    shown = np.minimum(np.where(maint, g.end_cov, coverage), 1.0)
+    pct = np.where(partial, np.round(shown * 100), 101).astype(np.int32)
     reason = cx.judged_base + (sj.astype(np.int32) * 4 + what) * 102 + pct
-    cov_out = np.minimum(coverage, 1.0)
+    cov_out = shown
     base_out = g.base
-    # Scores.
-    has_score = judged & np.isfinite(g.base) & np.isfinite(goal)
+    # Scores (none for 保持 / 每年, as in assess).
+    has_score = judged & np.isfinite(g.base) & np.isfinite(goal) & ~maint
     method_code = np.where(has_score, 0, -1).astype(np.int16)
     if cx.method is not None:
         elapsed = (
@@ -267,7 +276,7 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
         score = np.full(len(t), np.nan)
         for i in np.flatnonzero(has_score):
             value, name = _custom_score(
-                cx, int(t[i]), g, int(i), float(goal[i]), float(projected[i])
+                cx, int(t[i]), g, int(i), float(goal[i]), float(judged_value[i]), projected[i]
             )
             score[i] = np.nan if value is None else value
             if name not in cx.methods:
@@ -303,15 +312,14 @@ def _assemble(cx: _Context, g: _Groups, out: _Out, s: slice) -> None:
 
 
 def _custom_score(
-    cx: _Context, ti: int, g: _Groups, i: int, goal: float, projected: float
+    cx: _Context, ti: int, g: _Groups, i: int, goal: float, current: float, projected: float
 ) -> tuple[Any, str]:
+    """A custom scorer's score of group ``i``, on the value its status was judged on."""
     target = cx.prepared.targets[ti]
     base_period = target.baseline.period if target.baseline else target.period.previous()
-    maint = target.condition.maintained
-    current = float(g.worst[i] if maint else g.level[i])
     when = cx.prepared.periods[int(g.last_p[i])]
-    if projected == projected:  # a projected flow: scored as the status judges it
-        current, when = projected, target.period
+    if projected == projected:  # a projected flow stands for the period's end (as in assess)
+        when = target.period
     result = cx.scorer(
         ProgressInput(
             baseline=float(g.base[i]),
@@ -363,7 +371,7 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
     if described is None:
         described = target.condition.describe(target.unit, "en", target.indicator.direction)
         cx.described[ti] = described
-    text = f"{_WHAT[what]} {_VERB[_JUDGED[sj]]} '{described}'"
+    text = f"{_WHAT[what].format(period=period)} {_VERB[_JUDGED[sj]]} '{described}'"
     if pct <= 100:
         text += f" ({pct}% of {period} observed"
         # Partial and not met: only a maintained condition that failed (see assess).

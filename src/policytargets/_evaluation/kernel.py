@@ -23,6 +23,7 @@ from .._assessment import (
     relevant,
     years_of,
 )
+from .._conditions import Every
 from .._errors import InvalidValueError
 from .._failures import failure_table, raise_failures
 from .._model import Projection, Target
@@ -40,12 +41,17 @@ MEASURE_COLUMN = "measure"
 
 
 def needs_kernel(target: Target) -> bool:
-    """Whether a target's meaning is beyond the vectorised kernel (one bound on one figure)."""
+    """Whether a target's meaning is beyond the vectorised paths (one bound on one figure).
+
+    A one-year (or shorter) period judged against the period before it, with
+    a linear projection, is theirs, 保持, 每年 and 不发生 included: over one span
+    ``_assemble`` follows ``_Judge._each_year`` and ``_Judge._judge`` exactly.
+    """
     c = target.condition
     if years_of(target.period) is not None:
         return True
-    if c.maintained or c.every_year or c.final_on_failure:
-        return True
+    if (c.maintained or c.every_year) and getattr(c, "every", Every.YEAR) is not Every.YEAR:
+        return True  # judged month by month or quarter by quarter
     if c.base is not None or base_period(target) != target.period.previous():
         return True
     return target.indicator.projection is not Projection.LINEAR

@@ -35,7 +35,7 @@ class _Tables:
     n_periods: int
     n_units: int
     flow: Bools
-    maintained: Bools
+    maintained: Bools  # judged on each span's figure (保持, 每年); one span on these paths
     final: Bools  # one failure is final (不发生): partial and failing is not_met
     needs: Bools
     sign: F64
@@ -141,7 +141,9 @@ def _tables(p: Prepared) -> _Tables:
         n_periods=nper,
         n_units=nu,
         flow=np.array([t.indicator.basis is Basis.FLOW for t in targets], dtype=bool),
-        maintained=np.array([t.condition.maintained for t in targets], dtype=bool),
+        maintained=np.array(
+            [t.condition.maintained or t.condition.every_year for t in targets], dtype=bool
+        ),
         final=np.array([t.condition.final_on_failure for t in targets], dtype=bool),
         needs=np.array([t.condition.needs_baseline for t in targets], dtype=bool),
         sign=np.array([t.indicator.direction.sign for t in targets], dtype=np.float64),
