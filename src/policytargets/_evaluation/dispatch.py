@@ -7,6 +7,7 @@ argument check they share is here too.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Assessment, ProgressThresholds, assess
@@ -18,7 +19,7 @@ from .grouped import _general
 from .judging import _Context
 from .kernel import judge_groups, kernel_frame, kernel_targets
 from .prepare import Prepared
-from .tables import _tables
+from .tables import _tables, plan_cache
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,6 +68,8 @@ def _evaluate_prepared(
         rtol=float(rtol),
         methods=[m.value for m in ScoringMethod],
         n_reason=4 + 2 * len(p.units) + 16 * 102 + 100,
+        # A condition's text depends on its target alone: worked out once per plan.
+        described=plan_cache(p.plan).get("described", dict),
     )
     if not chosen:
         fast = _fast(cx, progress, absent)
@@ -78,16 +81,26 @@ def _evaluate_prepared(
     if not chosen:
         missing = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
         return _frame(cx, out, t, by_frame, missing)
-    vectorised = _frame(cx, out, t, by_frame, np.zeros(0, dtype=np.intp))
     results = judge_groups(p, chosen, growth, scorer, rtol, thresholds)
     for _, ti, _, _ in results:
         present[ti] = True
     absent_rows: list[tuple[int, int, int, Assessment]] = []
+    missing = np.zeros(0, dtype=np.intp)
     if absent:
+        # Absent targets come last, in plan order: the vectorised no_data row
+        # for a target the kernel does not judge, the kernel's own for the rest.
         end = len(p.value)
-        for ti in np.flatnonzero(~present).tolist():
-            a = assess(p.targets[ti], [], scoring=scorer, rtol=rtol)
+        by_kernel = np.zeros(tb.n_targets, dtype=bool)
+        by_kernel[chosen] = True
+        missing = np.flatnonzero(~present & ~by_kernel)
+        firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), end + missing])
+        cache = plan_cache(p.plan)
+        for ti in np.flatnonzero(~present & by_kernel).tolist():
+            # Without observations, the assessment depends on the target alone.
+            no_data = functools.partial(assess, p.targets[ti], [], scoring=scorer, rtol=rtol)
+            a = cache.get(("no_data", ti), no_data)
             absent_rows.append((end + ti, ti, -1, a))
+    vectorised = _frame(cx, out, t, by_frame, missing)
     return _combine(vectorised, firsts, results + absent_rows, p)
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import Status
 from .._conditions import satisfies
 from .chunks import _chunks, _run
-from .frame import _categorical, _code_dtype, _per_target, cached_margin_unit
+from .frame import _categorical, _code_dtype
 from .judging import _PROGRESS, _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
+from .tables import plan_cache
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,9 +69,18 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     absent_t = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
     m = n + len(absent_t)
 
-    # Per target, with the plan's baseline (if any) already applied to the bounds.
+    # Per target, with the plan's baseline (if any) already applied to the bounds:
+    # from the plan alone, so worked out once per plan.
+    plan = plan_cache(p.plan)
     base = tb.plan_base
-    low, high, lc, hc, thr, goal = _bounds(tb, np.arange(nt, dtype=np.intp), base)
+
+    def plan_bounds() -> tuple[Any, ...]:
+        arrays = _bounds(tb, np.arange(nt, dtype=np.intp), base)
+        for array in arrays:
+            array.flags.writeable = False
+        return arrays
+
+    low, high, lc, hc, thr, goal = plan.get("bounds", plan_bounds)
     no_base = tb.needs & np.isnan(base)
     has_base = np.isfinite(base)
     has_score = has_base & np.isfinite(goal) & ~no_base & ~tb.maintained  # none for 保持, 每年
@@ -86,14 +96,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             met_code[ti] = codes.get(ti, cx.judged_base + 101 + 204 * maint)
             not_code[ti] = codes.get(ti, cx.judged_base + 509 + 306 * maint)
     predicted = len(codes.texts)
-    targets = p.targets
-    per_target = {
-        "period": _per_target([str(x.period) for x in targets]),
-        "margin_unit": _per_target([cached_margin_unit(x.unit) for x in targets]),
-        "unit": _per_target([x.unit for x in targets]),
-    }
+    per_target = plan.texts()
     method_tab = np.where(has_score, cx.methods.index(cx.method.value), -1).astype(np.int8)
-    aspirational = np.array([x.aspirational for x in targets], dtype=bool)
+    aspirational = plan.aspirational
     key_column = p.frame[p.key]
     # The input's own target_id categorical is the result's: no copy.
     reuse_key = (
@@ -287,7 +292,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     if reuse_key:
         columns["target_id"] = key_column.array
     else:
-        columns["target_id"] = _categorical(out["target_id"], [x.id for x in targets])
+        columns["target_id"] = _categorical(out["target_id"], plan.ids())
     for name in p.by:
         # The result rows are the input rows: the input column is reused as it is.
         col = p.frame[name]

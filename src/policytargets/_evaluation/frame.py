@@ -1,6 +1,6 @@
 """Building the result frame: categorical text columns from codes, dense number columns.
 
-The helpers (``_code_dtype``, ``_categorical``, ``_per_target``, ``_filled``)
+The helpers (``_code_dtype``, ``_categorical``, ``_filled``)
 serve both paths; ``_frame`` assembles the general path's result from its
 filled columns, with a ``no_data`` row per absent target.
 """
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status, margin_unit
 from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_text
+from .tables import plan_cache
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,15 +28,6 @@ def _code_dtype(n: int) -> Any:
         if n < np.iinfo(dtype).max:
             return dtype
     return np.int64
-
-
-def _per_target(values: list[str]) -> tuple[Any, list[str]]:
-    """Codes per target (smallest dtype pandas keeps) and the distinct values."""
-    import numpy as np
-    import pandas as pd
-
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    return np.asarray(codes).astype(_code_dtype(len(uniques))), [str(u) for u in uniques]
 
 
 @functools.lru_cache(maxsize=256)
@@ -83,7 +75,6 @@ def _frame(
     import pandas as pd
 
     p, tb = cx.prepared, cx.tables
-    targets = p.targets
     if len(missing):
         k = len(missing)
         extra = _Out(
@@ -102,12 +93,13 @@ def _frame(
             **{f: np.concatenate([getattr(out, f), getattr(extra, f)]) for f in out.__dict__}
         )
         t = np.concatenate([t, missing])
-    ids = [x.id for x in targets]
+    plan = plan_cache(p.plan)
     small = _code_dtype(tb.n_targets)
     t = t.astype(small, copy=False)
+    per_target_texts = plan.texts()
 
-    def per_target(values: list[str]) -> pd.Categorical:
-        table, uniques = _per_target(values)
+    def per_target(name: str) -> pd.Categorical:
+        table, uniques = per_target_texts[name]
         return _categorical(table[t], uniques)
 
     # Reasons: one text per distinct (target, reason code) pair, then one gather.
@@ -130,7 +122,7 @@ def _frame(
         reason_codes = np.asarray(text_codes)[np.asarray(inverse).ravel()]
     reason = _categorical(reason_codes, list(text_values))
 
-    columns: dict[str, Any] = {"target_id": _categorical(t, ids)}
+    columns: dict[str, Any] = {"target_id": _categorical(t, plan.ids())}
     for name in p.by:
         # On the fast path the result rows are the input rows: the column is reused.
         source = p.frame[name] if by_frame is None else by_frame[name]
@@ -139,7 +131,7 @@ def _frame(
             filler = pd.Series([None] * len(missing), dtype=col.dtype)
             col = pd.concat([col, filler], ignore_index=True)
         columns[name] = col
-    columns["period"] = per_target([str(x.period) for x in targets])
+    columns["period"] = per_target("period")
     columns["status"] = _categorical(out.status, _STATUSES)
     # Progress categories are given to multi-year targets, which the kernel judges.
     columns["progress"] = _categorical(np.full(len(t), -1, dtype=np.int8), _PROGRESS)
@@ -147,13 +139,13 @@ def _frame(
     columns["projected"] = out.projected
     columns["threshold"] = out.threshold
     columns["margin"] = out.margin
-    columns["margin_unit"] = per_target([cached_margin_unit(x.unit) for x in targets])
-    columns["unit"] = per_target([x.unit for x in targets])
+    columns["margin_unit"] = per_target("margin_unit")
+    columns["unit"] = per_target("unit")
     columns["baseline"] = out.baseline
     columns["coverage"] = out.coverage
     columns["score"] = out.score
     columns["score_method"] = _categorical(out.method, cx.methods)
-    columns["aspirational"] = np.array([x.aspirational for x in targets], dtype=bool)[t]
+    columns["aspirational"] = plan.aspirational[t]
     columns["reason"] = reason
     # copy=False: the result columns are fresh arrays; copying them would double the peak.
     return pd.DataFrame(columns, copy=False)

@@ -16,7 +16,7 @@ from .._assessment import FAILED_FOR_GOOD, Progress, Status, natural_limit
 from .._conditions import satisfies
 from .._scoring import ProgressInput, Scorer, ScoringMethod
 from .prepare import Prepared
-from .tables import _Tables, _years
+from .tables import _period_text, _previous, _Tables, _years
 
 if TYPE_CHECKING:
     import numpy as np
@@ -338,7 +338,8 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
     from .._units import dimensionality
 
     target = cx.prepared.targets[ti]
-    period, prev = target.period, target.period.previous()
+    # Period texts and the period before, cached: ~4 µs and ~10 µs a call, per target.
+    period, prev = _period_text(target.period), _period_text(_previous(target.period))
     units = cx.prepared.units
     nu = len(units)
 

@@ -77,7 +77,14 @@ def kernel_targets(p: Prepared) -> tuple[list[int], npt.NDArray[np.bool_] | None
     """Indices of the targets judged by the kernel, and the growth-rate rows."""
     import numpy as np
 
-    chosen = {i for i, t in enumerate(p.targets) if needs_kernel(t)}
+    from .tables import plan_cache
+
+    # Once per plan: a target's own needs_kernel does not depend on the observations.
+    chosen = set(
+        plan_cache(p.plan).get(
+            needs_kernel, lambda: [i for i, t in enumerate(p.targets) if needs_kernel(t)]
+        )
+    )
     growth = _measures(p)
     if growth is not None and growth.any():
         for code in np.unique(p.key_codes[growth]).tolist():

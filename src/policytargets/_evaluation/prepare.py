@@ -132,6 +132,7 @@ class Prepared:
     list of distinct values.
     """
 
+    plan: Plan
     frame: pd.DataFrame
     key: str
     by: list[str]
@@ -349,6 +350,7 @@ def prepare(
             by_values = pd.DataFrame({b: cols[b] for b in by_list})
 
     prepared = Prepared(
+        plan=plan,
         frame=frame,
         key=key,
         by=by_list,

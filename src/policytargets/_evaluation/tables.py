@@ -10,8 +10,10 @@ looking at targets row by row. Also the array type aliases the other modules of 
 from __future__ import annotations
 
 import functools
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .._model import Basis, IndicatorKind
 from .._periods import Period
@@ -21,9 +23,13 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from .._model import Plan, Target
+
     F64 = npt.NDArray[np.float64]
     Ints = npt.NDArray[np.integer[Any]]
     Bools = npt.NDArray[np.bool_]
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -69,10 +75,16 @@ class _Tables:
 _previous = functools.lru_cache(maxsize=1 << 14)(Period.previous)
 
 
+#: str(Period), cached: ~4 µs a call.
+_period_text = functools.lru_cache(maxsize=1 << 14)(Period.__str__)
+
+
 @functools.lru_cache(maxsize=1 << 14)
-def _period_info(period: Period) -> tuple[bool, int, int]:
+def _period_info(period: Period) -> tuple[bool, int, int, int]:
+    """Whole months, the end's month count, the end's and the start's ordinal days."""
     whole = period._whole_months() is not None
-    return whole, period.end.year * 12 + period.end.month, period.end.toordinal()
+    end = period.end
+    return whole, end.year * 12 + end.month, end.toordinal(), period.start.toordinal()
 
 
 def _years(a_wm: Any, a_month: Any, a_end: Any, b_wm: Any, b_month: Any, b_end: Any) -> Any:
@@ -82,102 +94,219 @@ def _years(a_wm: Any, a_month: Any, a_end: Any, b_wm: Any, b_month: Any, b_end: 
     return np.where(a_wm & b_wm, (b_month - a_month) / 12, (b_end - a_end) / 365.25)
 
 
+class PlanCache:
+    """What evaluation works out from a plan alone: worked out once per plan, then reused.
+
+    ``columns`` holds the per-target arrays of :class:`_Tables` (read-only:
+    they are shared by every evaluation of the plan); ``end`` and
+    ``prev_end`` complete the period ordinals; ``unit_of`` numbers each
+    target's unit among the plan's distinct units (``units``), so that unit
+    factors are worked out per distinct pair of units, not per target;
+    ``memo`` keeps what other steps work out from the plan on demand
+    (:meth:`get`).
+    """
+
+    def __init__(self, targets: Sequence[Target]) -> None:
+        import numpy as np
+
+        from .._units import conversion_factor
+
+        nt = len(targets)
+        low = np.full(nt, np.nan)
+        high = np.full(nt, np.nan)
+        lc = np.ones(nt, dtype=bool)
+        hc = np.ones(nt, dtype=bool)
+        thr = np.full(nt, np.nan)
+        goal = np.full(nt, np.nan)
+        flags = np.zeros((5, nt), dtype=bool)  # flow, maintained, final, needs, rate
+        sign = np.empty(nt)
+        plan_base = np.full(nt, np.nan)
+        info = np.empty((nt, 4), dtype=np.int64)
+        prev_info = np.empty((nt, 4), dtype=np.int64)
+        base_info = np.empty((nt, 4), dtype=np.int64)
+        aspirational = np.zeros(nt, dtype=bool)
+        unit_index: dict[str, int] = {}
+        unit_of = np.empty(nt, dtype=np.intp)
+        rate, flow = IndicatorKind.RATE, Basis.FLOW
+        for i, t in enumerate(targets):
+            c, ind = t.condition, t.indicator
+            needs = c.needs_baseline
+            flags[:, i] = (
+                ind.basis is flow,
+                c.maintained or c.every_year,
+                c.final_on_failure,
+                needs,
+                ind.kind is rate,
+            )
+            sign[i] = ind.direction.sign
+            if not needs:
+                b = c.bounds(ind.direction, None)
+                low[i], high[i], lc[i], hc[i] = b.low, b.high, b.low_closed, b.high_closed
+                if b.threshold is not None:
+                    thr[i] = b.threshold
+                g = c.goal_value(ind.direction, None)
+                if g is not None:
+                    goal[i] = g
+            prev = _previous(t.period)
+            info[i] = _period_info(t.period)
+            prev_info[i] = _period_info(prev)
+            if t.baseline is None:
+                base_info[i] = prev_info[i]
+            else:
+                base_info[i] = _period_info(t.baseline.period)
+                plan_base[i] = t.baseline.value
+            aspirational[i] = t.aspirational
+            unit_of[i] = unit_index.setdefault(t.unit, len(unit_index))
+        self.targets = targets
+        self.units = list(unit_index)
+        self.unit_of = unit_of
+        # A rate's factor from a plain fraction: only rates' units have one.
+        rated = set(unit_of[flags[4]].tolist())
+        rate_factor = np.array(
+            [conversion_factor("", u) if i in rated else np.nan for i, u in enumerate(self.units)],
+            dtype=np.float64,
+        )
+        base_wm = base_info[:, 0].astype(bool)
+        target_wm = info[:, 0].astype(bool)
+        columns = {
+            "flow": flags[0],
+            "maintained": flags[1],
+            "final": flags[2],
+            "needs": flags[3],
+            "sign": sign,
+            "low": low,
+            "high": high,
+            "low_closed": lc,
+            "high_closed": hc,
+            "threshold": thr,
+            "goal": goal,
+            "plan_base": plan_base,
+            "rate_factor": np.where(flags[4], rate_factor[unit_of], np.nan),
+            "pool": flags[4],
+            "start": info[:, 3].astype(np.intp),
+            "days": (info[:, 2] - info[:, 3] + 1).astype(np.float64),
+            "prev_start": prev_info[:, 3].astype(np.intp),
+            "prev_days": (prev_info[:, 2] - prev_info[:, 3] + 1).astype(np.float64),
+            "base_wm": base_wm,
+            "base_month": base_info[:, 1].astype(np.intp),
+            "base_end": base_info[:, 2].astype(np.intp),
+            "total_years": np.asarray(
+                _years(
+                    base_wm, base_info[:, 1], base_info[:, 2], target_wm, info[:, 1], info[:, 2]
+                ),
+                dtype=np.float64,
+            ),
+        }
+        self.end = info[:, 2]
+        self.prev_end = prev_info[:, 2]
+        self.aspirational = aspirational
+        for array in (*columns.values(), self.end, self.prev_end, unit_of, aspirational):
+            array.flags.writeable = False  # shared by every evaluation of the plan
+        self.columns = columns
+        self.memo: dict[Any, Any] = {}
+
+    def texts(self) -> dict[str, tuple[Ints, list[str]]]:
+        """Per target: codes of its period, margin unit and unit texts, and the distinct texts.
+
+        Codes are numbered in order of first appearance, in the smallest
+        integer type pandas keeps for a categorical (see ``frame``).
+        """
+        return self.get("texts", self._texts)
+
+    def _texts(self) -> dict[str, tuple[Ints, list[str]]]:
+        import numpy as np
+
+        from .frame import _code_dtype, cached_margin_unit
+
+        def factorised(values: list[str]) -> tuple[Ints, list[str]]:
+            index: dict[str, int] = {}
+            codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.intp)
+            codes = codes.astype(_code_dtype(len(index)))
+            codes.flags.writeable = False
+            return codes, list(index)
+
+        units = [cached_margin_unit(u) for u in self.units]
+        return {
+            "period": factorised([_period_text(t.period) for t in self.targets]),
+            "margin_unit": factorised([units[i] for i in self.unit_of.tolist()]),
+            "unit": factorised([t.unit for t in self.targets]),
+        }
+
+    def ids(self) -> list[str]:
+        """The targets' ids, in plan order."""
+        return self.get("ids", lambda: [t.id for t in self.targets])
+
+    def get(self, key: Any, compute: Callable[[], _T]) -> _T:
+        """``memo[key]``, computed by ``compute()`` the first time it is asked for."""
+        try:
+            return cast("_T", self.memo[key])
+        except KeyError:
+            return cast("_T", self.memo.setdefault(key, compute()))
+
+
+#: id(plan) -> (a weak reference to the plan, the unit registry's stamp, its cache).
+_CACHES: dict[int, tuple[weakref.ref[Plan], tuple[Any, ...], PlanCache]] = {}
+
+
+def plan_cache(plan: Plan) -> PlanCache:
+    """The :class:`PlanCache` of a plan, for the unit registry in force.
+
+    Held while the plan lives (a weak reference drops it with the plan);
+    worked out again when the units in force change (another scope, or
+    :func:`~policytargets.define_units` since).
+    """
+    from .. import _units
+
+    stamp = (_units.current_unit_scope(), len(_units._extra_definitions))
+    key = id(plan)
+    hit = _CACHES.get(key)
+    if hit is not None and hit[0]() is plan and hit[1] == stamp:
+        return hit[2]
+    cache = PlanCache(plan.targets)
+
+    def forget(_: object, key: int = key) -> None:
+        _CACHES.pop(key, None)
+
+    _CACHES[key] = (weakref.ref(plan, forget), stamp, cache)
+    return cache
+
+
 def _tables(p: Prepared) -> _Tables:
+    """The tables of one evaluation: the plan's per-target arrays and the code-dependent ones."""
     import numpy as np
 
     from .._units import conversion_factor, is_compatible
 
-    targets = p.targets
-    nt, nper, nu = len(targets), max(len(p.periods), 1), len(p.units)
-    low = np.full(nt, np.nan)
-    high = np.full(nt, np.nan)
-    lc = np.ones(nt, dtype=bool)
-    hc = np.ones(nt, dtype=bool)
-    thr = np.full(nt, np.nan)
-    goal = np.full(nt, np.nan)
-    for i, t in enumerate(targets):
-        if t.condition.needs_baseline:
-            continue
-        b = t.condition.bounds(t.indicator.direction, None)
-        low[i], high[i], lc[i], hc[i] = b.low, b.high, b.low_closed, b.high_closed
-        thr[i] = np.nan if b.threshold is None else b.threshold
-        g = t.condition.goal_value(t.indicator.direction, None)
-        goal[i] = np.nan if g is None else g
-    base_info = [
-        _period_info(t.baseline.period if t.baseline else _previous(t.period)) for t in targets
-    ]
-    target_info = [_period_info(t.period) for t in targets]
-    base_wm = np.array([b[0] for b in base_info], dtype=bool)
-    base_month = np.array([b[1] for b in base_info], dtype=np.intp)
-    base_end = np.array([b[2] for b in base_info], dtype=np.intp)
-    total = _years(
-        base_wm,
-        base_month,
-        base_end,
-        np.array([x[0] for x in target_info], dtype=bool),
-        np.array([x[1] for x in target_info], dtype=np.intp),
-        np.array([x[2] for x in target_info], dtype=np.intp),
-    )
-    phase = np.zeros((nt, nper), dtype=np.int8)
-    full = np.zeros((nt, nper), dtype=bool)
-    for i, t in enumerate(targets):
-        prev = _previous(t.period)
-        for j, q in enumerate(p.periods):
-            if t.period.contains(q):
-                phase[i, j] = 1
-                full[i, j] = q == t.period
-            elif prev.contains(q):
-                phase[i, j] = 2
-    factor = np.full((nt, nu), np.nan)
-    for i, t in enumerate(targets):
+    pc = plan_cache(p.plan)
+    nt, nper, nu = len(pc.targets), max(len(p.periods), 1), len(p.units)
+    # Phases and full periods: ordinal days compared over (target, period) at once.
+    infos = np.array([_period_info(q) for q in p.periods] or [(False, 0, 0, 0)], dtype=np.int64)
+    q_start, q_end = infos[:, 3], infos[:, 2]
+    t_start, t_end = pc.columns["start"][:, None], pc.end[:, None]
+    current = (t_start <= q_start) & (q_end <= t_end)
+    previous = (pc.columns["prev_start"][:, None] <= q_start) & (q_end <= pc.prev_end[:, None])
+    phase = np.where(current, 1, np.where(previous, 2, 0)).astype(np.int8)
+    full = current & (q_start == t_start) & (q_end == t_end)
+    if not p.periods:
+        phase[:] = 0
+        full[:] = False
+    # Unit factors: one per distinct (target unit, observed unit) pair.
+    per_unit = np.full((len(pc.units), nu), np.nan)
+    for i, target_unit in enumerate(pc.units):
         for j, unit in enumerate(p.units):
-            if unit is not None and is_compatible(unit, t.unit):
-                factor[i, j] = conversion_factor(unit, t.unit)
-    infos = [_period_info(q) for q in p.periods] or [(False, 0, 0)]
-    rate = np.array([t.indicator.kind is IndicatorKind.RATE for t in targets], dtype=bool)
+            if unit is not None and is_compatible(unit, target_unit):
+                per_unit[i, j] = conversion_factor(unit, target_unit)
     return _Tables(
-        targets=targets,
+        targets=list(pc.targets),
         n_targets=nt,
         n_periods=nper,
         n_units=nu,
-        flow=np.array([t.indicator.basis is Basis.FLOW for t in targets], dtype=bool),
-        maintained=np.array(
-            [t.condition.maintained or t.condition.every_year for t in targets], dtype=bool
-        ),
-        final=np.array([t.condition.final_on_failure for t in targets], dtype=bool),
-        needs=np.array([t.condition.needs_baseline for t in targets], dtype=bool),
-        sign=np.array([t.indicator.direction.sign for t in targets], dtype=np.float64),
-        low=low,
-        high=high,
-        low_closed=lc,
-        high_closed=hc,
-        threshold=thr,
-        goal=goal,
-        plan_base=np.array(
-            [np.nan if t.baseline is None else t.baseline.value for t in targets], dtype=float
-        ),
-        rate_factor=np.array(
-            [
-                conversion_factor("", t.unit) if r else np.nan
-                for t, r in zip(targets, rate, strict=True)
-            ]
-        ),
-        pool=rate,
-        start=np.array([t.period.start.toordinal() for t in targets], dtype=np.intp),
-        days=np.array([t.period.days for t in targets], dtype=np.float64),
-        prev_start=np.array(
-            [_previous(t.period).start.toordinal() for t in targets], dtype=np.intp
-        ),
-        prev_days=np.array([_previous(t.period).days for t in targets], dtype=np.float64),
-        base_wm=base_wm,
-        base_month=base_month,
-        base_end=base_end,
-        total_years=np.asarray(total, dtype=np.float64),
+        **pc.columns,
         phase=phase.ravel(),
         full=full.ravel(),
-        factor=factor.ravel(),
-        p_start=np.array([q.start.toordinal() for q in p.periods] or [0], dtype=np.intp),
-        p_end=np.array([q.end.toordinal() for q in p.periods] or [0], dtype=np.intp),
-        p_wm=np.array([x[0] for x in infos], dtype=bool),
-        p_month=np.array([x[1] for x in infos], dtype=np.intp),
+        factor=per_unit[pc.unit_of].ravel(),
+        p_start=q_start.astype(np.intp),
+        p_end=q_end.astype(np.intp),
+        p_wm=infos[:, 0].astype(bool),
+        p_month=infos[:, 1].astype(np.intp),
     )

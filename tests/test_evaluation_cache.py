@@ -1,0 +1,121 @@
+"""What evaluate works out from a plan alone is kept per plan, and never changes a result.
+
+Every number here is illustrative.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import attrs
+import pandas as pd
+import pytest
+
+import policytargets as pt
+from policytargets._evaluation import tables
+
+RATE = pt.Indicator(id="pass_rate", name=pt.Label(zh="合格率"), kind="rate", unit="%")
+ACCIDENTS = pt.Indicator(
+    id="accidents",
+    name=pt.Label(zh="事故"),
+    kind="count",
+    unit="起",
+    direction="lower",
+    basis="flow",
+)
+FIRMS = pt.Indicator(id="firms", name=pt.Label(zh="企业"), kind="count", unit="家", basis="stock")
+AREA = pt.Indicator(
+    id="green", name=pt.Label(zh="绿地"), kind="amount", unit="万平方米", basis="stock"
+)
+
+
+def plan() -> pt.Plan:
+    """One-bound targets, a baseline change, a 保持 target and a multi-year one."""
+    targets = (
+        pt.Target(id="rate", indicator=RATE, condition=pt.AtLeast(value=96.8), period="2022"),
+        pt.Target(
+            id="accidents", indicator=ACCIDENTS, condition=pt.AtMost(value=30), period="2022-H1"
+        ),
+        pt.Target(
+            id="firms",
+            indicator=FIRMS,
+            condition=pt.RelativeChange(percent=3.0),
+            period="2022",
+            baseline=pt.Baseline(value=200, period="2021"),
+        ),
+        pt.Target(
+            id="kept",
+            indicator=RATE,
+            condition=pt.Maintained(condition=pt.AtLeast(value=90)),
+            period="2022",
+        ),
+        pt.Target(id="area", indicator=AREA, condition=pt.AtLeast(value=50), period="2021-2025"),
+        pt.Target(
+            id="area_q", indicator=AREA, condition=pt.Between(low=10, high=20), period="2022-Q1"
+        ),
+    )
+    goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=targets)
+    return pt.Plan(id="p", title=pt.Label(zh="计划"), period="2021-2025", goals=(goal,))
+
+
+def frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"target_id": t, "period": p, "value": v, "unit": u} for t, p, v, u in rows]
+    )
+
+
+#: Observation tables of one plan, one after the other: other units, periods and targets.
+TABLES = (
+    [("rate", "2022", 97.0, "%"), ("accidents", "2022-H1", 28, "起")],
+    [("rate", "2022", 0.95, ""), ("area_q", "2022-Q1", 150000, "平方米"), ("kept", "2022", 91, "%")],
+    [("firms", "2022", 210, "家"), ("area", "2023", 40, "万平方米"), ("rate", "2022", 0.9, "kg")],
+    [("accidents", "2022-Q1", 10, "起"), ("accidents", "2022-Q2", 25, "起")],
+    [],
+)
+
+
+class TestPlanCache:
+    """Evaluating a plan again reuses what it worked out, with the same results."""
+
+    def test_again_equals_a_fresh_plan(self) -> None:
+        """Each table evaluated after the others equals it evaluated against a fresh copy."""
+        reused = plan()
+        for rows in TABLES:
+            observations = frame(rows) if rows else frame([("rate", "2023", 97.0, "%")])
+            again = pt.evaluate(reused, observations)
+            fresh = pt.evaluate(attrs.evolve(reused), observations)
+            pd.testing.assert_frame_equal(again, fresh)
+
+    def test_scoring_and_tolerance_are_not_cached(self) -> None:
+        """Another scoring method or tolerance after a first call gives its own result."""
+        reused = plan()
+        observations = frame([("firms", "2022", 205.9, "家"), ("rate", "2022", 96.79, "%")])
+        pt.evaluate(reused, observations)
+        for kwargs in ({"scoring": "growth_ratio"}, {"rtol": 1e-3}):
+            again = pt.evaluate(reused, observations, **kwargs)
+            fresh = pt.evaluate(attrs.evolve(reused), observations, **kwargs)
+            pd.testing.assert_frame_equal(again, fresh)
+
+    def test_the_cache_goes_with_the_plan(self) -> None:
+        """Nothing of a plan is kept after the plan itself is gone."""
+        doomed = plan()
+        pt.evaluate(doomed, frame([("rate", "2022", 97.0, "%")]))
+        key = id(doomed)
+        assert key in tables._CACHES
+        del doomed
+        gc.collect()
+        assert key not in tables._CACHES
+
+    def test_shared_arrays_are_read_only(self) -> None:
+        """The per-target arrays every evaluation shares cannot be changed by one of them."""
+        cache = tables.plan_cache(plan())
+        with pytest.raises(ValueError, match="read-only"):
+            cache.columns["low"][0] = 0.0
+
+    def test_other_units_in_force_work_out_again(self) -> None:
+        """Under another unit scope the plan's cache is worked out again, not reused."""
+        reused = plan()
+        first = tables.plan_cache(reused)
+        assert tables.plan_cache(reused) is first
+        with pt.unit_scope("test_cache_crate = 12 * item = 箱缓存"):
+            assert tables.plan_cache(reused) is not first
