@@ -32,10 +32,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import evaluate_bench  # noqa: E402
-import plan_size_bench  # noqa: E402
+import evaluate_bench
+import plan_size_bench
 
-import policytargets as pt  # noqa: E402
+import policytargets as pt
 
 
 def timed(repeats: int, run: Callable[[], Any]) -> tuple[float, float]:

@@ -67,7 +67,11 @@ def frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
 #: Observation tables of one plan, one after the other: other units, periods and targets.
 TABLES = (
     [("rate", "2022", 97.0, "%"), ("accidents", "2022-H1", 28, "起")],
-    [("rate", "2022", 0.95, ""), ("area_q", "2022-Q1", 150000, "平方米"), ("kept", "2022", 91, "%")],
+    [
+        ("rate", "2022", 0.95, ""),
+        ("area_q", "2022-Q1", 150000, "平方米"),
+        ("kept", "2022", 91, "%"),
+    ],
     [("firms", "2022", 210, "家"), ("area", "2023", 40, "万平方米"), ("rate", "2022", 0.9, "kg")],
     [("accidents", "2022-Q1", 10, "起"), ("accidents", "2022-Q2", 25, "起")],
     [],
