@@ -10,6 +10,8 @@ and period, or overlapping observations of a flow, raise as in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._failures import failure_table, raise_failures
@@ -24,7 +26,53 @@ if TYPE_CHECKING:
 
 
 def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, Ints]:
-    """Any observations: sort once, then reduce groups with reduceat-style grouping."""
+    """Any observations: sort once, reduce groups with reduceat-style grouping, judge them."""
+    import numpy as np
+
+    p = cx.prepared
+    red = _reduce(cx)
+    if red is None:
+        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], np.zeros(0, np.intp)
+    red.raise_conflicts()
+    groups = red.groups
+    n_groups = len(groups.t)
+    out = _Out.empty(n_groups)
+
+    def work(s: slice) -> bool:
+        _assemble(cx, groups.slice(s), out, s)
+        return True
+
+    _run(_chunks(n_groups, 1 << 16), work, progress, "evaluating")
+    by_frame = p.by_values.iloc[red.b].reset_index(drop=True)
+    # The first row of each group, in result order: where kernel groups slot in.
+    return out, groups.t, by_frame, red.first
+
+
+@dataclass
+class _Reduced:
+    """Every (target, breakdown) group reduced to what judging needs, in order of first row.
+
+    ``bad`` marks groups whose observations contradict each other (two values
+    for one period, overlapping parts of a flow); ``raise_conflicts`` raises
+    for them, naming the rows, as :func:`policytargets.assess` does.
+    """
+
+    groups: _Groups
+    b: Ints  # breakdown code per group
+    first: Ints  # first input row per group
+    bad: Bools
+    bad_row: Ints  # first row with a unit not comparable (max intp when none)
+    _raise: Callable[[Bools], None]
+
+    def raise_conflicts(self, among: Bools | None = None) -> None:
+        """Raise for the conflicting groups (of ``among``, when given)."""
+        bad = self.bad if among is None else self.bad & among
+        if bad.any():
+            self._raise(bad)
+
+
+def _reduce(cx: _Context) -> _Reduced | None:
+    """Sort once, then reduce every group's current and previous period; None without rows."""
     import numpy as np
 
     p, tb = cx.prepared, cx.tables
@@ -54,7 +102,7 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
     start, end = start[order], end[order]
     m = len(r)
     if m == 0:
-        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], np.zeros(0, np.intp)
+        return None
 
     new_g = np.concatenate([[True], gid[1:] != gid[:-1]])
     g_start = np.flatnonzero(new_g)
@@ -77,8 +125,8 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
     usable_n = np.bincount(seg, weights=~missing, minlength=n_seg)
     s_unit = np.zeros(n_seg, dtype=np.intp)
     state = np.where(usable_n > 0, 3, 1).astype(np.int8)
+    first = np.full(n_seg, np.iinfo(np.intp).max, dtype=np.intp)
     if incompat.any():
-        first = np.full(n_seg, np.iinfo(np.intp).max, dtype=np.intp)
         idx = np.flatnonzero(incompat)
         np.minimum.at(first, seg[idx], r[idx])
         bad = first < np.iinfo(np.intp).max
@@ -159,7 +207,10 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
             fields[name] = arr
         last_p = np.zeros(n_groups, dtype=np.intp)
         last_p[kg] = d_pc[k_last][ksel]
+        bad_row = np.full(n_groups, np.iinfo(np.intp).max, dtype=np.intp)
+        bad_row[gs] = first[sel]
         return {
+            "bad_row": bad_row,
             "state": st,
             "unit": unit,
             "conflict": conflict,
@@ -188,10 +239,6 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
     bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"]))
     bad_prev = cur_ok & ~has_plan & (prev["state"] == 3)
     bad_prev &= prev["conflict"] | (g_flow & prev["overlap"])
-    if bad_cur.any() or bad_prev.any():
-        _raise_conflicts(
-            p, r, ur, ur_kept, seg, s_g, s_phase, clash, overlap, d_seg, bad_cur, bad_prev
-        )
 
     groups = _Groups(
         t=g_t,
@@ -206,20 +253,35 @@ def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, In
         base_unit=prev["unit"],
         base_pct=base_pct,
     )
-    # Rows in the order their group first appears in the observations.
+    # Groups in the order their first row appears in the observations.
     first_order = np.argsort(g_first, kind="stable")
-    groups = _Groups(**{k: a[first_order] for k, a in groups.__dict__.items()})
-    g_b = g_b[first_order]
-    out = _Out.empty(n_groups)
 
-    def work(s: slice) -> bool:
-        _assemble(cx, groups.slice(s), out, s)
-        return True
+    def raise_for(chosen: Bools) -> None:
+        among = np.zeros(n_groups, dtype=bool)
+        among[first_order] = chosen
+        _raise_conflicts(
+            p,
+            r,
+            ur,
+            ur_kept,
+            seg,
+            s_g,
+            s_phase,
+            clash,
+            overlap,
+            d_seg,
+            bad_cur & among,
+            bad_prev & among,
+        )
 
-    _run(_chunks(n_groups, 1 << 16), work, progress, "evaluating")
-    by_frame = p.by_values.iloc[g_b].reset_index(drop=True)
-    # The first row of each group, in result order: where kernel groups slot in.
-    return out, groups.t, by_frame, g_first[first_order]
+    return _Reduced(
+        groups=_Groups(**{k: a[first_order] for k, a in groups.__dict__.items()}),
+        b=g_b[first_order],
+        first=g_first[first_order],
+        bad=(bad_cur | bad_prev)[first_order],
+        bad_row=cur["bad_row"][first_order],
+        _raise=raise_for,
+    )
 
 
 def _raise_conflicts(
