@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -253,7 +254,7 @@ class Period:
             InvalidValueError: the period before would start before year 1.
         """
         try:
-            return self._previous()
+            return _previous_of(self)
         except (ValueError, OverflowError):
             raise InvalidValueError(
                 "Period.previous", "a period with one of the same length before it", str(self)
@@ -302,6 +303,12 @@ class Period:
         if months is not None and self.start.month == 1 and self.end.month == 12:
             return f"{year}-{self.end.year}"
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _previous_of(period: Period) -> Period:
+    # Cached: the calendar arithmetic costs ~10 µs, and evaluate asks once or twice per target.
+    return period._previous()
 
 
 def _five_year_plan(numeral: str, text: str) -> Period:
