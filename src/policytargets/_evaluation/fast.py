@@ -268,7 +268,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     if len(absent_t):
         tail = slice(n, m)
         out["status"][tail] = code_nd
-        out["reason"][tail] = [codes.get(int(ti), 0) for ti in absent_t]
+        out["reason"][tail] = codes.no_observation(absent_t)
         for name in ("observed", "threshold", "margin", "projected", "baseline", "score"):
             out[name][tail] = np.nan
         out["coverage"][tail] = 0.0

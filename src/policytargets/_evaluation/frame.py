@@ -11,7 +11,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status, margin_unit
-from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_text
+from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_texts
 from .tables import plan_cache
 
 if TYPE_CHECKING:
@@ -110,14 +110,14 @@ def _frame(
         used = np.zeros(tb.n_targets * cx.n_reason, dtype=bool)
         used[key] = True
         uniq = np.flatnonzero(used)
-        texts = [_reason_text(cx, int(k // cx.n_reason), int(k % cx.n_reason)) for k in uniq]
+        texts = _reason_texts(cx, uniq // cx.n_reason, uniq % cx.n_reason)
         text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
         code_of_key = np.zeros(len(used), dtype=_code_dtype(len(text_values)))
         code_of_key[uniq] = text_codes
         reason_codes = code_of_key[key]
     else:
         uniq, inverse = np.unique(key, return_inverse=True)
-        texts = [_reason_text(cx, int(k // cx.n_reason), int(k % cx.n_reason)) for k in uniq]
+        texts = _reason_texts(cx, uniq // cx.n_reason, uniq % cx.n_reason)
         text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
         reason_codes = np.asarray(text_codes)[np.asarray(inverse).ravel()]
     reason = _categorical(reason_codes, list(text_values))

@@ -16,7 +16,7 @@ from .._assessment import FAILED_FOR_GOOD, Progress, Status, natural_limit
 from .._conditions import satisfies
 from .._scoring import ProgressInput, Scorer, ScoringMethod
 from .prepare import Prepared
-from .tables import _period_text, _previous, _Tables, _years
+from .tables import _period_text, _Tables, _years, plan_cache
 
 if TYPE_CHECKING:
     import numpy as np
@@ -338,8 +338,8 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
     from .._units import dimensionality
 
     target = cx.prepared.targets[ti]
-    # Period texts and the period before, cached: ~4 µs and ~10 µs a call, per target.
-    period, prev = _period_text(target.period), _period_text(_previous(target.period))
+    # Period texts cached: ~4 µs a call, per target.
+    period, prev = _period_text(target.period), _period_text(target.period.previous())
     units = cx.prepared.units
     nu = len(units)
 
@@ -380,6 +380,21 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
     return text
 
 
+def _no_observation_texts(cx: _Context) -> tuple[Ints, list[str]]:
+    """Per target, the code of its "no observation" text; the texts, one per distinct period."""
+    codes, periods = plan_cache(cx.prepared.plan).texts()["period"]
+    return codes, [f"no observation for {period}" for period in periods]
+
+
+def _reason_texts(cx: _Context, ti: Ints, local: Ints) -> list[str]:
+    """The texts of many (target, local reason) pairs; "no observation" ones without a call each."""
+    codes, none = _no_observation_texts(cx)
+    return [
+        none[c] if lc == 0 else _reason_text(cx, t, lc)
+        for t, lc, c in zip(ti.tolist(), local.tolist(), codes[ti].tolist(), strict=True)
+    ]
+
+
 class _ReasonCodes:
     """Reason texts as categorical codes: one text per distinct (target, local reason)."""
 
@@ -388,6 +403,24 @@ class _ReasonCodes:
         self.texts: list[str] = []
         self._by_text: dict[str, int] = {}
         self._by_key: dict[tuple[int, int], int] = {}
+
+    def no_observation(self, ti: Ints) -> Ints:
+        """The codes of ``get(t, 0)`` for each target ``t`` of ``ti``, numbered in the same order.
+
+        One text per distinct period, not one call per target.
+        """
+        import numpy as np
+
+        period_codes, none = _no_observation_texts(self.cx)
+        codes = period_codes[ti]
+        used, first = np.unique(codes, return_index=True)
+        table = np.zeros(len(none), dtype=np.int64)
+        for c in used[np.argsort(first, kind="stable")].tolist():
+            text = none[c]
+            table[c] = self._by_text.setdefault(text, len(self.texts))
+            if table[c] == len(self.texts):
+                self.texts.append(text)
+        return table[codes]
 
     def get(self, ti: int, local: int) -> int:
         code = self._by_key.get((ti, local))

@@ -10,6 +10,7 @@ looking at targets row by row. Also the array type aliases the other modules of 
 from __future__ import annotations
 
 import functools
+import math
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,10 +72,6 @@ class _Tables:
     p_month: Ints
 
 
-#: Period.previous, cached: the calendar arithmetic costs ~50 µs a call, per target.
-_previous = functools.lru_cache(maxsize=1 << 14)(Period.previous)
-
-
 #: str(Period), cached: ~4 µs a call.
 _period_text = functools.lru_cache(maxsize=1 << 14)(Period.__str__)
 
@@ -109,57 +106,64 @@ class PlanCache:
     def __init__(self, targets: Sequence[Target]) -> None:
         import numpy as np
 
+        from .._conditions import Condition
         from .._units import conversion_factor
 
-        nt = len(targets)
-        low = np.full(nt, np.nan)
-        high = np.full(nt, np.nan)
-        lc = np.ones(nt, dtype=bool)
-        hc = np.ones(nt, dtype=bool)
-        thr = np.full(nt, np.nan)
-        goal = np.full(nt, np.nan)
-        flags = np.zeros((5, nt), dtype=bool)  # flow, maintained, final, needs, rate
-        sign = np.empty(nt)
-        plan_base = np.full(nt, np.nan)
-        info = np.empty((nt, 4), dtype=np.int64)
-        prev_info = np.empty((nt, 4), dtype=np.int64)
-        base_info = np.empty((nt, 4), dtype=np.int64)
-        aspirational = np.zeros(nt, dtype=bool)
-        unit_index: dict[str, int] = {}
-        unit_of = np.empty(nt, dtype=np.intp)
-        rate, flow = IndicatorKind.RATE, Basis.FLOW
-        for i, t in enumerate(targets):
+        nan = math.nan
+        flow, rate, default_goal = Basis.FLOW, IndicatorKind.RATE, Condition.goal_value
+        periods: dict[Period, int] = {}  # the targets' and baselines' periods, numbered
+        units: dict[str, int] = {}
+        rows: list[tuple[Any, ...]] = []
+        # One tuple of plain numbers per target (one array at the end): numpy's item
+        # assignment costs a microsecond a call, and each target has about thirty.
+        for t in targets:
             c, ind = t.condition, t.indicator
-            needs = c.needs_baseline
-            flags[:, i] = (
-                ind.basis is flow,
-                c.maintained or c.every_year,
-                c.final_on_failure,
-                needs,
-                ind.kind is rate,
-            )
-            sign[i] = ind.direction.sign
+            needs, direction = c.needs_baseline, ind.direction
+            bounds: tuple[Any, ...] = (nan, nan, True, True, nan, nan)
             if not needs:
-                b = c.bounds(ind.direction, None)
-                low[i], high[i], lc[i], hc[i] = b.low, b.high, b.low_closed, b.high_closed
-                if b.threshold is not None:
-                    thr[i] = b.threshold
-                g = c.goal_value(ind.direction, None)
-                if g is not None:
-                    goal[i] = g
-            prev = _previous(t.period)
-            info[i] = _period_info(t.period)
-            prev_info[i] = _period_info(prev)
-            if t.baseline is None:
-                base_info[i] = prev_info[i]
-            else:
-                base_info[i] = _period_info(t.baseline.period)
-                plan_base[i] = t.baseline.value
-            aspirational[i] = t.aspirational
-            unit_of[i] = unit_index.setdefault(t.unit, len(unit_index))
+                b = c.bounds(direction, None)
+                thr = nan if b.threshold is None else b.threshold
+                if type(c).goal_value is default_goal:  # the threshold, without a second bounds
+                    goal = thr
+                else:
+                    g = c.goal_value(direction, None)
+                    goal = nan if g is None else g
+                bounds = (b.low, b.high, b.low_closed, b.high_closed, thr, goal)
+            base = t.baseline
+            rows.append(
+                (
+                    ind.basis is flow,
+                    c.maintained or c.every_year,
+                    c.final_on_failure,
+                    needs,
+                    ind.kind is rate,
+                    t.aspirational,
+                    direction.sign,
+                    *bounds,
+                    nan if base is None else base.value,
+                    periods.setdefault(t.period, len(periods)),
+                    -1 if base is None else periods.setdefault(base.period, len(periods)),
+                    units.setdefault(t.unit, len(units)),
+                )
+            )
+        table = np.array(rows, dtype=np.float64).reshape(len(rows), 17)
+        flags = table[:, :6].T > 0  # flow, maintained, final, needs, rate, aspirational
+        period_of = table[:, 14].astype(np.intp)
+        base_of = table[:, 15].astype(np.intp)
+        unit_of = table[:, 16].astype(np.intp)
+        # Period arithmetic once per distinct period, then gathered per target.
+        distinct = list(periods)
+        info = np.array([_period_info(q) for q in distinct] or [(False, 0, 0, 0)], dtype=np.int64)
+        prev_info = np.zeros_like(info)
+        for i in np.unique(period_of).tolist():
+            prev_info[i] = _period_info(distinct[i].previous())
+        target_info, prev_of_target = info[period_of], prev_info[period_of]
+        base_info = np.where((base_of < 0)[:, None], prev_of_target, info[base_of])
         self.targets = targets
-        self.units = list(unit_index)
+        self.units = list(units)
         self.unit_of = unit_of
+        self.period_of = period_of
+        self.periods = distinct
         # A rate's factor from a plain fraction: only rates' units have one.
         rated = set(unit_of[flags[4]].tolist())
         rate_factor = np.array(
@@ -167,40 +171,44 @@ class PlanCache:
             dtype=np.float64,
         )
         base_wm = base_info[:, 0].astype(bool)
-        target_wm = info[:, 0].astype(bool)
         columns = {
             "flow": flags[0],
             "maintained": flags[1],
             "final": flags[2],
             "needs": flags[3],
-            "sign": sign,
-            "low": low,
-            "high": high,
-            "low_closed": lc,
-            "high_closed": hc,
-            "threshold": thr,
-            "goal": goal,
-            "plan_base": plan_base,
+            "sign": table[:, 6].copy(),
+            "low": table[:, 7].copy(),
+            "high": table[:, 8].copy(),
+            "low_closed": table[:, 9] > 0,
+            "high_closed": table[:, 10] > 0,
+            "threshold": table[:, 11].copy(),
+            "goal": table[:, 12].copy(),
+            "plan_base": table[:, 13].copy(),
             "rate_factor": np.where(flags[4], rate_factor[unit_of], np.nan),
             "pool": flags[4],
-            "start": info[:, 3].astype(np.intp),
-            "days": (info[:, 2] - info[:, 3] + 1).astype(np.float64),
-            "prev_start": prev_info[:, 3].astype(np.intp),
-            "prev_days": (prev_info[:, 2] - prev_info[:, 3] + 1).astype(np.float64),
+            "start": target_info[:, 3].astype(np.intp),
+            "days": (target_info[:, 2] - target_info[:, 3] + 1).astype(np.float64),
+            "prev_start": prev_of_target[:, 3].astype(np.intp),
+            "prev_days": (prev_of_target[:, 2] - prev_of_target[:, 3] + 1).astype(np.float64),
             "base_wm": base_wm,
             "base_month": base_info[:, 1].astype(np.intp),
             "base_end": base_info[:, 2].astype(np.intp),
             "total_years": np.asarray(
                 _years(
-                    base_wm, base_info[:, 1], base_info[:, 2], target_wm, info[:, 1], info[:, 2]
+                    base_wm,
+                    base_info[:, 1],
+                    base_info[:, 2],
+                    target_info[:, 0].astype(bool),
+                    target_info[:, 1],
+                    target_info[:, 2],
                 ),
                 dtype=np.float64,
             ),
         }
-        self.end = info[:, 2]
-        self.prev_end = prev_info[:, 2]
-        self.aspirational = aspirational
-        for array in (*columns.values(), self.end, self.prev_end, unit_of, aspirational):
+        self.end = target_info[:, 2]
+        self.prev_end = prev_of_target[:, 2]
+        self.aspirational = flags[5]
+        for array in (*columns.values(), self.end, self.prev_end, unit_of, flags, period_of):
             array.flags.writeable = False  # shared by every evaluation of the plan
         self.columns = columns
         self.memo: dict[Any, Any] = {}
@@ -208,8 +216,9 @@ class PlanCache:
     def texts(self) -> dict[str, tuple[Ints, list[str]]]:
         """Per target: codes of its period, margin unit and unit texts, and the distinct texts.
 
-        Codes are numbered in order of first appearance, in the smallest
-        integer type pandas keeps for a categorical (see ``frame``).
+        Codes are numbered in order of first appearance (as ``pd.factorize``
+        numbers them), in the smallest integer type pandas keeps for a
+        categorical (see ``frame``).
         """
         return self.get("texts", self._texts)
 
@@ -218,18 +227,21 @@ class PlanCache:
 
         from .frame import _code_dtype, cached_margin_unit
 
-        def factorised(values: list[str]) -> tuple[Ints, list[str]]:
+        def factorised(codes: Ints, values: list[str]) -> tuple[Ints, list[str]]:
+            """Codes into ``values`` renumbered by first appearance, equal values merged."""
             index: dict[str, int] = {}
-            codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.intp)
-            codes = codes.astype(_code_dtype(len(index)))
-            codes.flags.writeable = False
-            return codes, list(index)
+            first = np.full(len(values), -1, dtype=np.intp)
+            used, at = np.unique(codes, return_index=True)
+            for value_code in used[np.argsort(at, kind="stable")].tolist():
+                first[value_code] = index.setdefault(values[value_code], len(index))
+            out = first[codes].astype(_code_dtype(len(index)))
+            out.flags.writeable = False
+            return out, list(index)
 
-        units = [cached_margin_unit(u) for u in self.units]
         return {
-            "period": factorised([_period_text(t.period) for t in self.targets]),
-            "margin_unit": factorised([units[i] for i in self.unit_of.tolist()]),
-            "unit": factorised([t.unit for t in self.targets]),
+            "period": factorised(self.period_of, [_period_text(q) for q in self.periods]),
+            "margin_unit": factorised(self.unit_of, [cached_margin_unit(u) for u in self.units]),
+            "unit": factorised(self.unit_of, self.units),
         }
 
     def ids(self) -> list[str]:
