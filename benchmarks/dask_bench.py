@@ -1,0 +1,173 @@
+"""Dask against pandas on the same multi-file parquet dataset, on one machine in one run.
+
+    python benchmarks/dask_bench.py --rows 5000000
+    python benchmarks/dask_bench.py --rows 4000 --repeats 1 --keys categorical --plans simple
+
+Writes ``--rows`` observation rows for the 200-target plan of
+``evaluate_bench.py`` as a folder of ``--files`` parquet files (contiguous
+slices, each file with its own categories, as files written by separate
+offices would be), once with categorical key columns and once with string
+keys, into a temporary directory. Then, each in a fresh process (so that
+peak memory is that route's own), times the best of ``--repeats`` of
+
+* pandas: ``pt.evaluate(plan, pd.read_parquet(folder))``;
+* Dask: ``pt.evaluate(plan, dd.read_parquet(folder)).compute()``, with
+  Dask's default (threaded) scheduler;
+
+the read included in both. Peak memory is the process's maximum resident
+set (``ru_maxrss``), given with what the interpreter holds after its imports
+and a warm-up call. Two plans: ``simple``, the benchmark plan with its 保持
+(maintained) targets replaced by their one-bound condition, so every target
+stays on the vectorised path (the headline), and ``standard``, the benchmark
+plan as it is (1 target in 8 judged group by group in Python). The last line
+is ``ratio_dask_to_pandas=<number>``: Dask's time over pandas' with
+categorical keys and the simple plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evaluate_bench import build_frame, build_plan
+
+import policytargets as pt
+
+
+def simple_plan() -> pt.Plan:
+    """The benchmark plan with every 保持 target's inner (one-bound) condition."""
+    import attrs
+
+    plan = build_plan()[0]
+    goals = tuple(
+        attrs.evolve(
+            goal,
+            targets=tuple(
+                attrs.evolve(t, condition=t.condition.condition)
+                if isinstance(t.condition, pt.Maintained)
+                else t
+                for t in goal.targets
+            ),
+        )
+        for goal in plan.goals
+    )
+    return attrs.evolve(plan, goals=goals)
+
+
+def plan_of(name: str) -> pt.Plan:
+    return simple_plan() if name == "simple" else build_plan()[0]
+
+
+def write_dataset(folder: Path, rows: int, keys: str, files: int) -> int:
+    """``files`` parquet files of contiguous rows; returns the number of rows written."""
+    import numpy as np
+
+    frame = build_frame(build_plan()[0], rows, keys)
+    folder.mkdir(parents=True)
+    bounds = np.linspace(0, len(frame), files + 1).astype(int)
+    for i in range(files):
+        part = frame.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True)
+        if keys == "categorical":
+            for column in ("target_id", "region", "period", "unit"):
+                part[column] = part[column].cat.remove_unused_categories()
+        part.to_parquet(folder / f"part{i:03d}.parquet", index=False)
+    return len(frame)
+
+
+def child(route: str, folder: str, plan_name: str, repeats: int) -> None:
+    """Run one route in this (fresh) process; print a JSON line of its figures."""
+    import resource
+
+    import dask
+    import dask.dataframe as dd
+    import pandas as pd
+
+    plan = plan_of(plan_name)
+    first = sorted(Path(folder).glob("*.parquet"))[0]
+    pt.evaluate(plan, pd.read_parquet(first).iloc[:1000])  # warm up: unit registry, imports
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    best = float("inf")
+    rows = 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        if route == "pandas":
+            result = pt.evaluate(plan, pd.read_parquet(folder))
+        else:
+            with dask.config.set(scheduler="threads"):
+                result = pt.evaluate(plan, dd.read_parquet(folder)).compute()
+        best = min(best, time.perf_counter() - start)
+        rows = len(result)
+        del result
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": best, "peak": peak, "base": base, "rows": rows}))
+
+
+def run_child(route: str, folder: Path, plan_name: str, repeats: int) -> dict[str, float]:
+    env = dict(os.environ)
+    src = Path(pt.__file__).resolve().parent.parent
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    args = ["--child", route, str(folder), plan_name, str(repeats)]
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{route} on {folder} failed:\n{done.stderr}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--keys", nargs="+", default=["categorical", "string"])
+    parser.add_argument("--plans", nargs="+", default=["simple", "standard"])
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        route, folder, plan_name, repeats = args.child
+        child(route, folder, plan_name, int(repeats))
+        return {}
+
+    ratios: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for keys in args.keys:
+            folder = Path(tmp) / keys
+            n = write_dataset(folder, args.rows, keys, args.files)
+            size = sum(f.stat().st_size for f in folder.iterdir())
+            print(f"rows={n} files={args.files} keys={keys} parquet_mb={size / 2**20:.1f}")
+            for plan_name in args.plans:
+                got = {
+                    route: run_child(route, folder, plan_name, args.repeats)
+                    for route in ("pandas", "dask")
+                }
+                if got["pandas"]["rows"] != got["dask"]["rows"]:
+                    raise SystemExit(f"row counts differ: {got}")
+                ratio = got["dask"]["seconds"] / got["pandas"]["seconds"]
+                ratios[f"{keys}/{plan_name}"] = ratio
+                for route, f in got.items():
+                    print(
+                        f"  plan={plan_name} {route}: {f['seconds']:.2f} s, "
+                        f"peak {f['peak'] / 2**20:.0f} MB "
+                        f"(+{(f['peak'] - f['base']) / 2**20:.0f} MB over the warm interpreter)"
+                    )
+                print(f"  plan={plan_name} keys={keys} dask/pandas={ratio:.2f}")
+    if "categorical/standard" in ratios:
+        print(f"ratio_dask_to_pandas_standard_plan={ratios['categorical/standard']:.2f}")
+    print(
+        f"ratio_dask_to_pandas={ratios.get('categorical/simple', next(iter(ratios.values()))):.2f}"
+    )
+    return ratios
+
+
+if __name__ == "__main__":
+    main()
