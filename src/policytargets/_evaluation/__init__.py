@@ -146,7 +146,13 @@ def evaluate(
     if plan.units != current_unit_scope():  # the plan's own units, and only those
         with using_scope(plan.units):
             return evaluate(
-                plan, observations, by=by, scoring=scoring, rtol=rtol, progress=progress
+                plan,
+                observations,
+                by=by,
+                scoring=scoring,
+                rtol=rtol,
+                progress=progress,
+                thresholds=thresholds,
             )
     if _is_dask(observations):
         return evaluate_dask(

@@ -9,16 +9,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import ProgressThresholds
-from .._assessment import relevant as is_relevant
 from .._conditions import DEFAULT_RTOL
-from .._errors import InvalidValueError
-from .._periods import Period
 from .._scoring import Scorer, resolve_scorer
 from .dispatch import _check_rtol, _evaluate_prepared
-from .kernel import needs_kernel
 from .prepare import prepare
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
     from .._model import Plan
@@ -35,17 +33,25 @@ def evaluate_dask(
 ) -> Any:
     """Evaluate a Dask DataFrame partition-wise; returns a (lazy) Dask DataFrame.
 
-    Rows are first shuffled so that every row of a key and breakdown lands
-    in one partition (a flow's sub-periods and a baseline's previous period
-    must be seen together); each partition is then evaluated with the pandas
-    code. A first, cheap pass reads only the key and period columns, to add
-    a ``no_data`` row for each target that no partition observes. The result
-    stays lazy because it can be as long as the input: ``.compute()`` it or
-    write it out. Its rows equal pandas' on the same data; their order differs.
+    Every row of a group (a key and a breakdown: a flow's sub-periods, a
+    baseline's previous period, a multi-year target's years) must be judged
+    in one partition. So, when called, it reads the key and breakdown columns
+    once, partition by partition, to find the groups whose rows lie in more
+    than one partition; the rest is lazy. The rows of every other group are
+    evaluated where they are, with the pandas code, and only the split
+    groups' rows are shuffled together first (none when each file holds
+    whole groups: files by region or by target; most when files split them:
+    files by year). A last partition holds a ``no_data`` row for each target
+    that no partition's result names. Text columns stay categorical, each
+    partition with its own categories, which Dask unites when it
+    concatenates them. The result stays lazy because it can be as long as
+    the input: ``.compute()`` it or write it out. Its rows equal pandas' on
+    the same data; their order differs.
     """
+    import dask
     import dask.dataframe as dd
     import numpy as np
-    import pandas as pd
+    from dask.dataframe.utils import clear_known_categories
 
     scorer = resolve_scorer(scoring)
     _check_rtol(rtol)
@@ -56,76 +62,194 @@ def evaluate_dask(
         else ([by] if isinstance(by, str) else list(by))
     )
     key = next((k for k in ("target_id", "indicator_id") if k in columns), "target_id")
-    # Validate the column layout (and the by argument) on an empty frame first.
-    # Categorical columns from parquet have unknown categories in the meta
-    # ('__UNKNOWN_CATEGORIES__'), which are no target ids: check plain text.
-    meta_in = _uncategorise(observations._meta)
-    prepare(plan, meta_in, by=by_list)
+    # Validate the column layout (and the by argument) on an empty frame first;
+    # it also gives the result's types, and every target's no_data row.
+    empty = _known_empty(observations._meta)
     meta = _evaluate_prepared(
-        prepare(plan, meta_in, by=by_list), scorer, rtol, False, absent=False, thresholds=thresholds
+        prepare(plan, empty, by=by_list), scorer, rtol, False, absent=False, thresholds=thresholds
     )
-    shuffled = (
-        observations.shuffle(on=[key, *by_list]) if observations.npartitions > 1 else (observations)
+    for column in by_list:  # the by columns keep the input's type, as in pandas
+        meta[column] = empty[column]
+    meta = clear_known_categories(meta)  # type: ignore[no-untyped-call]
+    every_target = _conform(
+        _evaluate_prepared(
+            prepare(plan, empty, by=by_list),
+            scorer,
+            rtol,
+            False,
+            absent=True,
+            thresholds=thresholds,
+        ),
+        meta,
     )
+    group = [key, *by_list]
+    one = _Evaluator(plan, by_list, scorer, rtol, thresholds, meta)
+    # Hashes of the groups seen in more than one partition, from the key and
+    # breakdown columns alone: a separate, streaming read (holding every
+    # partition until the check ends would hold the whole input), partition by
+    # partition (Dask fuses the partitions of a read of few columns, which
+    # would hide a group split between two partitions of the full read).
+    split = np.zeros(0, dtype=np.int64)
+    if observations.npartitions > 1:
+        keys = observations[group]
+        hashes = dask.compute(  # type: ignore[attr-defined, no-untyped-call]
+            *(
+                keys.partitions[i].map_partitions(_group_hashes, meta=_hashes_meta())
+                for i in range(observations.npartitions)
+            )
+        )
+        split = _spanning([frame["h"].to_numpy() for frame in hashes])
+    if not len(split):  # every group in one partition: no shuffle
+        evaluated = observations.map_partitions(one, meta=meta)
+    else:
+        whole = observations.map_partitions(
+            _groups, split, group, False, meta=observations._meta
+        ).map_partitions(one, meta=meta)
+        gathered = (
+            observations.map_partitions(_groups, split, group, True, meta=observations._meta)
+            .shuffle(on=group)
+            .map_partitions(one, meta=meta)
+        )
+        evaluated = dd.concat([whole, gathered])  # type: ignore[no-untyped-call]
+    # A target is absent when no partition's result names it (as in pandas,
+    # where it has no row exactly when none of its observations is relevant).
+    absent = evaluated.reduction(
+        chunk=_target_ids,
+        combine=_unique_ids,
+        aggregate=_absent_rows,
+        aggregate_kwargs={"every_target": every_target},
+        meta=meta,
+    )
+    return dd.concat([evaluated, absent])  # type: ignore[no-untyped-call]
 
-    def one(part: pd.DataFrame) -> pd.DataFrame:
+
+class _Evaluator:
+    """One partition's evaluation, with the pandas code.
+
+    A class, not a closure, so that Dask's token for it is cheap: Dask would
+    otherwise pickle the whole plan to name each task.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        by: list[str],
+        scorer: Scorer,
+        rtol: float,
+        thresholds: ProgressThresholds | None,
+        meta: pd.DataFrame,
+    ) -> None:
+        import uuid
+
+        self.plan, self.by, self.scorer = plan, by, scorer
+        self.rtol, self.thresholds, self.meta = rtol, thresholds, meta
+        self.token = uuid.uuid4().hex
+
+    def __dask_tokenize__(self) -> str:
+        return self.token
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
         from .._units import using_scope
 
-        with using_scope(plan.units):  # run later, in Dask's threads or processes
-            prepared = prepare(plan, part, by=by_list)
+        with using_scope(self.plan.units):  # run later, in Dask's threads or processes
+            prepared = prepare(self.plan, part, by=self.by)
             result = _evaluate_prepared(
-                prepared, scorer, rtol, False, absent=False, thresholds=thresholds
+                prepared, self.scorer, self.rtol, False, absent=False, thresholds=self.thresholds
             )
-        return _uncategorise(result)
-
-    evaluated = shuffled.map_partitions(one, meta=_uncategorise(meta))
-    # Which targets have a relevant observation anywhere: from (key, period) pairs only.
-    pairs = observations[[key, "period"]].drop_duplicates().compute()
-    relevant = set()
-    targets = list(plan.targets)
-    for k, period in zip(pairs[key], pairs["period"], strict=True):
-        try:
-            q = Period.parse(period)
-        except InvalidValueError:
-            continue
-        for target in targets:
-            if (target.id if key == "target_id" else target.indicator.id) != k:
-                continue
-            # The kernel's targets also look at their base period (as in pandas).
-            if (
-                target.period.contains(q)
-                or target.period.previous().contains(q)
-                or (needs_kernel(target) and is_relevant(target, q))
-            ):
-                relevant.add(target.id)
-    absent_rows = [t for t in targets if t.id not in relevant]
-    if not absent_rows:
-        return evaluated
-    empty = pd.DataFrame(
-        {
-            key: pd.Series([], dtype=object),
-            "period": pd.Series([], dtype=object),
-            "value": pd.Series([], dtype=np.float64),
-            "unit": pd.Series([], dtype=object),
-            **{b: pd.Series([], dtype=object) for b in by_list},
-        }
-    )
-    none = _evaluate_prepared(
-        prepare(plan, empty, by=by_list), scorer, rtol, False, absent=True, thresholds=thresholds
-    )
-    none = none[none["target_id"].isin([t.id for t in absent_rows])]
-    none = _uncategorise(none).astype(evaluated.dtypes.to_dict())
-    return dd.concat([evaluated, dd.from_pandas(none, npartitions=1)])  # type: ignore[no-untyped-call]
+        return _conform(result, self.meta)
 
 
-def _uncategorise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Plain text: partitions' categories differ, and Dask concatenates them."""
+def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """Every partition with the meta's kinds of column (the by columns' type depends on the path).
+
+    Categorical stays categorical with the partition's own categories: Dask
+    unites them when it concatenates partitions.
+    """
     import pandas as pd
 
-    frame = frame.copy()
+    for column in meta.columns:
+        want, have = meta[column].dtype, frame[column].dtype
+        if isinstance(want, pd.CategoricalDtype):
+            if not isinstance(have, pd.CategoricalDtype):
+                frame[column] = frame[column].astype("category")
+        elif have != want:
+            frame[column] = frame[column].astype(want)
+    return frame
+
+
+def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
+    """One 64-bit hash of each row's group, the same for the same text in any partition.
+
+    As int64: Dask's reduction passes unsigned numbers above 2**63 through
+    floats, which merged distinct hashes and split none.
+    """
+    import numpy as np
+    import pandas as pd
+
+    hashed = pd.util.hash_pandas_object(part[group], index=False).to_numpy(dtype=np.uint64)
+    return hashed.view(np.int64)
+
+
+def _hashes_meta() -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame({"h": np.zeros(0, dtype=np.int64)})
+
+
+def _group_hashes(part: pd.DataFrame) -> pd.DataFrame:
+    """The partition's distinct group hashes, sorted."""
+    import numpy as np
+    import pandas as pd
+
+    h = np.sort(_row_hashes(part, list(part.columns)))
+    return pd.DataFrame({"h": h[np.r_[True, h[1:] != h[:-1]]] if len(h) else h})
+
+
+def _spanning(hashes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """The hashes that more than one partition's distinct hashes hold."""
+    import numpy as np
+
+    h = np.sort(np.concatenate(hashes), kind="stable")  # runs already sorted: a merge
+    twice: npt.NDArray[np.int64] = h[1:][h[1:] == h[:-1]]
+    return twice[np.r_[True, twice[1:] != twice[:-1]]] if len(twice) else twice
+
+
+def _groups(
+    part: pd.DataFrame, split: npt.NDArray[np.int64], group: list[str], spanning: bool
+) -> pd.DataFrame:
+    """The partition's rows of split groups (``spanning``) or of whole groups."""
+    import numpy as np
+
+    inside = np.isin(_row_hashes(part, group), split)
+    return part[inside if spanning else ~inside]
+
+
+def _target_ids(result: pd.DataFrame) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    ids = result["target_id"].unique()  # a categorical's codes, not its rows' text
+    return pd.DataFrame({"target_id": np.asarray(ids, dtype=object)})
+
+
+def _unique_ids(ids: pd.DataFrame) -> pd.DataFrame:
+    return ids.drop_duplicates()
+
+
+def _absent_rows(ids: pd.DataFrame, every_target: pd.DataFrame) -> pd.DataFrame:
+    present = set(ids["target_id"])
+    rows = every_target[~every_target["target_id"].astype(object).isin(present)]
+    return rows.reset_index(drop=True)
+
+
+def _known_empty(meta: pd.DataFrame) -> pd.DataFrame:
+    """Dask's empty frame, with unknown categories ('__UNKNOWN_CATEGORIES__') made none."""
+    import pandas as pd
+
+    frame = meta.iloc[:0].copy()
     for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            # str, not object: Dask's meta then holds strings, which pyarrow
-            # can type (to_parquet), where object columns hold placeholders.
-            frame[column] = frame[column].astype("str")
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            frame[column] = pd.Categorical([], categories=dtype.categories[:0])
     return frame

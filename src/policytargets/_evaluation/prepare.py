@@ -243,7 +243,8 @@ def prepare(
     if unknown.any() or (n and key_codes.min() < 0):
         # One more entry for the code -1 (a missing key), so that an all-missing column indexes.
         bad = np.append(unknown, True)[np.where(key_codes < 0, len(unknown), key_codes)]
-        failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
+        if bad.any():  # an unused category of a categorical column is no bad row
+            failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
 
     # Periods.
     period_codes, period_values = _factorize(frame["period"])

@@ -1,0 +1,200 @@
+"""Dask: multi-file parquet datasets whose groups lie in one file or across files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import policytargets as pt
+
+ROOT = Path(__file__).resolve().parents[1]
+
+dd = pytest.importorskip("dask.dataframe")
+
+# Dask's to_parquet itself calls set_index(inplace=True), deprecated in pandas 3.1.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning"),
+]
+
+
+def _indicator(id: str, kind: str = "rate", unit: str = "%", basis: str | None = None) -> Any:
+    return pt.Indicator(id=id, name=pt.Label(en=id), kind=kind, unit=unit, basis=basis)
+
+
+def _plan() -> pt.Plan:
+    """Illustrative: a rate, a yearly flow summed from quarters, a change on the year before."""
+    rate = _indicator("rate")
+    flow = _indicator("flow", kind="count", unit="个", basis="flow")
+    stock = _indicator("stock", kind="count", unit="家", basis="stock")
+    targets = (
+        pt.Target(id="rate", indicator=rate, condition=pt.AtLeast(value=90), period="2023"),
+        pt.Target(id="flow", indicator=flow, condition=pt.AtLeast(value=100), period="2023"),
+        pt.Target(
+            id="growth", indicator=stock, condition=pt.RelativeChange(percent=5), period="2023"
+        ),
+        pt.Target(id="unseen", indicator=rate, condition=pt.AtMost(value=5), period="2023"),
+    )
+    goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=targets)
+    return pt.Plan(id="p", title=pt.Label(en="plan"), period="2023", goals=(goal,))
+
+
+def _observations(regions: int = 6) -> pd.DataFrame:
+    rows: list[tuple[Any, ...]] = []
+    for r in range(regions):
+        region = f"r{r}"
+        rows.append(("rate", region, "2023", 88.0 + r, "%"))
+        rows += [("flow", region, f"2023-Q{q}", 20.0 + r + q, "个") for q in (1, 2, 3, 4)]
+        rows += [("growth", region, "2022", 100.0, "家"), ("growth", region, "2023", 103 + r, "家")]
+    return pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
+
+
+def _write(frame: pd.DataFrame, folder: Path, by: str) -> Path:
+    """One parquet file per value of ``by``, each with its own categories."""
+    folder.mkdir()
+    for i, (_, part) in enumerate(frame.groupby(by, sort=True)):
+        part = part.reset_index(drop=True).astype(
+            dict.fromkeys(("target_id", "region", "period", "unit"), "category")
+        )
+        part.to_parquet(folder / f"part{i:02d}.parquet", index=False)
+    return folder
+
+
+def _norm(f: pd.DataFrame) -> pd.DataFrame:
+    f = f.astype({c: object for c in f.columns if f[c].dtype.kind not in "fb"})
+    f = f.where(f.notna(), None)
+    keys = ["target_id", "region"]
+    return f.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def _same_as_pandas(plan: pt.Plan, frame: pd.DataFrame, lazy: Any) -> pd.DataFrame:
+    got = lazy.compute()
+    pd.testing.assert_frame_equal(_norm(got), _norm(pt.evaluate(plan, frame)))
+    return got
+
+
+class TestFileLayouts:
+    """Rows equal pandas' whether each file holds whole groups or splits them."""
+
+    def test_files_by_region_hold_whole_groups(self, tmp_path: Path) -> None:
+        """A file per region: every group (target, region) lies in one file."""
+        plan, frame = _plan(), _observations()
+        folder = _write(frame, tmp_path / "obs", by="region")
+        _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
+
+    def test_files_by_period_split_flows_and_bases(self, tmp_path: Path) -> None:
+        """A file per period: a flow's quarters and a change's base year lie in other files."""
+        plan, frame = _plan(), _observations()
+        folder = _write(frame, tmp_path / "obs", by="period")
+        got = _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
+        flows = got[got["target_id"] == "flow"].sort_values("region", key=lambda s: s.astype(str))
+        assert len(flows) == 6  # one row per region, from four files, never one per quarter
+        assert flows["observed"].tolist() == [90 + 4 * r for r in range(6)]
+
+    def test_some_groups_split_others_whole(self, tmp_path: Path) -> None:
+        """Files by target, but the flow's last quarter in a file of its own."""
+        plan, frame = _plan(), _observations()
+        file = frame["target_id"].where(frame["period"] != "2023-Q4", "late")
+        folder = _write(frame.assign(file=file), tmp_path / "obs", by="file")
+        lazy = pt.evaluate(plan, dd.read_parquet(folder).drop(columns="file"))
+        _same_as_pandas(plan, frame, lazy)
+
+    def test_many_partitions_one_no_data_row_per_unseen_target(self) -> None:
+        """More partitions than Dask combines at once: the unseen target still gets one row."""
+        plan, frame = _plan(), _observations(regions=30)
+        got = _same_as_pandas(plan, frame, pt.evaluate(plan, dd.from_pandas(frame, npartitions=20)))
+        assert got["target_id"].astype(str).tolist().count("unseen") == 1
+
+
+class TestTypes:
+    """The lazy frame's types are the computed frame's, and it writes to parquet."""
+
+    def test_lazy_types_match_the_rows(self, tmp_path: Path) -> None:
+        plan, frame = _plan(), _observations()
+        lazy = pt.evaluate(plan, dd.read_parquet(_write(frame, tmp_path / "obs", by="period")))
+        got = lazy.compute()
+        assert list(lazy.columns) == list(got.columns)
+        for column in got.columns:
+            want, have = lazy.dtypes[column], got.dtypes[column]
+            assert isinstance(want, pd.CategoricalDtype) == isinstance(have, pd.CategoricalDtype)
+            if not isinstance(want, pd.CategoricalDtype):
+                assert want == have, column
+
+    def test_to_parquet_with_many_categories_and_a_schema(self, tmp_path: Path) -> None:
+        """Partitions of more than 127 regions write with 32-bit dictionary indices."""
+        pa = pytest.importorskip("pyarrow")
+        plan, frame = _plan(), _observations(regions=300)
+        lazy = pt.evaluate(plan, dd.read_parquet(_write(frame, tmp_path / "obs", by="target_id")))
+        text = [c for c in lazy.columns if isinstance(lazy.dtypes[c], pd.CategoricalDtype)]
+        lazy.to_parquet(
+            tmp_path / "out", schema={c: pa.dictionary(pa.int32(), pa.string()) for c in text}
+        )
+        back = pd.read_parquet(tmp_path / "out")
+        pd.testing.assert_frame_equal(_norm(back), _norm(pt.evaluate(plan, frame)))
+
+
+class TestUnusedCategories:
+    """An unused category of a categorical key is no bad row (Dask's empty partitions have one)."""
+
+    def test_unused_unknown_target_id(self) -> None:
+        plan = _plan()
+        frame = _observations(regions=1).astype({"target_id": "category"})
+        frame["target_id"] = frame["target_id"].cat.add_categories(["not-a-target"])
+        got = pt.evaluate(plan, frame)
+        assert "not-a-target" not in set(got["target_id"].astype(str))
+        with pytest.raises(pt.ObservationError, match="not-a-target"):
+            pt.evaluate(plan, frame.assign(target_id="not-a-target"))
+
+
+class TestBenchmark:
+    """The Dask benchmark runs and ends with the ratio line."""
+
+    def test_smoke(self) -> None:
+        command = [sys.executable, str(ROOT / "benchmarks" / "dask_bench.py"), "--rows", "4000"]
+        command += ["--repeats", "1", "--keys", "categorical", "--plans", "simple"]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
+        last = done.stdout.strip().splitlines()[-1]
+        assert last.startswith("ratio_dask_to_pandas=")
+        assert float(last.split("=")[1]) > 0
+
+
+class TestThresholdsWithPlanUnits:
+    """evaluate passes thresholds on when it enters a plan's own unit scope (dropped before)."""
+
+    def test_lenient_thresholds_reach_the_judging(self) -> None:
+        units = ("widget = item",)
+        with pt.unit_scope(units):
+            indicator = _indicator("w", kind="count", unit="widget", basis="stock")
+            target = pt.Target(
+                id="t",
+                indicator=indicator,
+                condition=pt.AbsoluteChange(amount=2, base="2020"),
+                period="2021-2025",
+            )
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(
+            id="p", title=pt.Label(en="plan"), period="2021-2025", goals=(goal,), units=units
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t", "t"],
+                "period": ["2020", "2023"],
+                "value": [93.0, 94.0],
+                "unit": ["widget", "widget"],
+            }
+        )
+        strict = pt.evaluate(plan, frame)
+        lenient = pt.evaluate(plan, frame, thresholds=pt.ProgressThresholds(on_track=0.8))
+        assert strict["progress"].astype(str).tolist() == ["behind"]
+        assert lenient["progress"].astype(str).tolist() == ["on_track"]
+        lazy = pt.evaluate(
+            plan,
+            dd.from_pandas(frame, npartitions=2),
+            thresholds=pt.ProgressThresholds(on_track=0.8),
+        )
+        assert lazy.compute()["progress"].astype(str).tolist() == ["on_track"]
