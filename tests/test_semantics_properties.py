@@ -198,6 +198,79 @@ class TestFinalConditionsOnTheVectorisedPath:
         assert needs_kernel(target)
 
 
+@st.composite
+def named_base_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
+    """A one-year (or shorter) target against 2020 (较2020年), by condition or plan baseline."""
+    indicator = draw(pts.indicators())
+    indicator = pt.Indicator(
+        id=indicator.id,
+        name=indicator.name,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        direction=indicator.direction,
+        basis=indicator.basis,
+    )
+    amount = draw(st.integers(-20, 20).map(float))
+    condition = draw(
+        st.sampled_from(
+            [
+                pt.RelativeChange(percent=amount, base="2020"),
+                pt.AbsoluteChange(amount=amount, base="2020"),
+                pt.AtLeast(value=draw(_values)),
+                pt.Maintained(condition=pt.RelativeChange(percent=amount, base="2020")),
+            ]
+        )
+    )
+    baseline = None
+    if condition.base is None or draw(st.booleans()):
+        # Without a named base, the plan's baseline names the period.
+        baseline = pt.Baseline(value=draw(_values), period=draw(st.sampled_from(["2020", "2021"])))
+    target = pt.Target(
+        id="t",
+        indicator=indicator,
+        condition=condition,
+        period=draw(st.sampled_from(["2022", "2022-H2"])),
+        baseline=baseline,
+    )
+    shapes = ["2019", "2020", "2020-H1", "2020-H2", "2021", "2022", "2022-H1", "2022-Q3"]
+    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=5))
+    observations = [pt.Observation(period=p, value=draw(_values), unit=target.unit) for p in chosen]
+    return target, observations
+
+
+class TestNamedBaseOnTheVectorisedPath:
+    """A one-year target against a named base period is judged as assess judges it."""
+
+    @settings(max_examples=60)
+    @given(named_base_cases())
+    def test_equal_to_assess(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        from policytargets._evaluation.kernel import needs_kernel
+
+        assert not needs_kernel(case[0])
+        TestAssessEqualsEvaluate.test_pandas.hypothesis.inner_test(  # type: ignore[attr-defined]
+            TestAssessEqualsEvaluate(), case
+        )
+
+    def test_contradictions_in_unused_periods_do_not_stop_assess(self) -> None:
+        # 2019 is neither the target's period nor its base: evaluate never read
+        # it, and assess no longer refuses its two values either.
+        target = pt.Target(
+            id="t",
+            indicator=FIRMS,
+            condition=pt.RelativeChange(percent=5, base="2020"),
+            period="2022",
+        )
+        observations = [
+            pt.Observation(period=p, value=v, unit="家")
+            for p, v in (("2019", 1.0), ("2019", 2.0), ("2020", 100.0), ("2022", 106.0))
+        ]
+        assessment = pt.assess(target, observations)
+        assert assessment.status is pt.Status.MET
+        assert assessment.baseline == 100.0
+        row = _row(pt.evaluate(_plan(target), _frame(target, observations)))
+        _check(assessment, row)
+
+
 RATE = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
 FIRMS = pt.Indicator(id="f", name=pt.Label(zh="企业"), kind="count", unit="家", basis="flow")
 INTENSITY = pt.Indicator(

@@ -20,7 +20,7 @@ from attrs import field, frozen
 from ._conditions import DEFAULT_RTOL, Bounds, Direction, satisfies
 from ._errors import InvalidValueError, UnitParseError
 from ._labels import check_optional_text
-from ._model import Basis, IndicatorKind, Milestone, Target
+from ._model import Basis, IndicatorKind, Milestone, Projection, Target
 from ._periods import Period, to_period
 from ._scoring import ProgressInput, Score, Scorer, resolve_scorer
 
@@ -698,8 +698,6 @@ def _project(
     pool: Values,
 ) -> tuple[float | None, str]:
     """A partial flow carried to the end of ``span`` as the indicator says, or why not."""
-    from ._model import Projection
-
     mode = target.indicator.projection
     if mode is Projection.LINEAR:
         return (value / coverage if coverage > 0 else value), ""
@@ -898,8 +896,12 @@ class _Judge:
         if agg.problem is not None:
             return self._done(*agg.problem)
         base_value, base_p, base_reason = _baseline_value(target, explicit, earlier)
-        pool = _collect([o for o in earlier if not o.missing], target.period, target).values
-        pool = pool + agg.values
+        pool = agg.values
+        if target.indicator.projection is Projection.SAME_PERIOD:
+            # Only a same-period projection reads last year's figures: only then
+            # do contradictions among them stop the assessment.
+            earlier_values = _collect([o for o in earlier if not o.missing], target.period, target)
+            pool = earlier_values.values + pool
         return self._judge(agg.values, base_value, base_p, base_reason, _flow(target), pool)
 
     def _done(self, status: Status, reason: str, **fields: Any) -> Assessment:

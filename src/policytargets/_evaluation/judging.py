@@ -316,7 +316,7 @@ def _custom_score(
 ) -> tuple[Any, str]:
     """A custom scorer's score of group ``i``, on the value its status was judged on."""
     target = cx.prepared.targets[ti]
-    base_period = target.baseline.period if target.baseline else target.period.previous()
+    base_period = plan_cache(cx.prepared.plan).base_period(ti)
     when = cx.prepared.periods[int(g.last_p[i])]
     if projected == projected:  # a projected flow stands for the period's end (as in assess)
         when = target.period
@@ -339,7 +339,8 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
 
     target = cx.prepared.targets[ti]
     # Period texts cached: ~4 µs a call, per target.
-    period, prev = _period_text(target.period), _period_text(target.period.previous())
+    prev = _period_text(plan_cache(cx.prepared.plan).base_period(ti))
+    period = _period_text(target.period)
     units = cx.prepared.units
     nu = len(units)
 

@@ -43,17 +43,18 @@ MEASURE_COLUMN = "measure"
 def needs_kernel(target: Target) -> bool:
     """Whether a target's meaning is beyond the vectorised paths (one bound on one figure).
 
-    A one-year (or shorter) period judged against the period before it, with
-    a linear projection, is theirs, 保持, 每年 and 不发生 included: over one span
-    ``_assemble`` follows ``_Judge._each_year`` and ``_Judge._judge`` exactly.
+    A one-year (or shorter) period with a linear projection is theirs, against
+    the period before it or a named base (较2020年), 保持, 每年 and 不发生
+    included: over one span ``_assemble`` follows ``_Judge._each_year`` and
+    ``_Judge._judge`` exactly.
     """
     c = target.condition
     if years_of(target.period) is not None:
         return True
     if (c.maintained or c.every_year) and getattr(c, "every", Every.YEAR) is not Every.YEAR:
         return True  # judged month by month or quarter by quarter
-    if c.base is not None or base_period(target) != target.period.previous():
-        return True
+    if c.every_year and c.change and base_period(target) != target.period.previous():
+        return True  # 每年 against a named base: its year before is not that base
     return target.indicator.projection is not Projection.LINEAR
 
 

@@ -72,6 +72,9 @@ class _Tables:
     p_month: Ints
 
 
+#: Period.previous, cached: the calendar arithmetic costs ~50 µs a call.
+_previous = functools.lru_cache(maxsize=1 << 14)(Period.previous)
+
 #: str(Period), cached: ~4 µs a call.
 _period_text = functools.lru_cache(maxsize=1 << 14)(Period.__str__)
 
@@ -103,9 +106,10 @@ class PlanCache:
     (:meth:`get`).
     """
 
-    def __init__(self, targets: Sequence[Target]) -> None:
+    def __init__(self, targets: Sequence[Target], bases: Sequence[Period] | None = None) -> None:
         import numpy as np
 
+        from .._assessment import years_of
         from .._conditions import Condition
         from .._units import conversion_factor
 
@@ -116,7 +120,7 @@ class PlanCache:
         rows: list[tuple[Any, ...]] = []
         # One tuple of plain numbers per target (one array at the end): numpy's item
         # assignment costs a microsecond a call, and each target has about thirty.
-        for t in targets:
+        for i, t in enumerate(targets):
             c, ind = t.condition, t.indicator
             needs, direction = c.needs_baseline, ind.direction
             bounds: tuple[Any, ...] = (nan, nan, True, True, nan, nan)
@@ -129,7 +133,21 @@ class PlanCache:
                     g = c.goal_value(direction, None)
                     goal = nan if g is None else g
                 bounds = (b.low, b.high, b.low_closed, b.high_closed, thr, goal)
+            # The base period as base_period gives it; None for the period before.
             base = t.baseline
+            named = (
+                bases[i]
+                if bases is not None
+                else c.base
+                if c.base is not None
+                else base.period
+                if base is not None
+                else Period.year(t.period.start.year - 1)
+                if years_of(t.period) is not None
+                else None
+            )
+            if base is not None and base.period != named:
+                base = None  # a plan baseline of another period is not the base (as in assess)
             rows.append(
                 (
                     ind.basis is flow,
@@ -142,7 +160,7 @@ class PlanCache:
                     *bounds,
                     nan if base is None else base.value,
                     periods.setdefault(t.period, len(periods)),
-                    -1 if base is None else periods.setdefault(base.period, len(periods)),
+                    -1 if named is None else periods.setdefault(named, len(periods)),
                     units.setdefault(t.unit, len(units)),
                 )
             )
@@ -156,7 +174,7 @@ class PlanCache:
         info = np.array([_period_info(q) for q in distinct] or [(False, 0, 0, 0)], dtype=np.int64)
         prev_info = np.zeros_like(info)
         for i in np.unique(period_of).tolist():
-            prev_info[i] = _period_info(distinct[i].previous())
+            prev_info[i] = _period_info(_previous(distinct[i]))
         target_info, prev_of_target = info[period_of], prev_info[period_of]
         base_info = np.where((base_of < 0)[:, None], prev_of_target, info[base_of])
         self.targets = targets
@@ -188,8 +206,8 @@ class PlanCache:
             "pool": flags[4],
             "start": target_info[:, 3].astype(np.intp),
             "days": (target_info[:, 2] - target_info[:, 3] + 1).astype(np.float64),
-            "prev_start": prev_of_target[:, 3].astype(np.intp),
-            "prev_days": (prev_of_target[:, 2] - prev_of_target[:, 3] + 1).astype(np.float64),
+            "prev_start": base_info[:, 3].astype(np.intp),
+            "prev_days": (base_info[:, 2] - base_info[:, 3] + 1).astype(np.float64),
             "base_wm": base_wm,
             "base_month": base_info[:, 1].astype(np.intp),
             "base_end": base_info[:, 2].astype(np.intp),
@@ -206,7 +224,8 @@ class PlanCache:
             ),
         }
         self.end = target_info[:, 2]
-        self.prev_end = prev_of_target[:, 2]
+        self.prev_end = base_info[:, 2]
+        self.base_of = base_of
         self.aspirational = flags[5]
         for array in (*columns.values(), self.end, self.prev_end, unit_of, flags, period_of):
             array.flags.writeable = False  # shared by every evaluation of the plan
@@ -243,6 +262,11 @@ class PlanCache:
             "margin_unit": factorised(self.unit_of, [cached_margin_unit(u) for u in self.units]),
             "unit": factorised(self.unit_of, self.units),
         }
+
+    def base_period(self, ti: int) -> Period:
+        """The period target ``ti``'s baseline is the figure of (see ``base_period``)."""
+        b = int(self.base_of[ti])
+        return self.periods[b] if b >= 0 else _previous(self.targets[ti].period)
 
     def ids(self) -> list[str]:
         """The targets' ids, in plan order."""
@@ -283,13 +307,17 @@ def plan_cache(plan: Plan) -> PlanCache:
     return cache
 
 
-def _tables(p: Prepared) -> _Tables:
-    """The tables of one evaluation: the plan's per-target arrays and the code-dependent ones."""
+def _tables(p: Prepared, pc: PlanCache | None = None) -> _Tables:
+    """The tables of one evaluation: the plan's per-target arrays and the code-dependent ones.
+
+    ``pc`` replaces the plan's own cache (targets judged on spans of theirs).
+    """
     import numpy as np
 
     from .._units import conversion_factor, is_compatible
 
-    pc = plan_cache(p.plan)
+    if pc is None:
+        pc = plan_cache(p.plan)
     nt, nper, nu = len(pc.targets), max(len(p.periods), 1), len(p.units)
     # Phases and full periods: ordinal days compared over (target, period) at once.
     infos = np.array([_period_info(q) for q in p.periods] or [(False, 0, 0, 0)], dtype=np.int64)
