@@ -123,6 +123,8 @@ def failure_message(table: pd.DataFrame, what: str, where: str = "", shown: int 
 
 def raise_failures(failures: list[pd.DataFrame], what: str = "observations") -> None:
     """Raise ObservationError listing every failure, if there are any."""
+    # A check of distinct values may find a bad one that no row has (a category unused).
+    failures = [part for part in failures if len(part)]
     if not failures:
         return
     table = concat_failures(failures)
