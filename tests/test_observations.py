@@ -651,6 +651,70 @@ class TestParquet:
         assert list(pt.evaluate(_plan(), frame)["status"]) == ["met", "no_data"]
 
 
+class TestTextReadOnce:
+    """Text columns are read as dictionaries: each distinct text trimmed and checked once."""
+
+    @pytest.mark.parametrize("categories", [False, True])
+    def test_texts_equal_after_trimming_are_one(self, tmp_path: Path, categories: bool) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            "target_id,region,period,value,unit\n"
+            "t, 0101,2022,96.5,%\nt,0102 ,2022,91,%\n t ,0102, 2023 ,80, %\n",
+            encoding="utf-8",
+        )
+        frame = pt.read_observations(path, categories=categories)
+        assert list(frame["target_id"]) == ["t"] * 3
+        assert list(frame["region"]) == ["0101", "0102", "0102"]
+        assert list(frame["period"]) == ["2022", "2022", "2023"]
+        assert list(frame["unit"]) == ["%"] * 3
+        if categories:
+            assert list(frame["region"].cat.categories) == ["0101", "0102"]
+            assert list(frame["target_id"].cat.categories) == ["t"]
+        result = pt.evaluate(_plan(), frame, by=["region"])
+        assert list(result["status"]) == ["met", "met"]
+
+    @pytest.mark.parametrize("categories", [False, True])
+    def test_bad_units_and_periods_name_every_line(self, tmp_path: Path, categories: bool) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            "target_id,period,value,unit\n"
+            "t,2022,1,%\nt,2022,2,xyzzy\nt,20x2,3,%\nt,2022,4,\nt,2022,5,xyzzy\n"
+            "t,,6,%\nt,2022,,\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(path, categories=categories)
+        failures = info.value.failures
+        assert failures is not None
+        got = sorted(zip(failures["row"], failures["reason"], strict=True))
+        assert got == [
+            (3, "unparsable_unit"),
+            (4, "bad_period"),
+            (5, "unparsable_unit"),
+            (6, "unparsable_unit"),
+            (7, "bad_period"),
+        ]
+
+    def test_parquet_categories_with_unused_and_untrimmed_ones(self, tmp_path: Path) -> None:
+        """Unused categories (an unknown id, a bad unit or period) are no rows: no failure.
+
+        evaluate raised "0 bad observations" on them before.
+        """
+        frame = pd.DataFrame(
+            {
+                "target_id": pd.Categorical(["t", " t"], categories=["t", " t", "unused"]),
+                "period": pd.Categorical(["2022", "2023"], categories=["2022", "2023", "20x2"]),
+                "value": [96.5, 80.0],
+                "unit": pd.Categorical(["%", "%"], categories=["%", "xyzzy"]),
+            }
+        )
+        frame.to_parquet(tmp_path / "obs.parquet")
+        for categories in (False, True):
+            back = pt.read_observations(tmp_path / "obs.parquet", categories=categories)
+            assert list(back["target_id"]) == ["t", "t"]
+            assert list(pt.evaluate(_plan(), back)["status"]) == ["met"]  # the 2022 target
+
+
 class TestRatesThatCannotBe:
     """A rate's value that only a misread unit explains is refused, in assess and in files alike."""
 

@@ -189,8 +189,11 @@ class TestFilesEqualAssess:
             table.to_pandas().to_parquet(d / "obs.parquet")
             sources = [pd.read_parquet(d / "obs.parquet")]
             # The reader refuses some frames evaluate takes (a future period).
+            # Both files, text as strings and as categories (what the command line reads).
             with contextlib.suppress(pt.ObservationError):
-                sources.append(pt.read_observations(d / "obs.csv"))
+                for file in ("obs.csv", "obs.parquet"):
+                    for categories in (False, True):
+                        sources.append(pt.read_observations(d / file, categories=categories))
             for source in sources:
                 _check_equal(pt.evaluate(plan, source), expected)
             write_results(in_memory, d / "r.parquet")

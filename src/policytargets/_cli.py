@@ -271,7 +271,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     fmt = _evaluate_format(args)
     plan = resolve_plan(args.plan)
-    observations = read_observations(args.observations, sheet=args.sheet, encoding=args.encoding)
+    observations = read_observations(
+        args.observations, sheet=args.sheet, encoding=args.encoding, categories=True
+    )
     progress = not args.quiet and (args.progress or sys.stderr.isatty())
     result = evaluate(
         plan,

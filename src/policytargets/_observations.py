@@ -140,18 +140,16 @@ def _read_parquet(name: str) -> RawTable:
 
     from ._errors import ObservationFileError
     from ._observation_files.columns import RawTable
+    from ._observation_files.delimited import chunked_columns, combined
 
     try:
         table = pq.read_table(name)
     except Exception as exc:  # pyarrow's errors: not parquet, truncated…
         raise ObservationFileError(name, f"not a readable parquet file ({exc})") from None
-    columns = []
-    for column in table.columns:
-        array = column.combine_chunks()
-        if hasattr(array, "dictionary_decode"):
-            array = array.dictionary_decode()
-        columns.append(array)
-    return RawTable(path=name, header=list(table.column_names), header_line=0, columns=columns)
+    header = list(table.column_names)
+    chunked = chunked_columns(table)
+    del table
+    return RawTable(path=name, header=header, header_line=0, columns=combined(chunked))
 
 
 def _assemble(raw: RawTable, columns: Mapping[str, str] | None, categories: bool) -> pd.DataFrame:
@@ -230,17 +228,20 @@ def _assemble(raw: RawTable, columns: Mapping[str, str] | None, categories: bool
         _check_periods(bad, arrays["period"], lines, header_of.get("period", "period"))
     bad.raise_all(raw.path, "line" if raw.header_line > 0 else "row")
 
-    table = pa.table(
-        {c: (pa.array(a) if isinstance(a, np.ndarray) else a) for c, a in arrays.items()}
-    )
-    if categories:
-        table = pa.table(
-            {
-                c: (col.dictionary_encode() if pa.types.is_string(col.type) else col)
-                for c, col in zip(table.column_names, table.columns, strict=True)
-            }
-        )
+    for column, array in arrays.items():
+        if isinstance(array, np.ndarray):
+            array = pa.array(array)
+        elif categories and (
+            pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+        ):
+            array = array.dictionary_encode()
+        elif not categories and pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        arrays[column] = array
+    table = pa.table(arrays)
+    del arrays
     frame: pd.DataFrame = table.to_pandas()
+    del table
     label = "line" if raw.header_line > 0 else "row"
     if raw.lines is None and not periods:
         frame.index = pd.RangeIndex(raw.header_line + 1, raw.header_line + 1 + n, name=label)
@@ -255,7 +256,22 @@ def _assemble(raw: RawTable, columns: Mapping[str, str] | None, categories: bool
 
 
 def _text(array: Any) -> Any:
-    """A text column: text as it is, trimmed; numbers (a parquet year) as their text."""
+    """A text column: text as it is, trimmed; numbers (a parquet year) as their text.
+
+    A dictionary column stays one: its distinct texts are trimmed, and texts
+    that trimming makes equal share one entry.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(array.type):
+        texts = _plain_text(array.dictionary)
+        unique = texts.dictionary_encode()
+        indices = unique.indices.take(array.indices)
+        return pa.DictionaryArray.from_arrays(indices, unique.dictionary)
+    return _plain_text(array)
+
+
+def _plain_text(array: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -268,6 +284,40 @@ def _text(array: Any) -> Any:
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         array = pc.cast(array, pa.string())
     return pc.utf8_trim_whitespace(array)
+
+
+def _distinct(array: Any) -> list[Any]:
+    """The distinct texts of a text column (a dictionary's own, used or not), ``None`` too."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(array.type):
+        return [*array.dictionary.to_pylist(), *([None] if array.null_count else [])]
+    return list(pc.unique(array).to_pylist())
+
+
+def _by_value(array: Any, test: Any) -> npt.NDArray[np.bool_]:
+    """``test`` (text array → boolean array, nulls included) of each row of a text column.
+
+    A dictionary column is tested once per distinct text.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(array.type):
+        return np.asarray(test(array).to_numpy(zero_copy_only=False), dtype=bool)
+    values = pa.concat_arrays([array.dictionary, pa.nulls(1, array.dictionary.type)])
+    verdicts = np.asarray(test(values).to_numpy(zero_copy_only=False), dtype=bool)
+    codes = array.indices.fill_null(len(values) - 1).to_numpy()
+    out: npt.NDArray[np.bool_] = verdicts[codes]
+    return out
+
+
+def _member_of(value_set: Any) -> Any:
+    """A test for :func:`_by_value`: whether each text is one of ``value_set``."""
+    import pyarrow.compute as pc
+
+    return lambda array: pc.fill_null(pc.is_in(array, value_set=value_set), False)
 
 
 def _check_infinite(bad: _Bad, values: Any, lines: Any, header: Any) -> None:
@@ -301,6 +351,8 @@ def _merge_units(bad: _Bad, cell_units: Any, column: Any, lines: Any, header: st
     has = ~pd.isna(cell_units)
     if column is None:
         return pa.array(cell_units, type=pa.string())
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
     given = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
     positions = np.flatnonzero(has)
     verdicts: dict[tuple[str, Any], bool] = {}
@@ -348,7 +400,7 @@ def _check_units(bad: _Bad, units: Any, values: Any, lines: Any, header: Any) ->
     from ._units import parse_unit
 
     wrong = []
-    for text in pc.unique(units).to_pylist():
+    for text in _distinct(units):
         if text is None or not text:
             continue
         try:
@@ -357,16 +409,9 @@ def _check_units(bad: _Bad, units: Any, values: Any, lines: Any, header: Any) ->
             wrong.append(text)
     mask = np.zeros(len(units), dtype=bool)
     if wrong:
-        mask |= np.asarray(
-            pc.fill_null(pc.is_in(units, value_set=pa.array(wrong)), False).to_numpy(
-                zero_copy_only=False
-            ),
-            dtype=bool,
-        )
+        mask |= _by_value(units, _member_of(pa.array(wrong, pa.string())))
     if values is not None:
-        absent = np.asarray(
-            pc.fill_null(pc.equal(units, ""), True).to_numpy(zero_copy_only=False), dtype=bool
-        )
+        absent = _by_value(units, lambda a: pc.fill_null(pc.equal(a, ""), True))
         mask |= absent & ~np.isnan(values)
     if mask.any():
         positions = np.flatnonzero(mask)
@@ -386,7 +431,7 @@ def _check_periods(bad: _Bad, periods: Any, lines: Any, header: str) -> None:
 
     today = datetime.date.today()
     reasons: dict[str, list[Any]] = {"bad_period": [], "future_period": []}
-    for text in pc.unique(periods).to_pylist():
+    for text in _distinct(periods):
         if text is None or not text:
             reasons["bad_period"].append(text)
             continue
@@ -401,18 +446,12 @@ def _check_periods(bad: _Bad, periods: Any, lines: Any, header: str) -> None:
     for reason, texts in reasons.items():
         if not texts:
             continue
-        named = [t for t in texts if t]
+        named = pa.array([t for t in texts if t], pa.string())
         mask = np.zeros(len(periods), dtype=bool)
-        if named:
-            mask |= np.asarray(
-                pc.fill_null(pc.is_in(periods, value_set=pa.array(named)), False).to_numpy(
-                    zero_copy_only=False
-                ),
-                dtype=bool,
-            )
+        if len(named):
+            mask |= _by_value(periods, _member_of(named))
         if len(named) < len(texts):
-            empty = pc.fill_null(pc.equal(periods, ""), True)
-            mask |= np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+            mask |= _by_value(periods, lambda a: pc.fill_null(pc.equal(a, ""), True))
         positions = np.flatnonzero(mask)
         bad.rows(lines[positions], header, periods.take(pa.array(positions)).to_pylist(), reason)
 

@@ -9,8 +9,10 @@
 * Header: lines starting with ``#`` before it are notes; title lines above
   it are skipped (see ``header_row``).
 * Cells: pyarrow's multithreaded CSV reader, numbers parsed in C; text
-  stays text. A UTF-8 file is read in place (memory-mapped); another
-  encoding is decoded to UTF-8 in memory first.
+  stays text, as dictionary columns (each distinct text stored once). A
+  UTF-8 file is read as it is (streamed, not memory-mapped, so the file's
+  pages do not count in the process's memory); another encoding is decoded
+  to UTF-8 in memory first.
 """
 
 from __future__ import annotations
@@ -151,11 +153,16 @@ def read_delimited(
     offset = bom + len("".join(head_lines[: index + 1]).encode("utf-8"))
 
     names = [f"c{i}" for i in range(len(header))]
-    first_types = {n: pa.float64() for n, h in zip(names, header, strict=True) if numeric(h)}
+    numbers = {n for n, h in zip(names, header, strict=True) if numeric(h)}
+    # Text columns as dictionaries: ids, periods, units and regions repeat, so each
+    # distinct text is stored, trimmed and checked once (numbers' columns stay plain).
+    text = pa.dictionary(pa.int32(), pa.string())
     table = None
-    for types in (first_types, {}):
-        column_types = {n: types.get(n, pa.string()) for n in names}
-        source: Any = pa.memory_map(path) if data is None else pa.BufferReader(data)
+    for number in (pa.float64(), pa.string()):
+        column_types = {n: number if n in numbers else text for n in names}
+        # A plain file read, not a memory map: mapped pages would count in the
+        # process's memory beside the parsed table.
+        source: Any = pa.OSFile(path) if data is None else pa.BufferReader(data)
         try:
             source.seek(offset)
             table = pacsv.read_csv(
@@ -172,21 +179,45 @@ def read_delimited(
             break
         except pa.ArrowInvalid as exc:
             message = str(exc)
-            if "conversion error to double" in message and types:
+            if "conversion error to double" in message and number == pa.float64():
                 continue  # text in a number column: read it as text and say which cells
             raise _parse_error(path, data, offset, delimiter, len(header), message) from None
         finally:
             source.close()
     assert table is not None
+    n_rows = table.num_rows
+    chunked = chunked_columns(table)
+    del table
     result = RawTable(
         path=path,
         header=header,
         header_line=header_line,
-        columns=[table.column(i).combine_chunks() for i in range(table.num_columns)],
+        columns=combined(chunked),
         encoding=name,
     )
-    result.lines = _lines(path, data, offset, header_line, table.num_rows)
+    result.lines = _lines(path, data, offset, header_line, n_rows)
     return result
+
+
+def chunked_columns(table: Any) -> list[Any]:
+    """A table's columns, dictionary columns with one dictionary (each chunk has its own)."""
+    import pyarrow as pa
+
+    if any(pa.types.is_dictionary(t) for t in table.schema.types):
+        table = table.unify_dictionaries()
+    return list(table.columns)
+
+
+def combined(chunked: list[Any]) -> list[Any]:
+    """Each chunked column as one array; the chunks are freed as each column is done.
+
+    Pass the only reference to ``chunked``'s columns: it is emptied.
+    """
+    columns = []
+    for i in range(len(chunked)):
+        columns.append(chunked[i].combine_chunks())
+        chunked[i] = None
+    return columns
 
 
 def _parse_error(
