@@ -7,10 +7,9 @@ argument check they share is here too.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
-from .._assessment import Assessment, ProgressThresholds, assess
+from .._assessment import Assessment, ProgressThresholds
 from .._errors import InvalidValueError
 from .._scoring import Scorer, ScoringMethod, resolve_scorer
 from .fast import _fast
@@ -84,24 +83,15 @@ def _evaluate_prepared(
     results = judge_groups(p, chosen, growth, scorer, rtol, thresholds)
     for _, ti, _, _ in results:
         present[ti] = True
-    absent_rows: list[tuple[int, int, int, Assessment]] = []
     missing = np.zeros(0, dtype=np.intp)
     if absent:
-        # Absent targets come last, in plan order: the vectorised no_data row
-        # for a target the kernel does not judge, the kernel's own for the rest.
-        end = len(p.value)
-        by_kernel = np.zeros(tb.n_targets, dtype=bool)
-        by_kernel[chosen] = True
-        missing = np.flatnonzero(~present & ~by_kernel)
-        firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), end + missing])
-        cache = plan_cache(p.plan)
-        for ti in np.flatnonzero(~present & by_kernel).tolist():
-            # Without observations, the assessment depends on the target alone.
-            no_data = functools.partial(assess, p.targets[ti], [], scoring=scorer, rtol=rtol)
-            a = cache.get(("no_data", ti), no_data)
-            absent_rows.append((end + ti, ti, -1, a))
+        # Absent targets come last, in plan order, each with the vectorised no_data
+        # row, whatever judges the target: without observations assess stops at
+        # "no observation" before anything the kernel knows more of (tested).
+        missing = np.flatnonzero(~present)
+        firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), len(p.value) + missing])
     vectorised = _frame(cx, out, t, by_frame, missing)
-    return _combine(vectorised, firsts, results + absent_rows, p)
+    return _combine(vectorised, firsts, results, p)
 
 
 def _combine(
@@ -110,42 +100,67 @@ def _combine(
     results: list[tuple[int, int, int, Assessment]],
     p: Prepared,
 ) -> pd.DataFrame:
-    """The vectorised rows and the kernel's, in order of first appearance, with one set of types."""
+    """The vectorised rows and the kernel's, in order of first appearance, with one set of types.
+
+    Column by column, without a frame of plain values in between: categorical
+    columns keep the vectorised rows' codes, and the kernel's texts are coded
+    against the same categories (texts they lack are added after them, in
+    order of first appearance); numbers are concatenated.
+    """
     import numpy as np
     import pandas as pd
 
     kernel = kernel_frame(results, p, list(vectorised.columns))
-    order = np.concatenate(
+    first = np.concatenate(
         [np.asarray(firsts, dtype=np.int64), np.array([r[0] for r in results], dtype=np.int64)]
     )
-    both = pd.concat([_plain(vectorised), kernel], ignore_index=True).iloc[
-        np.argsort(order, kind="stable")
-    ]
-    both = both.reset_index(drop=True)
+    order = np.argsort(first, kind="stable")
+    columns: dict[str, Any] = {}
     for name in vectorised.columns:
-        dtype = vectorised[name].dtype
+        column, values = vectorised[name], kernel[name]
+        dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            categories = list(dtype.categories)
-            seen = set(categories)
-            extra = [x for x in pd.unique(both[name].dropna()) if x not in seen]
-            both[name] = pd.Categorical(both[name], categories=categories + extra)
-        elif isinstance(dtype, pd.SparseDtype):
-            values = both[name].astype(np.float64)
-            both[name] = pd.arrays.SparseArray(values, fill_value=dtype.fill_value)
-        elif both[name].dtype != dtype:
+            columns[name] = _joined_categorical(column.array, values, order)
+        elif name in p.by:
             # The by columns keep the input's own type (as the vectorised paths do).
-            both[name] = both[name].astype(dtype)
-    return both
+            joined = pd.concat(
+                [column.reset_index(drop=True), pd.Series(values, dtype=object)],
+                ignore_index=True,
+            )
+            joined = joined.iloc[order].reset_index(drop=True)
+            columns[name] = joined if joined.dtype == dtype else joined.astype(dtype)
+        else:  # numbers (None is NaN) and aspirational
+            kept = column.to_numpy()
+            columns[name] = np.concatenate([kept, np.array(values, dtype=kept.dtype)])[order]
+    return pd.DataFrame(columns)
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categories as text and sparse numbers dense, so that two frames concatenate."""
+def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any) -> pd.Categorical:
+    """``codes_of`` followed by ``values`` (texts or None), taken in ``order``, as one categorical.
+
+    The categories are ``codes_of``'s, then the texts of ``values`` they lack,
+    in order of first appearance in the result.
+    """
+    import numpy as np
     import pandas as pd
 
-    frame = frame.copy()
-    for name in frame.columns:
-        if isinstance(frame[name].dtype, pd.CategoricalDtype):
-            frame[name] = frame[name].astype(object)
-        elif isinstance(frame[name].dtype, pd.SparseDtype):
-            frame[name] = frame[name].astype("float64")
-    return frame
+    categories = list(codes_of.categories)
+    index = {c: i for i, c in enumerate(categories)}
+    n = len(categories)
+    extra: dict[Any, int] = {}
+    added = np.array(
+        [-1 if v is None else index.get(v, n + extra.setdefault(v, len(extra))) for v in values],
+        dtype=np.int64,
+    )
+    codes = np.concatenate([np.asarray(codes_of.codes, dtype=np.int64), added])[order]
+    if extra:
+        new = codes >= n
+        seen, at = np.unique(codes[new], return_index=True)
+        ranked = seen[np.argsort(at, kind="stable")]
+        renumber = np.empty(len(extra), dtype=np.int64)
+        renumber[ranked - n] = n + np.arange(len(ranked))
+        codes[new] = renumber[codes[new] - n]
+        texts = list(extra)
+        categories += [texts[k - n] for k in ranked.tolist()]
+    joined: pd.Categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories))
+    return joined

@@ -31,7 +31,6 @@ from .._model import Projection, Target
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-    import pandas as pd
 
     from .._scoring import Scorer
     from .prepare import Prepared
@@ -116,14 +115,15 @@ def judge_groups(
     for code, indices in enumerate(p.key_targets):
         for ti in indices:
             keys_of.setdefault(ti, []).append(code)
-    for ti in chosen:
+    with_rows = [ti for ti in chosen if ti in keys_of]  # the others have no row at all
+    rows_of = _rows_of_keys(p.key_codes, len(with_rows))
+    for ti in with_rows:
         target = p.targets[ti]
-        rows = np.flatnonzero(np.isin(p.key_codes, keys_of.get(ti, [])))
-        if not len(rows):
-            continue
-        pcs = p.period_codes[rows]
-        keep = np.array([relevant(target, p.periods[c]) for c in pcs.tolist()], dtype=bool)
-        rows = rows[keep]
+        rows = rows_of(keys_of[ti])
+        # Relevance once per distinct period, not per row.
+        periods, inverse = np.unique(p.period_codes[rows], return_inverse=True)
+        relevant_period = [relevant(target, p.periods[c]) for c in periods.tolist()]
+        rows = rows[np.array(relevant_period, dtype=bool)[inverse.ravel()]]
         if not len(rows):
             continue
         by = p.by_codes[rows]
@@ -140,6 +140,27 @@ def judge_groups(
                 )
             )
     return results
+
+
+def _rows_of_keys(key_codes: Any, lookups: int) -> Any:
+    """A function giving the rows (ascending) whose key code is one of the given codes.
+
+    For a few lookups, one scan of the rows each; for many, one sort of the
+    rows shared by all (a scan per target would cost rows × targets).
+    """
+    import numpy as np
+
+    if lookups <= 8:
+        return lambda codes: np.flatnonzero(np.isin(key_codes, codes))
+    order = np.argsort(key_codes, kind="stable")
+    ordered = key_codes[order]
+
+    def rows(codes: list[int]) -> Any:
+        lo = np.searchsorted(ordered, codes, side="left")
+        hi = np.searchsorted(ordered, codes, side="right")
+        return np.sort(np.concatenate([order[a:b] for a, b in zip(lo, hi, strict=True)]))
+
+    return rows
 
 
 def _one(
@@ -178,36 +199,54 @@ def _one(
 
 def kernel_frame(
     results: list[tuple[int, int, int, Assessment]], p: Prepared, columns: list[str]
-) -> pd.DataFrame:
-    """The kernel's assessments as result rows (plain columns; the caller sets the types)."""
-    import numpy as np
-    import pandas as pd
+) -> dict[str, list[Any]]:
+    """The kernel's assessments as result columns of plain values (the caller sets the types)."""
+    from .tables import _period_text
 
-    records = []
-    for _, ti, b, a in results:
-        record: dict[str, Any] = {
-            "target_id": p.targets[ti].id,
-            "period": str(a.period),
-            "status": a.status.value,
-            "progress": None if a.progress is None else a.progress.value,
-            "observed": a.observed,
-            "projected": a.projected,
-            "threshold": a.threshold,
-            "margin": a.margin,
-            "margin_unit": a.margin_unit,
-            "unit": a.unit,
-            "baseline": a.baseline,
-            "coverage": a.coverage,
-            "score": None if a.score is None else a.score.value,
-            "score_method": None if a.score is None else str(a.score.method),
-            "aspirational": a.aspirational,
-            "reason": a.reason,
-        }
-        for name in p.by:
-            record[name] = None if b < 0 else p.by_values[name].iloc[b]
-        records.append(record)
-    frame = pd.DataFrame(records, columns=columns)
-    for name in ("observed", "projected", "threshold", "margin", "baseline", "coverage", "score"):
-        frame[name] = frame[name].astype(np.float64)
-    frame["aspirational"] = frame["aspirational"].astype(bool)
-    return frame
+    names = (
+        "target_id",
+        "period",
+        "status",
+        "progress",
+        "observed",
+        "projected",
+        "threshold",
+        "margin",
+        "margin_unit",
+        "unit",
+        "baseline",
+        "coverage",
+        "score",
+        "score_method",
+        "aspirational",
+        "reason",
+    )
+    rows = [
+        (
+            p.targets[ti].id,
+            _period_text(a.period),
+            a.status.value,
+            None if a.progress is None else a.progress.value,
+            a.observed,
+            a.projected,
+            a.threshold,
+            a.margin,
+            a.margin_unit,
+            a.unit,
+            a.baseline,
+            a.coverage,
+            None if a.score is None else a.score.value,
+            None if a.score is None else str(a.score.method),
+            a.aspirational,
+            a.reason,
+        )
+        for _, ti, _, a in results
+    ]
+    found: dict[str, list[Any]] = {name: [] for name in names}
+    if rows:
+        transposed = zip(*rows, strict=True)
+        found = {name: list(values) for name, values in zip(names, transposed, strict=True)}
+    for name in p.by:
+        values = p.by_values[name].tolist()
+        found[name] = [None if b < 0 else values[b] for _, _, b, _ in results]
+    return {name: found.get(name, []) for name in columns}
