@@ -123,3 +123,70 @@ class TestPlanCache:
         assert tables.plan_cache(reused) is first
         with pt.unit_scope("test_cache_crate = 12 * item = 箱缓存"):
             assert tables.plan_cache(reused) is not first
+
+
+#: Targets the assess kernel judges (a multi-year period, a named base, a projection
+#: other than linear, a condition held month by month) beside one it does not.
+KERNEL_TARGETS = (
+    pt.Target(id="five_years", indicator=RATE, condition=pt.AtLeast(value=90), period="2021-2025"),
+    pt.Target(
+        id="named_base",
+        indicator=FIRMS,
+        condition=pt.RelativeChange(percent=10.0, base="2020"),
+        period="2022",
+        baseline=pt.Baseline(value=180, period="2020"),
+    ),
+    pt.Target(
+        id="lumpy",
+        indicator=pt.Indicator(
+            id="awards",
+            name=pt.Label(zh="奖项"),
+            kind="count",
+            unit="项",
+            basis="flow",
+            projection="none",
+        ),
+        condition=pt.AtLeast(value=3),
+        period="2022",
+        aspirational=True,
+    ),
+    pt.Target(
+        id="monthly",
+        indicator=RATE,
+        condition=pt.Maintained(condition=pt.AtLeast(value=95), every="month"),
+        period="2022",
+    ),
+    pt.Target(id="plain", indicator=RATE, condition=pt.AtLeast(value=96.8), period="2022"),
+)
+
+
+class TestAbsentTargets:
+    """A target without observations gets assess's own assessment, whatever judges it."""
+
+    @pytest.mark.parametrize("observed", [None, "five_years", "plain"])
+    def test_no_data_rows_equal_assess(self, observed: str | None) -> None:
+        """Each absent target's row is assess(target, []), with or without kernel rows beside it."""
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=KERNEL_TARGETS)
+        plan = pt.Plan(id="p", title=pt.Label(zh="计划"), period="2021-2025", goals=(goal,))
+        period = "2023" if observed == "five_years" else "2022"
+        rows = [(observed, period, 97.0, "%")] if observed else [("plain", "2030", 1.0, "%")]
+        result = pt.evaluate(plan, frame(rows)).set_index("target_id")
+        for target in KERNEL_TARGETS:
+            if target.id == observed:
+                continue
+            row, expected = result.loc[target.id], pt.assess(target, [])
+            assert expected.status is pt.Status.NO_DATA
+            assert row["status"] == expected.status.value
+            assert row["reason"] == expected.reason
+            assert row["period"] == str(expected.period)
+            assert row["unit"] == expected.unit
+            assert row["margin_unit"] == expected.margin_unit
+            assert row["aspirational"] == expected.aspirational
+            assert row["coverage"] == expected.coverage
+            assert pd.isna(row["progress"])
+            assert expected.progress is None
+            assert pd.isna(row["score_method"])
+            assert expected.score is None
+            for name in ("observed", "projected", "threshold", "margin", "baseline", "score"):
+                assert pd.isna(row[name])
+                assert getattr(expected, name, None) is None
