@@ -105,8 +105,9 @@ def _frame(
     # Reasons: one text per distinct (target, reason code) pair, then one gather.
     dtype = np.int32 if tb.n_targets * cx.n_reason < 2**31 else np.int64
     key: Any = t.astype(dtype) * cx.n_reason + out.reason.astype(dtype, copy=False)
-    if tb.n_targets * cx.n_reason <= max(4 * len(key), 1 << 22):
-        # Dense: mark the (target, code) pairs used; no sort of the rows.
+    if tb.n_targets * cx.n_reason <= 4 * len(key):
+        # Dense: mark the (target, code) pairs used; no sort of the rows. Only for
+        # many rows: the table has ~1,700 entries a target, the sort few rows.
         used = np.zeros(tb.n_targets * cx.n_reason, dtype=bool)
         used[key] = True
         uniq = np.flatnonzero(used)

@@ -31,6 +31,7 @@ Reason codes in ``ObservationError.failures``:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -227,17 +228,19 @@ def prepare(
     n = len(frame)
     targets = list(plan.targets)
 
+    from .tables import plan_cache
+
+    # What depends on the plan alone (which targets an id names, their periods) is
+    # worked out once per plan.
+    cache = plan_cache(plan)
     # Keys: each distinct id is looked up once.
     key_codes, key_values = _factorize(frame[key])
-    lookup: dict[str, list[int]] = {}
-    for i, target in enumerate(targets):
-        if key == "target_id":
-            lookup.setdefault(target.id, []).append(i)
-        else:
-            lookup.setdefault(target.indicator.id, []).append(i)
-    if key == "indicator_id":
-        _add_indicator_names(lookup, targets)
-    key_targets = [lookup.get(k, []) if isinstance(k, str) else [] for k in key_values]
+    lookup = cache.get(("lookup", key), lambda: _lookup(targets, key))
+    none: list[int] = []
+    key_targets = [lookup.get(k, none) if isinstance(k, str) else none for k in key_values]
+    # Every (key, target) pair, key by key: the per-target tables index them at once.
+    pair_key = np.repeat(np.arange(len(key_targets), dtype=np.intp), [len(t) for t in key_targets])
+    pair_target = np.fromiter(itertools.chain.from_iterable(key_targets), dtype=np.intp)
     unknown = np.array([not t for t in key_targets], dtype=bool)
     # A minimum is one pass without a temporary mask; masks only when something is bad.
     if unknown.any() or (n and key_codes.min() < 0):
@@ -266,12 +269,18 @@ def prepare(
     # again when a pair that occurs straddles.
     pairs = used_pairs(key_codes, period_codes, len(key_values), len(periods))
     straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
-    for k, indices in enumerate(key_targets):
-        for i in indices:
-            tp = targets[i].period
-            for p, period in enumerate(periods):
-                if not bad_period[p] and tp.overlaps(period) and not tp.contains(period):
-                    straddle[k, p] = True
+    if len(pair_target) and periods:
+        # Period.overlaps and not Period.contains, on ordinal days, for every pair at once.
+        ordinals = np.array([(q.start.toordinal(), q.end.toordinal()) for q in periods])
+        q_start, q_end = ordinals[:, 0], ordinals[:, 1]
+        t_start = cache.columns["start"][pair_target][:, None]
+        t_end = cache.end[pair_target][:, None]
+        crosses = (
+            (t_start <= q_end) & (q_start <= t_end) & ~((t_start <= q_start) & (q_end <= t_end))
+        )
+        crosses &= ~bad_period
+        where_pair, where_period = np.nonzero(crosses)
+        straddle[pair_key[where_pair], where_period] = True
     if (straddle[:, : pairs.shape[1]] & pairs).any():
         ok = (key_codes >= 0) & (period_codes >= 0)
         crossing = np.zeros(n, dtype=bool)
@@ -327,7 +336,10 @@ def prepare(
                 failure_table(frame, np.flatnonzero(bad_rows), "unit", "unparsable_unit")
             )
 
-    _rate_checks(frame, targets, key_targets, key_codes, unit_codes, units, numbers, failures)
+    # Keys that name a rate (one more entry for the code of a missing key).
+    rate_key = np.zeros(len(key_targets) + 1, dtype=bool)
+    rate_key[pair_key[cache.columns["pool"][pair_target]]] = True
+    _rate_checks(frame, rate_key, key_codes, unit_codes, units, numbers, failures)
 
     # Disaggregation: one integer code per distinct combination.
     by_codes: Any = np.zeros(n, dtype=np.intp)
@@ -379,8 +391,7 @@ def prepare(
 
 def _rate_checks(
     frame: pd.DataFrame,
-    targets: list[Target],
-    key_targets: list[list[int]],
+    rate_key: npt.NDArray[np.bool_],
     key_codes: npt.NDArray[np.integer[Any]],
     unit_codes: npt.NDArray[np.integer[Any]],
     units: list[str | None],
@@ -394,17 +405,11 @@ def _rate_checks(
     import numpy as np
 
     from .._assessment import Measure
-    from .._model import IndicatorKind
     from .._plausibility import fraction_factor, is_plain, rate_problems
     from .kernel import MEASURE_COLUMN
 
     value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
     n = len(value)
-    rate_key = np.array(
-        [any(targets[i].indicator.kind is IndicatorKind.RATE for i in t) for t in key_targets]
-        + [False],  # the code of a missing key
-        dtype=bool,
-    )
     if n == 0 or not rate_key.any():
         return
     factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
@@ -435,6 +440,19 @@ def _rate_checks(
     )
     for reason, column, mask in found:
         failures.append(failure_table(frame, rows[mask], column, reason))
+
+
+def _lookup(targets: list[Target], key: str) -> dict[str, list[int]]:
+    """The targets each id names: its own (``target_id``), or its indicator's (``indicator_id``)."""
+    lookup: dict[str, list[int]] = {}
+    for i, target in enumerate(targets):
+        if key == "target_id":
+            lookup.setdefault(target.id, []).append(i)
+        else:
+            lookup.setdefault(target.indicator.id, []).append(i)
+    if key == "indicator_id":
+        _add_indicator_names(lookup, targets)
+    return lookup
 
 
 def _add_indicator_names(lookup: dict[str, list[int]], targets: list[Target]) -> None:
