@@ -5,12 +5,13 @@ end, longest period last), then flows summed, rates pooled, duplicates and
 the latest value found with ``reduceat``-style grouping; every group is then
 judged by ``_assemble`` (in ``judging``). Two different values for one group
 and period, or overlapping observations of a flow, raise as in
-:func:`policytargets.assess` (``_raise_conflicts``).
+:func:`policytargets.assess` (``_raise_rows``). The rows are taken in chunks
+of whole groups (``_row_chunks``), so that the temporaries stay bounded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,27 +26,101 @@ if TYPE_CHECKING:
     from .tables import F64, Bools, Ints
 
 
+#: Observation rows (counted once per target they apply to) reduced at once on
+#: the general path. A chunk's temporaries take about 400 bytes a row, and
+#: two chunks are reduced at a time: about 100 MB whatever the table's length.
+CHUNK_ROWS = 1 << 17
+
+
+@dataclass
+class _Part:
+    """One chunk's groups, judged, in (target, breakdown) order; or its conflicting rows."""
+
+    out: _Out | None = None
+    t: Ints | None = None
+    b: Ints | None = None
+    first: Ints | None = None
+    duplicate: Ints | None = None
+    overlapping: Ints | None = None
+
+
 def _general(cx: _Context, progress: bool) -> tuple[_Out, Ints, pd.DataFrame, Ints]:
-    """Any observations: sort once, reduce groups with reduceat-style grouping, judge them."""
+    """Any observations: reduce groups chunk by chunk of rows, then order them.
+
+    A group is one target and one breakdown, so the rows are cut into chunks
+    of whole groups of at most about :data:`CHUNK_ROWS` rows (``_row_chunks``),
+    each reduced and judged on its own (``_reduce``): only the input and the
+    result are full-size. The result is the same, bit for bit, as one pass
+    over every row: rows in the order their group first appears (ties, one
+    row applying to several targets, in (target, breakdown) order). The
+    conflicts of every chunk are raised at once.
+    """
     import numpy as np
 
     p = cx.prepared
-    red = _reduce(cx)
-    if red is None:
-        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], np.zeros(0, np.intp)
-    red.raise_conflicts()
-    groups = red.groups
-    n_groups = len(groups.t)
-    out = _Out.empty(n_groups)
+    chunks = _row_chunks(p, CHUNK_ROWS)
+    parts: list[_Part] = [_Part() for _ in chunks]
+    several = len(chunks) >= 4  # chunks run on two threads; judging each stays on one
+    keys = _key_table(p)
 
     def work(s: slice) -> bool:
-        _assemble(cx, groups.slice(s), out, s)
+        i = s.start
+        red = _reduce(cx, chunks[i], keys)
+        chunks[i] = None  # the chunk's row positions
+        if red is None:
+            return True
+        if red.bad.any():
+            duplicate, overlapping = red.conflict_rows()
+            parts[i] = _Part(duplicate=duplicate, overlapping=overlapping)
+            return True
+        groups = red.groups
+        n_groups = len(groups.t)
+        out = _Out.empty(n_groups)
+
+        def judge(g: slice) -> bool:
+            _assemble(cx, groups.slice(g), out, g)
+            return True
+
+        group_chunks = _chunks(n_groups, 1 << 16)
+        if several:
+            for g in group_chunks:
+                judge(g)
+        else:
+            _run(group_chunks, judge, progress, "evaluating")
+        parts[i] = _Part(out=out, t=groups.t, b=red.b, first=red.first)
         return True
 
-    _run(_chunks(n_groups, 1 << 16), work, progress, "evaluating")
-    by_frame = p.by_values.iloc[red.b].reset_index(drop=True)
+    _run(_chunks(len(chunks), 1), work, progress and several, "evaluating")
+    duplicate = [x.duplicate for x in parts if x.duplicate is not None]
+    overlapping = [x.overlapping for x in parts if x.overlapping is not None]
+    if duplicate or overlapping:
+        _raise_rows(p.frame, np.concatenate(duplicate), np.concatenate(overlapping))
+    done = [x for x in parts if x.out is not None]
+    parts.clear()
+    if not done:
+        return _Out.empty(0), np.zeros(0, np.intp), p.by_values.iloc[:0], np.zeros(0, np.intp)
+    first = np.concatenate([x.first for x in done if x.first is not None])
+    t = np.concatenate([x.t for x in done if x.t is not None])
+    g_b = np.concatenate([x.b for x in done if x.b is not None])
+    outs = [x.out for x in done if x.out is not None]
+    done.clear()
+    # Rows in the order their group first appears in the observations. Ties
+    # (one row applying to several targets) are groups of one chunk, where
+    # they come in (target, breakdown) order, as in one pass.
+    first_order = np.argsort(first, kind="stable")
+    t, g_b = t[first_order], g_b[first_order]
+    fields: dict[str, Any] = {}
+    for name in (f.name for f in dataclasses.fields(_Out)):
+        # One column at a time, each chunk's freed as soon as it is gathered.
+        column = np.concatenate([getattr(o, name) for o in outs])
+        for o in outs:
+            setattr(o, name, None)
+        fields[name] = column[first_order]
+        del column
+    out = _Out(**fields)
+    by_frame = p.by_values.iloc[g_b].reset_index(drop=True)
     # The first row of each group, in result order: where kernel groups slot in.
-    return out, groups.t, by_frame, red.first
+    return out, t, by_frame, first[first_order]
 
 
 @dataclass
@@ -54,40 +129,140 @@ class _Reduced:
 
     ``bad`` marks groups whose observations contradict each other (two values
     for one period, overlapping parts of a flow); ``raise_conflicts`` raises
-    for them, naming the rows, as :func:`policytargets.assess` does.
+    for them, naming the rows (``duplicate_rows`` of groups
+    ``duplicate_groups``, likewise for overlapping parts), as
+    :func:`policytargets.assess` does.
     """
 
+    frame: pd.DataFrame
     groups: _Groups
     b: Ints  # breakdown code per group
     first: Ints  # first input row per group
     bad: Bools
     bad_row: Ints  # first row with a unit not comparable (max intp when none)
-    _raise: Callable[[Bools], None]
+    duplicate_groups: Ints
+    duplicate_rows: Ints
+    overlapping_groups: Ints
+    overlapping_rows: Ints
+
+    def conflict_rows(self, among: Bools | None = None) -> tuple[Ints, Ints]:
+        """The rows of the conflicting groups (of ``among``, when given): duplicates, overlaps."""
+        if among is None:
+            return self.duplicate_rows, self.overlapping_rows
+        return (
+            self.duplicate_rows[among[self.duplicate_groups]],
+            self.overlapping_rows[among[self.overlapping_groups]],
+        )
 
     def raise_conflicts(self, among: Bools | None = None) -> None:
         """Raise for the conflicting groups (of ``among``, when given)."""
         bad = self.bad if among is None else self.bad & among
         if bad.any():
-            self._raise(bad)
+            _raise_rows(self.frame, *self.conflict_rows(among))
 
 
-def _reduce(cx: _Context) -> _Reduced | None:
-    """Sort once, then reduce every group's current and previous period; None without rows."""
+def _row_chunks(p: Prepared, budget: int) -> list[Ints | None]:
+    """The row positions of each chunk (ascending), or ``[None]`` for one chunk of every row.
+
+    A chunk holds whole groups: the rows of whole components (targets that
+    share a key, as the targets of one indicator do with ``indicator_id``),
+    at most ``budget`` (target, row) pairs when the components allow; a
+    bigger component is cut by ranges of breakdown codes.
+    """
+    import numpy as np
+
+    key_codes, n_keys = p.key_codes, len(p.key_targets)
+    n_by = max(len(p.by_values), 1)
+    counts = np.array([len(k) for k in p.key_targets], dtype=np.int64)
+    per_key = np.bincount(key_codes, minlength=n_keys) * counts  # (target, row) pairs
+    if per_key.sum() <= budget:
+        return [None]
+    # Components: targets joined by a key they share (union-find).
+    parent = list(range(len(p.targets)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for targets in p.key_targets:
+        for other in targets[1:]:
+            parent[root(other)] = root(targets[0])
+    comp_of_key = [root(k[0]) if k else -1 for k in p.key_targets]
+    pairs: dict[int, int] = {}
+    for k, c in enumerate(comp_of_key):
+        pairs[c] = pairs.get(c, 0) + int(per_key[k])
+    chunk_of_comp: dict[int, int] = {}
+    by_chunks: dict[int, Ints] = {}  # a big component: the chunk of each breakdown code
+    n_chunks, total = 0, 0
+    for c in sorted(pairs):
+        if pairs[c] > budget and n_by > 1:
+            keys = np.array([x == c for x in comp_of_key] + [False], dtype=bool)
+            mine = keys[key_codes]
+            per_by = np.bincount(p.by_codes[mine], weights=counts[key_codes[mine]], minlength=n_by)
+            cut = np.floor_divide(np.cumsum(per_by) - per_by, budget).astype(np.int64)
+            n_chunks += total > 0  # close the open chunk
+            by_chunks[c] = n_chunks + np.unique(cut, return_inverse=True)[1].ravel()
+            n_chunks = int(by_chunks[c].max()) + 1
+            total = 0
+            continue
+        if total and total + pairs[c] > budget:
+            n_chunks, total = n_chunks + 1, 0
+        chunk_of_comp[c] = n_chunks
+        total += pairs[c]
+    n_chunks += total > 0
+    dtype = np.int16 if n_chunks < np.iinfo(np.int16).max else np.int32
+    chunk_of_key = np.array([chunk_of_comp.get(c, 0) for c in comp_of_key] + [0], dtype=dtype)
+    row_chunk = chunk_of_key[key_codes]
+    for c, of_by in by_chunks.items():
+        at = np.flatnonzero(np.array([x == c for x in comp_of_key], dtype=bool)[key_codes])
+        row_chunk[at] = of_by[p.by_codes[at]]
+    # Stable: each chunk's rows stay in ascending order (a radix sort for int16).
+    order = np.argsort(row_chunk, kind="stable")
+    bounds = np.cumsum(np.bincount(row_chunk, minlength=n_chunks))[:-1]
+    del row_chunk
+    small = np.int32 if len(order) < np.iinfo(np.int32).max else np.intp
+    return list(np.split(order.astype(small), bounds))
+
+
+def _key_table(p: Prepared) -> tuple[Ints, Ints, Ints]:
+    """Each key's number of targets, the targets of every key in turn, and where each starts."""
+    import numpy as np
+
+    counts = np.array([len(k) for k in p.key_targets], dtype=np.intp)
+    flat = np.array([i for k in p.key_targets for i in k], dtype=np.intp)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    return counts, flat, offsets
+
+
+def _reduce(
+    cx: _Context, rows: Ints | None = None, keys: tuple[Ints, Ints, Ints] | None = None
+) -> _Reduced | None:
+    """Sort once, then reduce every group's current and previous period; None without rows.
+
+    ``rows``: the row positions of a chunk of whole groups, ascending (None:
+    every row); ``keys``: ``_key_table``, when already made.
+    """
     import numpy as np
 
     p, tb = cx.prepared, cx.tables
     n = len(p.value)
-    counts = np.array([len(k) for k in p.key_targets], dtype=np.intp)
-    flat = np.array([i for k in p.key_targets for i in k], dtype=np.intp)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
-    if (counts == 1).all():
-        r = np.arange(n, dtype=np.intp)
-        t = flat[p.key_codes]
+    counts, flat, offsets = _key_table(p) if keys is None else keys
+    if rows is None:
+        rows = np.arange(n, dtype=np.intp)
+        key_codes = p.key_codes
     else:
-        per_row = counts[p.key_codes]
-        r = np.repeat(np.arange(n, dtype=np.intp), per_row)
+        rows = rows.astype(np.intp)
+        key_codes = p.key_codes[rows]
+    if (counts == 1).all():
+        r, t = rows, flat[key_codes]
+    else:
+        per_row = counts[key_codes]
+        r = np.repeat(rows, per_row)
         within = np.arange(len(r)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-        t = flat[offsets[p.key_codes[r]] + within]
+        t = flat[offsets[np.repeat(key_codes, per_row)] + within]
+    del rows, key_codes
     pc = p.period_codes[r]
     phase = tb.phase[t * tb.n_periods + pc]
     keep = phase > 0
@@ -256,36 +431,26 @@ def _reduce(cx: _Context) -> _Reduced | None:
     # Groups in the order their first row appears in the observations.
     first_order = np.argsort(g_first, kind="stable")
 
-    def raise_for(chosen: Bools) -> None:
-        among = np.zeros(n_groups, dtype=bool)
-        among[first_order] = chosen
-        _raise_conflicts(
-            p,
-            r,
-            ur,
-            ur_kept,
-            seg,
-            s_g,
-            s_phase,
-            clash,
-            overlap,
-            d_seg,
-            bad_cur & among,
-            bad_prev & among,
-        )
-
+    rank = np.empty(n_groups, dtype=np.intp)
+    rank[first_order] = np.arange(n_groups)
+    conflicts = _conflicts(
+        r, ur, ur_kept, seg, s_g, s_phase, clash, overlap, d_seg, bad_cur, bad_prev, rank
+    )
     return _Reduced(
+        frame=p.frame,
         groups=_Groups(**{k: a[first_order] for k, a in groups.__dict__.items()}),
         b=g_b[first_order],
         first=g_first[first_order],
         bad=(bad_cur | bad_prev)[first_order],
         bad_row=cur["bad_row"][first_order],
-        _raise=raise_for,
+        duplicate_groups=conflicts[0],
+        duplicate_rows=conflicts[1],
+        overlapping_groups=conflicts[2],
+        overlapping_rows=conflicts[3],
     )
 
 
-def _raise_conflicts(
-    p: Prepared,
+def _conflicts(
     r: Ints,
     ur: Ints,
     ur_kept: Ints,
@@ -297,24 +462,45 @@ def _raise_conflicts(
     d_seg: Ints,
     bad_cur: Bools,
     bad_prev: Bools,
-) -> None:
+    rank: Ints,
+) -> tuple[Ints, Ints, Ints, Ints]:
+    """The rows of conflicts and their groups (``rank``: a group's place in result order).
+
+    (groups, rows) of two different values for one period, then of
+    overlapping parts of a flow; one entry per row of each conflicting pair.
+    """
     import numpy as np
+
+    if not (bad_cur.any() or bad_prev.any()):
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, empty, empty
 
     def bad_segment(segments: Ints) -> Bools:
         g = s_g[segments]
         return np.where(s_phase[segments] == 1, bad_cur[g], bad_prev[g])
 
-    failures = []
     where = np.flatnonzero(clash)
     where = where[bad_segment(seg[ur[where]])]
-    if len(where):
-        rows = np.unique(np.concatenate([r[ur[where]], r[ur[where + 1]]]))
-        failures.append(failure_table(p.frame, rows, "value", "duplicate"))
+    dup_g = rank[s_g[seg[ur[where]]]]
+    dup_rows = np.concatenate([r[ur[where]], r[ur[where + 1]]])
     where = np.flatnonzero(overlap)
     where = where[bad_segment(d_seg[where + 1])]
-    if len(where):
-        rows = np.unique(np.concatenate([r[ur_kept[where]], r[ur_kept[where + 1]]]))
-        failures.append(failure_table(p.frame, rows, "period", "overlapping_periods"))
+    over_g = rank[s_g[d_seg[where + 1]]]
+    over_rows = np.concatenate([r[ur_kept[where]], r[ur_kept[where + 1]]])
+    return np.concatenate([dup_g, dup_g]), dup_rows, np.concatenate([over_g, over_g]), over_rows
+
+
+def _raise_rows(frame: pd.DataFrame, duplicate: Ints, overlapping: Ints) -> None:
+    """Raise for the rows of conflicts (each listed once): duplicates, overlapping parts."""
+    import numpy as np
+
+    failures = []
+    if len(duplicate):
+        rows = np.unique(duplicate).astype(np.intp)
+        failures.append(failure_table(frame, rows, "value", "duplicate"))
+    if len(overlapping):
+        rows = np.unique(overlapping).astype(np.intp)
+        failures.append(failure_table(frame, rows, "period", "overlapping_periods"))
     raise_failures(failures)
 
 

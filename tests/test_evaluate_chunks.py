@@ -1,0 +1,184 @@
+"""The general path reduced chunk by chunk gives the very result of one pass over every row.
+
+``grouped.CHUNK_ROWS`` is patched down to a few rows, so that the tables
+here are cut into many chunks (several targets each, or one target's
+breakdowns in ranges), reduced on two threads, and stitched back: any
+mistake in the stitching (order, ties, a group cut in two, a lost
+conflict) changes the result. Example data are illustrative.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import policytargets as pt
+from policytargets._evaluation import grouped
+from policytargets._evaluation.prepare import prepare
+from policytargets._units import using_scope
+from test_evaluate import _evaluate_or_error, plans_and_observations
+
+#: Larger than any table here: one chunk, the reference.
+WHOLE = 1 << 40
+
+
+def _evaluate(plan: pt.Plan, frame: pd.DataFrame, budget: int, **kwargs: Any) -> Any:
+    with mock.patch.object(grouped, "CHUNK_ROWS", budget):
+        return _evaluate_or_error(plan, frame, **kwargs)
+
+
+def _assert_same(whole: Any, chunked: Any) -> None:
+    """Equal frames, bit for bit, or the same error listing the same rows."""
+    if isinstance(whole, pt.ObservationError):
+        assert isinstance(chunked, pt.ObservationError), "chunked run did not raise"
+        assert str(chunked) == str(whole)
+        pd.testing.assert_frame_equal(chunked.failures, whole.failures)
+        return
+    assert not isinstance(chunked, Exception), chunked
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+
+
+def _n_chunks(plan: pt.Plan, frame: pd.DataFrame, budget: int) -> int:
+    with using_scope(plan.units):
+        return len(grouped._row_chunks(prepare(plan, frame), budget))
+
+
+def _indicator(i: int, flow: bool) -> pt.Indicator:
+    return pt.Indicator(
+        id=f"ind{i}",
+        name=pt.Label(zh=f"指标{i}"),
+        kind="count",
+        unit="个" if flow else "家",
+        basis="flow" if flow else "stock",
+        direction="lower" if i % 3 == 2 else "higher",
+    )
+
+
+def _plan(n_indicators: int = 6) -> pt.Plan:
+    """Two targets per indicator: a change on 2023 (no baseline in the plan) and a bound on 2024."""
+    targets = []
+    for i in range(n_indicators):
+        flow = i % 2 == 1
+        indicator = _indicator(i, flow)
+        targets.append(
+            pt.Target(
+                id=f"c{i}",
+                indicator=indicator,
+                condition=pt.RelativeChange(percent=3.0),
+                period="2023",
+            )
+        )
+        targets.append(
+            pt.Target(
+                id=f"b{i}",
+                indicator=indicator,
+                condition=pt.AtLeast(value=100.0 + i) if i % 3 else pt.AtMost(value=100.0 + i),
+                period="2024",
+            )
+        )
+    goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=tuple(targets))
+    return pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+
+
+def _rows(plan: pt.Plan, regions: int, seed: int) -> pd.DataFrame:
+    """Every region of every target: baselines observed the year before (some only in part),
+    flows observed over part of their period, stocks observed twice, a few values missing."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for target in plan.targets:
+        flow = target.indicator.basis is pt.Basis.FLOW
+        for j in range(regions):
+            region = f"r{j}"
+            if target.id.startswith("c"):
+                previous = ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"] if flow else ["2022"]
+                if j % 4 == 1:
+                    previous = previous[:2]  # a flow's baseline over part of 2022, or none
+                current = ["2023-H1"] if flow and j % 2 else ["2023"]
+                periods = previous + current
+            else:
+                periods = ["2024-Q1", "2024-Q2", "2024-Q3"] if flow else ["2024-H1", "2024"]
+                if j % 5 == 3:
+                    periods = periods[:1]
+            for period in periods:
+                value = float(rng.uniform(60, 140))
+                if rng.random() < 0.05:
+                    value = float("nan")
+                unit = target.indicator.unit if rng.random() < 0.7 else "万个"
+                scale = 1e-4 if unit == "万个" else 1.0
+                rows.append((target.id, region, period, value * scale, unit))
+    frame = pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
+    # Rows in random order: groups interleave, and their first rows decide the result order.
+    return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+class TestChunksEqualOnePass:
+    """Cut into chunks of a few rows, the general path gives the same frame, bit for bit."""
+
+    @pytest.mark.parametrize("budget", [1, 4, 9, 40])
+    def test_many_targets_breakdowns_baselines_and_projections(self, budget: int) -> None:
+        plan, frame = _plan(), _rows(_plan(), regions=7, seed=1)
+        whole = pt.evaluate(plan, frame)
+        chunked = _evaluate(plan, frame, budget)
+        _assert_same(whole, chunked)
+        # The case the test is for: many chunks; below 10 rows, every target's
+        # breakdowns cut in ranges (each target has at least 14 rows).
+        assert _n_chunks(plan, frame, budget) > (len(plan.targets) if budget < 10 else 1)
+        statuses = set(whole["status"])
+        assert {"met", "not_met", "on_track", "needs_baseline", "no_data"} <= statuses
+        assert whole["baseline"].notna().sum() > 0
+        assert whole["projected"].notna().sum() > 0
+
+    @pytest.mark.parametrize("budget", [1, 5, 30])
+    def test_indicator_keys_join_targets_in_one_chunk(self, budget: int) -> None:
+        # An indicator's row applies to both its targets: they are reduced together.
+        plan = _plan()
+        frame = _rows(plan, regions=5, seed=2)
+        frame["target_id"] = frame["target_id"].str.replace(r"^[cb]", "ind", regex=True)
+        frame = frame.rename(columns={"target_id": "indicator_id"})
+        frame = frame.drop_duplicates(["indicator_id", "region", "period"])
+        _assert_same(pt.evaluate(plan, frame), _evaluate(plan, frame, budget))
+
+    @pytest.mark.parametrize("budget", [1, 6, 50])
+    def test_conflicts_in_different_chunks_are_raised_at_once(self, budget: int) -> None:
+        plan = _plan()
+        frame = _rows(plan, regions=4, seed=3)
+        # Two conflicts of each kind, in targets far apart: c0 and c4 are stocks,
+        # b1 and b5 flows.
+        extra = pd.DataFrame(
+            [
+                ("c0", "r0", "2023", 1.0, "家"),  # two different values for 2023
+                ("c0", "r0", "2023", 2.0, "家"),
+                ("c4", "r2", "2022", 1.0, "家"),
+                ("c4", "r2", "2022", 2.0, "家"),
+                ("b1", "r1", "2024-H1", 50.0, "个"),  # overlaps 2024-Q1 and Q2
+                ("b5", "r2", "2024-H1", 50.0, "个"),
+            ],
+            columns=frame.columns,
+        )
+        frame = pd.concat([frame, extra], ignore_index=True)
+        whole = _evaluate_or_error(plan, frame)
+        assert isinstance(whole, pt.ObservationError)
+        reasons = whole.failures.groupby("reason")["row"].count().to_dict()
+        assert reasons["duplicate"] >= 4
+        assert reasons["overlapping_periods"] >= 4
+        _assert_same(whole, _evaluate(plan, frame, budget))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        plans_and_observations(regions=("north", "south", "east")),
+        st.sampled_from([1, 2, 3, 7]),
+        st.booleans(),
+    )
+    def test_generated_plans_and_observations(self, data: Any, budget: int, by: bool) -> None:
+        plan, frame = data
+        kwargs: dict[str, Any] = {} if by else {"by": []}
+        if not by:  # one group per target: a target is never cut
+            frame = frame.drop(columns="region")
+        whole = _evaluate(plan, frame, WHOLE, **kwargs)
+        _assert_same(whole, _evaluate(plan, frame, budget, **kwargs))
