@@ -9,6 +9,9 @@ conflict) changes the result. Example data are illustrative.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -182,3 +185,20 @@ class TestChunksEqualOnePass:
             frame = frame.drop(columns="region")
         whole = _evaluate(plan, frame, WHOLE, **kwargs)
         _assert_same(whole, _evaluate(plan, frame, budget, **kwargs))
+
+
+class TestMemoryBenchmark:
+    """The memory benchmark runs (a few thousand rows, so many chunks) and ends with its ratio."""
+
+    def test_smoke(self) -> None:
+        script = Path(__file__).resolve().parents[1] / "benchmarks" / "memory_bench.py"
+        done = subprocess.run(
+            [sys.executable, str(script), "--rows", "3000", "--paths", "general"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        last = done.stdout.strip().splitlines()[-1]
+        assert last.startswith("peak_over_input[general]=")
+        assert float(last.split("=")[1]) > 0
