@@ -210,7 +210,7 @@ def _spanning(hashes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
     """The hashes that more than one partition's distinct hashes hold."""
     import numpy as np
 
-    h = np.sort(np.concatenate(hashes), kind="stable")  # runs already sorted: a merge
+    h = np.sort(np.concatenate(hashes))
     twice: npt.NDArray[np.int64] = h[1:][h[1:] == h[:-1]]
     return twice[np.r_[True, twice[1:] != twice[:-1]]] if len(twice) else twice
 
