@@ -271,6 +271,75 @@ class TestNamedBaseOnTheVectorisedPath:
         _check(assessment, row)
 
 
+@st.composite
+def years_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
+    """A 2021–2025 target of any one-bound or change condition, linearly projected."""
+    indicator = draw(pts.indicators())
+    indicator = pt.Indicator(
+        id=indicator.id,
+        name=indicator.name,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        direction=indicator.direction,
+        basis=indicator.basis,
+    )
+    inner = draw(pts.targets(indicator=indicator, condition=pts.conditions(maintained=False)))
+    condition = draw(
+        st.sampled_from(
+            [
+                inner.condition,
+                pt.RelativeChange(percent=draw(st.integers(-20, 20)), base="2020"),
+                pt.AnnualGrowth(percent=draw(st.integers(-5, 8)), base="2020"),
+                pt.AbsoluteChange(amount=draw(st.integers(-5, 5)), base="2019"),
+            ]
+        )
+    )
+    baseline = None
+    if draw(st.booleans()) and condition.base is None:
+        baseline = pt.Baseline(value=draw(_values), period="2020")
+    target = pt.Target(
+        id="t",
+        indicator=indicator,
+        condition=condition,
+        period=draw(st.sampled_from(["2021-2025", "2021-2023"])),
+        unit=inner.unit,
+        baseline=baseline,
+    )
+    shapes = [
+        "2019",
+        "2020",
+        "2020-H2",
+        "2021",
+        "2022",
+        "2022-H1",
+        "2023",
+        "2023-Q1",
+        "2023-Q2",
+        "2024-H1",
+        "2024-10",
+        "2025",
+        "2025-Q4",
+    ]
+    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=6))
+    values = st.one_of(st.just(0.0), _values)
+    observations = [pt.Observation(period=p, value=draw(values), unit=target.unit) for p in chosen]
+    return target, observations
+
+
+class TestMultiYearOnTheVectorisedPath:
+    """Multi-year targets are judged year by year with numpy, as assess judges them."""
+
+    @settings(max_examples=100)
+    @given(years_cases())
+    def test_equal_to_assess(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        from policytargets._evaluation import years
+
+        assert years.eligible(case[0])  # else this would test the kernel against itself
+        TestAssessEqualsEvaluate.test_pandas.hypothesis.inner_test(  # type: ignore[attr-defined]
+            TestAssessEqualsEvaluate(), case
+        )
+
+
 RATE = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
 FIRMS = pt.Indicator(id="f", name=pt.Label(zh="企业"), kind="count", unit="家", basis="flow")
 INTENSITY = pt.Indicator(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import Assessment, ProgressThresholds
 from .._errors import InvalidValueError
 from .._scoring import Scorer, ScoringMethod, resolve_scorer
+from . import years
 from .fast import _fast
 from .frame import _frame
 from .grouped import _general
@@ -51,7 +52,7 @@ def _evaluate_prepared(
     elif not isinstance(thresholds, ProgressThresholds):
         raise InvalidValueError("evaluate(thresholds=)", "a ProgressThresholds", thresholds)
     tb = _tables(p)
-    chosen, growth = kernel_targets(p)
+    chosen, growth, grown = kernel_targets(p)
     if chosen:
         # The kernel judges these targets; the vectorised paths never see their rows.
         tb.phase.reshape(tb.n_targets, tb.n_periods)[chosen] = 0
@@ -80,7 +81,15 @@ def _evaluate_prepared(
     if not chosen:
         missing = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
         return _frame(cx, out, t, by_frame, missing)
-    results = judge_groups(p, chosen, growth, scorer, rtol, thresholds)
+    # Multi-year targets judged year by year with numpy; the rest group by group.
+    by_years = [ti for ti in chosen if ti not in grown and years.eligible(p.targets[ti])]
+    year_firsts, year_t, year_columns, declined = years.judge_years(
+        cx, by_years, thresholds, _columns(p)
+    )
+    present[year_t] = True
+    judged_by_years = set(by_years) - set(declined)
+    kernel_chosen = [ti for ti in chosen if ti not in judged_by_years]
+    results = judge_groups(p, kernel_chosen, growth, scorer, rtol, thresholds)
     for _, ti, _, _ in results:
         present[ti] = True
     missing = np.zeros(0, dtype=np.intp)
@@ -91,7 +100,14 @@ def _evaluate_prepared(
         missing = np.flatnonzero(~present)
         firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), len(p.value) + missing])
     vectorised = _frame(cx, out, t, by_frame, missing)
-    return _combine(vectorised, firsts, results, p)
+    return _combine(vectorised, firsts, results, p, (year_firsts, year_columns))
+
+
+def _columns(p: Prepared) -> list[str]:
+    """The result's columns: ``RESULT_COLUMNS`` with the breakdown columns after the id."""
+    from . import RESULT_COLUMNS
+
+    return [RESULT_COLUMNS[0], *p.by, *RESULT_COLUMNS[1:]]
 
 
 def _combine(
@@ -99,8 +115,12 @@ def _combine(
     firsts: Any,
     results: list[tuple[int, int, int, Assessment]],
     p: Prepared,
+    more: tuple[Any, dict[str, Any]],
 ) -> pd.DataFrame:
-    """The vectorised rows and the kernel's, in order of first appearance, with one set of types.
+    """Every path's rows, in order of first appearance, with one set of types.
+
+    The vectorised rows, then the multi-year ones (``more``: their first rows
+    and columns of plain values), then the kernel's.
 
     Column by column, without a frame of plain values in between: categorical
     columns keep the vectorised rows' codes, and the kernel's texts are coded
@@ -111,13 +131,19 @@ def _combine(
     import pandas as pd
 
     kernel = kernel_frame(results, p, list(vectorised.columns))
+    year_firsts, year_columns = more
     first = np.concatenate(
-        [np.asarray(firsts, dtype=np.int64), np.array([r[0] for r in results], dtype=np.int64)]
+        [
+            np.asarray(firsts, dtype=np.int64),
+            np.asarray(year_firsts, dtype=np.int64),
+            np.array([r[0] for r in results], dtype=np.int64),
+        ]
     )
     order = np.argsort(first, kind="stable")
     columns: dict[str, Any] = {}
     for name in vectorised.columns:
-        column, values = vectorised[name], kernel[name]
+        column = vectorised[name]
+        values = [*year_columns.get(name, ()), *kernel[name]]
         dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             columns[name] = _joined_categorical(column.array, values, order)

@@ -145,20 +145,27 @@ class _Reduced:
     overlapping_groups: Ints
     overlapping_rows: Ints
 
-    def conflict_rows(self, among: Bools | None = None) -> tuple[Ints, Ints]:
-        """The rows of the conflicting groups (of ``among``, when given): duplicates, overlaps."""
-        if among is None:
-            return self.duplicate_rows, self.overlapping_rows
-        return (
-            self.duplicate_rows[among[self.duplicate_groups]],
-            self.overlapping_rows[among[self.overlapping_groups]],
-        )
+    def conflict_rows(
+        self, clash: Bools | None = None, overlap: Bools | None = None
+    ) -> tuple[Ints, Ints]:
+        """The rows of conflicts: duplicates, then overlapping parts.
 
-    def raise_conflicts(self, among: Bools | None = None) -> None:
-        """Raise for the conflicting groups (of ``among``, when given)."""
-        bad = self.bad if among is None else self.bad & among
-        if bad.any():
-            _raise_rows(self.frame, *self.conflict_rows(among))
+        Only those of the groups ``clash`` (duplicates) and ``overlap``
+        (overlapping parts), when given.
+        """
+        duplicate, overlapping = self.duplicate_rows, self.overlapping_rows
+        if clash is not None:
+            duplicate = duplicate[clash[self.duplicate_groups]]
+        if overlap is not None:
+            overlapping = overlapping[overlap[self.overlapping_groups]]
+        return duplicate, overlapping
+
+    def raise_conflicts(self, clash: Bools | None = None, overlap: Bools | None = None) -> None:
+        """Raise for the conflicts of the groups given (every group's, by default)."""
+        if self.bad.any():
+            duplicate, overlapping = self.conflict_rows(clash, overlap)
+            if len(duplicate) or len(overlapping):
+                _raise_rows(self.frame, duplicate, overlapping)
 
 
 def _row_chunks(p: Prepared, budget: int) -> list[Ints | None]:
@@ -411,9 +418,11 @@ def _reduce(
         pct = np.minimum((200 * days + total) // (2 * total), 99)
         base_pct = np.where(prev_part, pct, 0).astype(np.intp)
     cur_ok = cur["state"] == 3
-    bad_cur = cur_ok & (cur["conflict"] | (g_flow & cur["overlap"]))
-    bad_prev = cur_ok & ~has_plan & (prev["state"] == 3)
-    bad_prev &= prev["conflict"] | (g_flow & prev["overlap"])
+    # Only a usable group's contradictions stop it, and its base's only when read.
+    prev_read = cur_ok & ~has_plan & (prev["state"] == 3)
+    clash_cur, clash_prev = cur_ok & cur["conflict"], prev_read & prev["conflict"]
+    # Overlapping observations matter only to a flow, which sums them.
+    over_cur, over_prev = cur_ok & g_flow & cur["overlap"], prev_read & g_flow & prev["overlap"]
 
     groups = _Groups(
         t=g_t,
@@ -434,14 +443,25 @@ def _reduce(
     rank = np.empty(n_groups, dtype=np.intp)
     rank[first_order] = np.arange(n_groups)
     conflicts = _conflicts(
-        r, ur, ur_kept, seg, s_g, s_phase, clash, overlap, d_seg, bad_cur, bad_prev, rank
+        r,
+        ur,
+        ur_kept,
+        seg,
+        s_g,
+        s_phase,
+        clash,
+        overlap,
+        d_seg,
+        (clash_cur, clash_prev),
+        (over_cur, over_prev),
+        rank,
     )
     return _Reduced(
         frame=p.frame,
         groups=_Groups(**{k: a[first_order] for k, a in groups.__dict__.items()}),
         b=g_b[first_order],
         first=g_first[first_order],
-        bad=(bad_cur | bad_prev)[first_order],
+        bad=(clash_cur | clash_prev | over_cur | over_prev)[first_order],
         bad_row=cur["bad_row"][first_order],
         duplicate_groups=conflicts[0],
         duplicate_rows=conflicts[1],
@@ -460,8 +480,8 @@ def _conflicts(
     clash: Bools,
     overlap: Bools,
     d_seg: Ints,
-    bad_cur: Bools,
-    bad_prev: Bools,
+    bad_clash: tuple[Bools, Bools],
+    bad_overlap: tuple[Bools, Bools],
     rank: Ints,
 ) -> tuple[Ints, Ints, Ints, Ints]:
     """The rows of conflicts and their groups (``rank``: a group's place in result order).
@@ -471,20 +491,21 @@ def _conflicts(
     """
     import numpy as np
 
-    if not (bad_cur.any() or bad_prev.any()):
+    if not any(x.any() for x in (*bad_clash, *bad_overlap)):
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, empty, empty
 
-    def bad_segment(segments: Ints) -> Bools:
+    def bad_segment(segments: Ints, bad: tuple[Bools, Bools]) -> Bools:
+        """Whether each segment's group is marked ``bad`` (current, base) in its phase."""
         g = s_g[segments]
-        return np.where(s_phase[segments] == 1, bad_cur[g], bad_prev[g])
+        return np.where(s_phase[segments] == 1, bad[0][g], bad[1][g])
 
     where = np.flatnonzero(clash)
-    where = where[bad_segment(seg[ur[where]])]
+    where = where[bad_segment(seg[ur[where]], bad_clash)]
     dup_g = rank[s_g[seg[ur[where]]]]
     dup_rows = np.concatenate([r[ur[where]], r[ur[where + 1]]])
     where = np.flatnonzero(overlap)
-    where = where[bad_segment(d_seg[where + 1])]
+    where = where[bad_segment(d_seg[where + 1], bad_overlap)]
     over_g = rank[s_g[d_seg[where + 1]]]
     over_rows = np.concatenate([r[ur_kept[where]], r[ur_kept[where + 1]]])
     return np.concatenate([dup_g, dup_g]), dup_rows, np.concatenate([over_g, over_g]), over_rows

@@ -73,8 +73,13 @@ def _measures(p: Prepared) -> npt.NDArray[np.bool_] | None:
     return np.asarray((text == Measure.GROWTH.value).to_numpy(), dtype=bool)
 
 
-def kernel_targets(p: Prepared) -> tuple[list[int], npt.NDArray[np.bool_] | None]:
-    """Indices of the targets judged by the kernel, and the growth-rate rows."""
+def kernel_targets(
+    p: Prepared,
+) -> tuple[list[int], npt.NDArray[np.bool_] | None, set[int]]:
+    """The targets beyond the vectorised paths, the growth-rate rows, the targets with such rows.
+
+    Targets are indices into the plan's targets.
+    """
     import numpy as np
 
     from .tables import plan_cache
@@ -86,11 +91,12 @@ def kernel_targets(p: Prepared) -> tuple[list[int], npt.NDArray[np.bool_] | None
         )
     )
     growth = _measures(p)
+    grown: set[int] = set()
     if growth is not None and growth.any():
         for code in np.unique(p.key_codes[growth]).tolist():
             if code >= 0:
-                chosen.update(p.key_targets[code])
-    return sorted(chosen), growth
+                grown.update(p.key_targets[code])
+    return sorted(chosen | grown), growth, grown
 
 
 def _nan_none(value: float) -> float | None:

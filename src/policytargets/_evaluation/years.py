@@ -1,0 +1,585 @@
+"""Multi-year targets (2021–2025) on the vectorised path: judged year by year, as assess does.
+
+A multi-year target is reported at the resolution of the year: its figure is
+the latest year's (a level, a rate, a flow summed over that year), or for a
+cumulative flow (新增, 累计) the sum since the period began, judged against
+the final condition when the period is complete and against the path from
+the baseline before that (``_Judge._judge`` and ``_Judge._interim``).
+
+The observations are reduced by the general path's own reduction
+(``grouped._reduce``), run over *spans*: one per year of each target (one
+for a cumulative flow), each with the target's base period as its
+baseline. Each (target, breakdown) group then takes its latest year with a
+usable figure, and is judged here with numpy; only what is per group by
+nature (the bounds of a baseline-relative condition, a compound path's
+powers and logarithms, the reason texts, a custom scorer) is Python, once
+per distinct input.
+
+Targets this module does not take stay with the kernel (``kernel``):
+保持 and 每年 over several years, projections other than linear, growth
+rates, and targets observed over a period that is inside the target's but
+not inside one calendar year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import TYPE_CHECKING, Any
+
+from .._assessment import (
+    FAILED_FOR_GOOD,
+    Progress,
+    ProgressThresholds,
+    Status,
+    base_period,
+    natural_limit,
+    years_of,
+)
+from .._conditions import Direction
+from .._model import Basis, Projection, Target
+from .._periods import Period
+from .._scoring import ProgressInput
+from .grouped import _reduce
+from .judging import _Context, _reason_text
+from .tables import PlanCache, _period_info, _period_text, _tables, _years, plan_cache
+
+if TYPE_CHECKING:
+    from .prepare import Prepared
+    from .tables import F64, Ints
+
+_VERB = {
+    Status.MET: "meets",
+    Status.NOT_MET: "does not meet",
+    Status.ON_TRACK: "so far meets",
+    Status.OFF_TRACK: "so far does not meet",
+}
+
+
+def eligible(target: Target) -> bool:
+    """Whether a multi-year target is judged here (see the module's text)."""
+    c = target.condition
+    return (
+        years_of(target.period) is not None
+        and not (c.maintained or c.every_year)
+        and target.indicator.projection is Projection.LINEAR
+    )
+
+
+def _cumulative(target: Target) -> bool:
+    """A flow judged on its sum since the period began (not a change)."""
+    return target.indicator.basis is Basis.FLOW and not target.condition.change
+
+
+@dataclasses.dataclass(frozen=True)
+class _Span:
+    """A target seen over one of its spans: what the per-target tables read of a target."""
+
+    id: str
+    indicator: Any
+    condition: Any
+    period: Period
+    baseline: Any
+    unit: str
+    aspirational: bool
+
+
+def judge_years(
+    cx: _Context, chosen: list[int], thresholds: ProgressThresholds, columns: list[str]
+) -> tuple[Ints, Ints, dict[str, Any], list[int]]:
+    """Each result row's first input row and target, the rows' columns, declined targets.
+
+    The columns hold plain values (the caller sets the types); the declined
+    targets are handed back to the kernel.
+    """
+    import numpy as np
+
+    p = cx.prepared
+    none = np.zeros(0, dtype=np.int64)
+    empty: tuple[Ints, Ints, dict[str, Any], list[int]] = (none, none, {}, [])
+    if not chosen:
+        return empty
+    declined = _declined(p, chosen)
+    chosen = [ti for ti in chosen if ti not in declined]
+    if not chosen:
+        return (*empty[:3], sorted(declined))
+
+    # One span per year of a target (its whole period for a cumulative flow).
+    spans: list[_Span] = []
+    bases: list[Period] = []
+    span_target: list[int] = []
+    span_year: list[int] = []
+    span_of: dict[int, list[int]] = {}
+    for ti in chosen:
+        target = p.targets[ti]
+        base = base_period(target)
+        whole = _cumulative(target)
+        periods = [target.period] if whole else years_of(target.period) or []
+        for q in periods:
+            span_of.setdefault(ti, []).append(len(spans))
+            spans.append(
+                _Span(
+                    id=target.id,
+                    indicator=target.indicator,
+                    condition=target.condition,
+                    period=q,
+                    baseline=target.baseline,
+                    unit=target.unit,
+                    aspirational=target.aspirational,
+                )
+            )
+            bases.append(base)
+            span_target.append(ti)
+            span_year.append(q.end.year)
+    key_spans = [[s for ti in keys for s in span_of.get(ti, [])] for keys in p.key_targets]
+    pv = dataclasses.replace(p, targets=spans, key_targets=key_spans)  # type: ignore[arg-type]
+    cache = PlanCache(spans, bases=bases)  # type: ignore[arg-type]
+    cv = dataclasses.replace(cx, tables=_tables(pv, cache), prepared=pv, described={})
+    red = _reduce(cv)
+    if red is None:
+        return (*empty[:3], sorted(declined))
+    g = red.groups
+    s_t = np.asarray(span_target, dtype=np.intp)[g.t]
+    s_year = np.asarray(span_year, dtype=np.intp)[g.t]
+    n_by = max(len(p.by_values), 1)
+    key = s_t.astype(np.int64) * n_by + red.b
+    order = np.lexsort((s_year, key))
+    key_o = key[order]
+    new = np.concatenate([[True], key_o[1:] != key_o[:-1]])
+    start = np.flatnonzero(new)
+    group_of = np.cumsum(new) - 1  # per span group (sorted): its (target, breakdown) group
+    n = len(start)
+    group_t = s_t[order][start]
+    b = red.b[order][start]
+    first = np.minimum.reduceat(red.first[order], start)
+
+    # The target's whole period: an incomparable unit anywhere, else the latest usable year.
+    st = g.state[order]
+    big = np.iinfo(np.intp).max
+    bad_row = np.where(st == 2, red.bad_row[order], big)
+    worst_row = np.minimum.reduceat(bad_row, start)
+    incomparable = worst_row < big
+    usable_at = np.where(st == 3, np.arange(len(st)), -1)
+    span_pick = np.maximum.reduceat(usable_at, start)  # latest year usable (years ascend)
+    any_missing = np.maximum.reduceat((st == 1).astype(np.int8), start) > 0
+    state = np.where(incomparable, 2, np.where(span_pick >= 0, 3, np.where(any_missing, 1, 0)))
+    unit = np.zeros(n, dtype=np.intp)
+    if incomparable.any():
+        at_bad = np.flatnonzero(bad_row < big)
+        hit = at_bad[bad_row[at_bad] == worst_row[group_of[at_bad]]]
+        unit[group_of[hit]] = g.unit[order][hit]
+    usable = state == 3
+
+    # Contradictions stop the assessment only where assess reads them: every
+    # year of a usable target (two values for one period), the judged span
+    # and the base (overlapping parts of a flow).
+    span_groups = order[np.where(usable, span_pick, 0)][usable]
+    clash = np.zeros(len(g.t), dtype=bool)
+    clash[order] = usable[group_of]
+    overlap = np.zeros(len(g.t), dtype=bool)
+    overlap[span_groups] = True
+    red.raise_conflicts(clash, overlap)
+
+    pick = order[np.where(usable, span_pick, start)]
+    return _judged(
+        cx,
+        thresholds,
+        ti=group_t,
+        b=b,
+        first=first,
+        state=state,
+        unit=unit,
+        observed=g.level[pick],
+        coverage=g.level_cov[pick],
+        last_p=g.last_p[pick],
+        year=s_year[pick],
+        base=g.base[pick],
+        base_state=g.base_state[pick],
+        base_unit=g.base_unit[pick],
+        base_pct=g.base_pct[pick],
+        columns=columns,
+        declined=sorted(declined),
+    )
+
+
+def _declined(p: Prepared, chosen: list[int]) -> set[int]:
+    """Targets observed over a period inside theirs that is inside no one year of it."""
+    import numpy as np
+
+    keys: dict[int, list[int]] = {ti: [] for ti in chosen}
+    for code, targets in enumerate(p.key_targets):
+        for ti in targets:
+            if ti in keys:
+                keys[ti].append(code)
+    odd = [i for i, q in enumerate(p.periods) if q.start.year != q.end.year]
+    if not odd:
+        return set()
+    declined = set()
+    for ti, codes in keys.items():
+        period = p.targets[ti].period
+        if p.pairs is None:  # which keys saw which periods is unknown: any such period counts
+            seen: Any = range(len(odd))
+        else:
+            seen = np.flatnonzero(p.pairs[codes][:, odd].any(axis=0)) if codes else []
+        if any(period.contains(p.periods[odd[int(j)]]) for j in seen):
+            declined.add(ti)
+    return declined
+
+
+def _judged(
+    cx: _Context,
+    thresholds: ProgressThresholds,
+    *,
+    ti: Ints,
+    b: Ints,
+    first: Ints,
+    state: Ints,
+    unit: Ints,
+    observed: F64,
+    coverage: F64,
+    last_p: Ints,
+    year: Ints,
+    base: F64,
+    base_state: Any,
+    base_unit: Ints,
+    base_pct: Ints,
+    columns: list[str],
+    declined: list[int],
+) -> tuple[Ints, Ints, dict[str, Any], list[int]]:
+    """Each (target, breakdown) group's verdict, following ``_Judge._judge`` for several years."""
+    import numpy as np
+
+    p, rtol = cx.prepared, cx.rtol
+    targets = p.targets
+    pc = plan_cache(p.plan)
+    n = len(ti)
+    tt = sorted(set(ti.tolist()))
+    # Per target (indexed by plan position).
+    nt = len(targets)
+    flow = np.zeros(nt, dtype=bool)
+    cumulative = np.zeros(nt, dtype=bool)
+    needs = np.zeros(nt, dtype=bool)
+    final = np.zeros(nt, dtype=bool)
+    two_sided = np.zeros(nt, dtype=bool)
+    compound = np.zeros(nt, dtype=bool)
+    higher = np.zeros(nt, dtype=bool)
+    sign = np.zeros(nt)
+    t_start = np.zeros(nt, dtype=np.int64)
+    t_days = np.ones(nt)
+    end_year = np.zeros(nt, dtype=np.int64)
+    base_i = np.zeros((nt, 4), dtype=np.int64)  # base period info
+    zero_i = np.zeros((nt, 4), dtype=np.int64)  # the year before the period
+    t_i = np.zeros((nt, 4), dtype=np.int64)
+    for i in tt:
+        t = targets[i]
+        c = t.condition
+        flow[i] = t.indicator.basis is Basis.FLOW
+        cumulative[i] = _cumulative(t)
+        needs[i] = c.needs_baseline
+        final[i] = c.final_on_failure
+        two_sided[i] = c.two_sided
+        compound[i] = c.compound
+        higher[i] = t.indicator.direction is Direction.HIGHER_IS_BETTER
+        sign[i] = t.indicator.direction.sign
+        t_start[i] = t.period.start.toordinal()
+        t_days[i] = t.period.days
+        end_year[i] = t.period.end.year
+        base_i[i] = _period_info(pc.base_period(i))
+        zero_i[i] = _period_info(Period.year(t.period.start.year - 1))
+        t_i[i] = _period_info(t.period)
+
+    def years(a: Any, bb: Any) -> F64:
+        return np.asarray(_years(a[:, 0] > 0, a[:, 1], a[:, 2], bb[:, 0] > 0, bb[:, 1], bb[:, 2]))
+
+    total_t = years(base_i, t_i)
+
+    tb = cx.tables
+    p_info = np.stack([tb.p_wm.astype(np.int64), tb.p_month, tb.p_end, tb.p_start], axis=1)
+    usable = state == 3
+    no_base = usable & needs[ti] & np.isnan(base)
+    judged = usable & ~no_base
+    cum = cumulative[ti]
+    last_end = tb.p_end[last_p]
+    overall = np.where(cum, coverage, (last_end - t_start[ti] + 1) / t_days[ti])
+    overall_out = np.minimum(overall, 1.0)
+
+    # Bounds of the final condition, per distinct (target, baseline).
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
+    lc = np.ones(n, dtype=bool)
+    hc = np.ones(n, dtype=bool)
+    thr = np.full(n, np.nan)
+    goal_s = np.full(n, np.nan)
+    total = total_t[ti]  # years from the base period to the period's end
+    where = np.flatnonzero(judged)
+    if len(where):
+        pairs = np.stack([ti[where].astype(np.float64), base[where]], axis=1)
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        values = np.empty((len(unique), 6))
+        for u, (i_f, bv) in enumerate(unique.tolist()):
+            t = targets[int(i_f)]
+            d = t.indicator.direction
+            b_value = None if math.isnan(bv) else bv
+            bd = t.condition.bounds(
+                d, b_value, years=float(total_t[int(i_f)]), limit=natural_limit(t)
+            )
+            gv = t.condition.goal_value(d, b_value)
+            values[u] = (
+                bd.low,
+                bd.high,
+                bd.low_closed,
+                bd.high_closed,
+                np.nan if bd.threshold is None else bd.threshold,
+                np.nan if gv is None else gv,
+            )
+        inv = inverse.ravel()
+        low[where], high[where] = values[inv, 0], values[inv, 1]
+        lc[where], hc[where] = values[inv, 2] > 0, values[inv, 3] > 0
+        thr[where], goal_s[where] = values[inv, 4], values[inv, 5]
+
+    from .._conditions import satisfies
+    from .judging import _reference
+
+    partial = coverage < 1 - 1e-12
+    complete = ~partial & (cum | (year == end_year[ti]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        projected = np.where(
+            judged & flow[ti] & partial,
+            np.where(coverage > 0, observed / coverage, observed),
+            np.nan,
+        )
+    no_proj = np.isnan(projected)
+    value = np.where(no_proj, observed, projected)  # "judged"
+    holds_now = satisfies(observed, low, high, lc, hc, rtol)
+    holds = satisfies(value, low, high, lc, hc, rtol)
+
+    # The cases of _judge, in its order.
+    S = {s: i for i, s in enumerate(Status)}
+    P = {c: i for i, c in enumerate(Progress)}
+    case_a = judged & complete
+    case_b = judged & ~case_a & final[ti] & ~holds_now
+    rest = judged & ~case_a & ~case_b
+    case_d1 = rest & holds_now & (cum | no_proj)
+    edge = np.where(higher[ti], low, high)
+    goal = np.where(np.isfinite(edge), edge, thr)
+    start_v = np.where(cum, 0.0, base)
+    case_d2 = rest & ~case_d1 & (np.isnan(goal) | np.isnan(start_v) | two_sided[ti])
+    case_d3 = rest & ~case_d1 & ~case_d2
+
+    status = np.full(n, S[Status.NO_DATA], dtype=np.int8)
+    prog = np.full(n, -1, dtype=np.int8)
+    ref_value = value.copy()
+    ref_value[case_a | case_b | case_d1] = observed[case_a | case_b | case_d1]
+    status[case_a] = np.where(holds_now[case_a], S[Status.MET], S[Status.NOT_MET])
+    prog[case_a] = np.where(holds_now[case_a], P[Progress.ACHIEVED], P[Progress.BEHIND])
+    status[case_b] = S[Status.NOT_MET]
+    prog[case_b] = P[Progress.BEHIND]
+    status[case_d1] = S[Status.ON_TRACK]
+    prog[case_d1] = P[Progress.ACHIEVED_EARLY]
+    status[case_d2] = np.where(holds[case_d2], S[Status.ON_TRACK], S[Status.OFF_TRACK])
+    prog[case_d2] = np.where(holds[case_d2], P[Progress.ON_TRACK], P[Progress.BEHIND])
+    reference = _reference(ref_value, low, high, thr).copy()  # may be thr itself
+
+    # The path: where a steady path from the baseline stands by the latest observation.
+    expected = np.full(n, np.nan)
+    if case_d3.any():
+        w = np.flatnonzero(case_d3)
+        wt = ti[w]
+        year_p = np.array(
+            [_period_info(Period.year(int(y))) for y in year[w].tolist()], dtype=np.int64
+        ).reshape(len(w), 4)
+        last_i = p_info[last_p[w]]
+        cum_w = cum[w]
+        when = np.where((~no_proj[w])[:, None], year_p, last_i)
+        share = np.where(
+            cum_w,
+            years(zero_i[wt], last_i) / years(zero_i[wt], t_i[wt]),
+            years(base_i[wt], when) / total[w],
+        )
+        share = np.minimum(np.maximum(share, 0.0), 1.0)
+        v = np.where(cum_w, observed[w], value[w])
+        s0, gl = start_v[w], goal[w]
+        comp = compound[wt] & ~cum_w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exp = s0 + share * (gl - s0)
+            ratio = np.where(exp == s0, np.nan, (v - s0) / (exp - s0))
+        # A compound path in Python's own arithmetic: as _path and _progress_ratio.
+        for k in np.flatnonzero(comp).tolist():
+            s, gk, vk = float(s0[k]), float(gl[k]), float(v[k])
+            e = float(s * (gk / s) ** float(share[k])) if s > 0 and gk > 0 else float(exp[k])
+            exp[k] = e
+            if s > 0 and vk > 0 and e > 0 and e != s:
+                ratio[k] = math.log(vk / s) / math.log(e / s)
+            else:
+                ratio[k] = np.nan if e == s else (vk - s) / (e - s)
+        sg = sign[wt]
+        no_ratio = np.isnan(ratio) | ((exp - s0) * sg <= 0)
+        ok = (v - exp) * sg >= -rtol * np.abs(exp)
+        r = ratio + rtol
+        cat = np.where(
+            r >= thresholds.ahead,
+            P[Progress.AHEAD_OF_SCHEDULE],
+            np.where(r >= thresholds.on_track, P[Progress.ON_TRACK], P[Progress.BEHIND]),
+        )
+        cat = np.where(no_ratio, np.where(ok, P[Progress.ON_TRACK], P[Progress.BEHIND]), cat)
+        prog[w] = cat
+        status[w] = np.where(cat == P[Progress.BEHIND], S[Status.OFF_TRACK], S[Status.ON_TRACK])
+        expected[w] = exp
+        reference[w] = exp
+        ref_value[w] = v
+    margin = ref_value - reference
+    with np.errstate(invalid="ignore"):
+        margin = np.where(np.abs(margin) <= rtol * np.abs(reference), 0.0, margin)
+
+    # Scores: on the value judged, at the time it stands for.
+    score = np.full(n, np.nan)
+    method = np.full(n, None, dtype=object)
+    goal_score = np.where(np.isnan(thr), goal_s, thr)
+    has_score = judged & ~np.isnan(base) & ~np.isnan(goal_s)
+    if has_score.any():
+        w = np.flatnonzero(has_score)
+        wt = ti[w]
+        year_p = np.array(
+            [_period_info(Period.year(int(y))) for y in year[w].tolist()], dtype=np.int64
+        ).reshape(len(w), 4)
+        cur_i = np.where((~no_proj[w] & ~cum[w])[:, None], year_p, p_info[last_p[w]])
+        cur_i = np.where((~no_proj[w] & cum[w])[:, None], t_i[wt], cur_i)
+        if cx.method is not None:
+            from .judging import _scores
+
+            score[w] = _scores(
+                cx.method,
+                base[w],
+                ref_value[w],
+                goal_score[w],
+                sign[wt],
+                years(base_i[wt], cur_i),
+                total[w],
+            )
+            method[w] = cx.method.value
+        else:
+            for i in w.tolist():
+                t = targets[int(ti[i])]
+                y = int(year[i])
+                if not no_proj[i]:
+                    current_period = t.period if cum[i] else Period.year(y)
+                else:
+                    current_period = p.periods[int(last_p[i])]
+                result = cx.scorer(
+                    ProgressInput(
+                        baseline=float(base[i]),
+                        baseline_period=pc.base_period(int(ti[i])),
+                        current=float(ref_value[i]),
+                        current_period=current_period,
+                        target=float(goal_score[i]),
+                        target_period=t.period,
+                        direction=t.indicator.direction,
+                    )
+                )
+                score[i] = np.nan if result.value is None else result.value
+                method[i] = str(result.method)
+
+    # Statuses that are no verdict, and their reasons (as the general path words them).
+    nu = len(p.units)
+    local = np.where(state == 2, 4 + unit, state)
+    base_local = np.where(base_state == 2, 4 + nu + base_unit, 2 + base_state)
+    base_local = np.where(base_state == 4, cx.partial_base + base_pct, base_local)
+    local = np.where(no_base, base_local, local)
+    status[state == 2] = S[Status.NOT_COMPARABLE]
+    status[no_base] = S[Status.NEEDS_BASELINE]
+
+    statuses = list(Status)
+    reasons = np.empty(n, dtype=object)
+    texts: dict[tuple[Any, ...], str] = {}
+    for i in range(n):
+        t_index = int(ti[i])
+        if not judged[i]:
+            key: tuple[Any, ...] = (t_index, int(local[i]))
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = _reason_text(cx, t_index, int(local[i]))
+            reasons[i] = text
+            continue
+        st_i = statuses[status[i]]
+        pct = None if complete[i] else f"{overall[i]:.0%}"
+        if case_d3[i]:
+            what = "observed value" if cum[i] or no_proj[i] else "projected value"
+            when_text = (
+                _period_text(p.periods[int(last_p[i])])
+                if no_proj[i] or cum[i]
+                else str(int(year[i]))
+            )
+            key = (t_index, "path", int(status[i]), what, float(expected[i]), when_text, pct)
+        elif case_d1[i]:
+            key = (t_index, "early", pct)
+        else:
+            what = "observed value" if (case_a[i] or case_b[i] or no_proj[i]) else "projected value"
+            key = (t_index, "plain", int(status[i]), what, pct)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _text(cx, t_index, key, st_i, pct)
+        reasons[i] = text
+
+    # Outputs of groups without a verdict.
+    nan = np.nan
+    observed_out = np.where(usable, observed, nan)
+    projected_out = np.where(judged, projected, nan)
+    threshold_out = np.where(judged, reference, nan)
+    margin_out = np.where(judged, margin, nan)
+    baseline_out = np.where(judged, base, nan)
+    coverage_out = np.where(usable, overall_out, 0.0)
+    progress_names = [c.value for c in Progress]
+    status_names = [s.value for s in Status]
+    frame: dict[str, Any] = {
+        "target_id": [targets[int(i)].id for i in ti.tolist()],
+    }
+    for name in p.by:
+        column = p.by_values[name].to_numpy(dtype=object)
+        frame[name] = [None if code < 0 else column[code] for code in b.tolist()]
+    frame.update(
+        {
+            "period": [_period_text(targets[int(i)].period) for i in ti.tolist()],
+            "status": [status_names[s] for s in status.tolist()],
+            "progress": [None if c < 0 else progress_names[c] for c in prog.tolist()],
+            "observed": observed_out,
+            "projected": projected_out,
+            "threshold": threshold_out,
+            "margin": margin_out,
+            "margin_unit": [],
+            "unit": [targets[int(i)].unit for i in ti.tolist()],
+            "baseline": baseline_out,
+            "coverage": coverage_out,
+            "score": np.where(judged, score, nan),
+            "score_method": [m if h else None for m, h in zip(method, has_score, strict=True)],
+            "aspirational": np.array([targets[int(i)].aspirational for i in ti.tolist()]),
+            "reason": reasons,
+        }
+    )
+    from .frame import cached_margin_unit
+
+    frame["margin_unit"] = [cached_margin_unit(targets[int(i)].unit) for i in ti.tolist()]
+    return first.astype(np.int64), ti, {name: frame[name] for name in columns}, declined
+
+
+def _text(cx: _Context, ti: int, key: tuple[Any, ...], status: Status, pct: str | None) -> str:
+    """A judged group's reason, worded as ``_Judge._judge`` words it."""
+    target = cx.prepared.targets[ti]
+    described = cx.described.get(ti)
+    if described is None:
+        described = target.condition.describe(target.unit, "en", target.indicator.direction)
+        cx.described[ti] = described
+    kind = key[1]
+    if kind == "path":
+        _, _, _, what, expected, when_text, _ = key
+        text = (
+            f"{what} {_VERB[status]} the path to '{described}' "
+            f"({expected:.6g} expected by {when_text})"
+        )
+    elif kind == "early":
+        text = f"observed value {_VERB[Status.ON_TRACK]} '{described}' already"
+    else:
+        text = f"{key[3]} {_VERB[status]} '{described}'"
+    if pct is not None:
+        text += f" ({pct} of {_period_text(target.period)} observed"
+        text += f"; {FAILED_FOR_GOOD})" if status is Status.NOT_MET else ")"
+    return text
