@@ -16,11 +16,10 @@ whole and no Python runs per cell:
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import os
-from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from .._errors import InvalidValueError
 
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["FORMATS", "neutralise", "write_results"]
-
-T = TypeVar("T")
 
 #: Formats :func:`write_results` writes, by file suffix.
 FORMATS: dict[str, str] = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
@@ -151,8 +148,17 @@ def _text_columns(frame: pd.DataFrame, *, csv: bool) -> dict[str, Any]:
     return out
 
 
-def _arrow_chunk(frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any]) -> pa.Table:
-    """Rows ``s`` as an arrow table for CSV: no Python per cell."""
+def _arrow_chunk(
+    frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any], empty: set[str]
+) -> pa.Table:
+    """Rows ``s`` as an arrow table of what the CSV cells say: no Python per cell.
+
+    Categorical text is taken from its (prepared) categories as plain text,
+    which pyarrow's writer copies faster than it decodes a dictionary; a
+    category column with no value in the chunk, and the number columns
+    ``empty`` (no number in any row), are nulls (empty cells), which it
+    writes without formatting anything.
+    """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -162,10 +168,11 @@ def _arrow_chunk(frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any]) ->
         column = frame[name]
         if str(name) in dictionaries:
             codes = np.asarray(column.array.codes[s])
-            mask = codes < 0
-            indices = pa.array(codes, mask=mask if mask.any() else None)
-            arrays.append(pa.DictionaryArray.from_arrays(indices, dictionaries[str(name)]))
+            arrays.append(_taken(dictionaries[str(name)], codes))
         elif pd.api.types.is_float_dtype(column.dtype):
+            if str(name) in empty:
+                arrays.append(pa.nulls(s.stop - s.start, pa.string()))
+                continue
             values = _rounded(column.to_numpy(dtype=np.float64)[s])
             nan = np.isnan(values)
             arrays.append(pa.array(values, mask=nan if nan.any() else None))
@@ -189,28 +196,73 @@ def _arrow_chunk(frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any]) ->
     return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
 
 
+def _taken(texts: pa.Array, codes: Any) -> pa.Array:
+    """The text of each category code (-1: missing, an empty cell)."""
+    import pyarrow as pa
+
+    missing = codes < 0
+    if not missing.any():
+        return texts.take(pa.array(codes))
+    if missing.all():
+        return pa.nulls(len(codes), pa.string())
+    return texts.take(pa.array(codes, mask=missing))
+
+
 def _chunks(n: int) -> list[slice]:
     return [slice(i, min(i + CHUNK_ROWS, n)) for i in range(0, n, CHUNK_ROWS)] or [slice(0, 0)]
 
 
 def _write_csv(frame: pd.DataFrame, path: Any, *, bom: bool) -> None:
-    import pyarrow as pa
+    """One pyarrow CSV writer over the rows, chunk by chunk, straight into the file.
+
+    The next chunk is made ready on a second thread while the writer (which
+    releases the GIL) formats this one. One writer, not a writer per chunk on
+    two threads: each of those formatted into new memory, and cost more time
+    in all (about 1.7 s against 1.3 s of CPU for 3 M rows) and more memory.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import pandas as pd
     import pyarrow.csv as pacsv
 
     dictionaries = _text_columns(frame, csv=True)
-
-    def render(chunk: tuple[int, slice]) -> Any:
-        i, s = chunk
-        buffer = pa.BufferOutputStream()
-        options = pacsv.WriteOptions(include_header=i == 0)
-        pacsv.write_csv(_arrow_chunk(frame, s, dictionaries), buffer, options)
-        return buffer.getvalue()
-
-    with _binary(path) as sink:
+    # A number column with no number at all is written as empty text, quickly; chunk by
+    # chunk it could not be, as every chunk must have the writer's column types.
+    empty = {
+        str(c)
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c].dtype)
+        and bool(np.isnan(frame[c].to_numpy(dtype=np.float64)).all())
+    }
+    chunks = _chunks(len(frame))
+    with _native(path) as sink, ThreadPoolExecutor(1) as pool:
         if bom:
             sink.write(b"\xef\xbb\xbf")
-        for data in _in_order(render, list(enumerate(_chunks(len(frame))))):
-            sink.write(data)
+        pending = pool.submit(_arrow_chunk, frame, chunks[0], dictionaries, empty)
+        writer = None
+        for i in range(len(chunks)):
+            table = pending.result()
+            if i + 1 < len(chunks):
+                pending = pool.submit(_arrow_chunk, frame, chunks[i + 1], dictionaries, empty)
+            if writer is None:
+                writer = pacsv.CSVWriter(sink, table.schema)
+            writer.write_table(table)
+            del table
+        assert writer is not None
+        writer.close()
+
+
+@contextlib.contextmanager
+def _native(path: Any) -> Iterator[Any]:
+    """A path as a pyarrow file (written without Python); a file object as it is."""
+    import pyarrow as pa
+
+    if isinstance(path, str | os.PathLike):
+        with pa.OSFile(os.fspath(path), "wb") as handle:
+            yield handle
+    else:
+        yield path
 
 
 @contextlib.contextmanager
@@ -220,23 +272,6 @@ def _binary(path: Any) -> Iterator[IO[bytes]]:
             yield handle
     else:
         yield path
-
-
-def _in_order(work: Callable[[T], Any], items: list[T]) -> Iterator[Any]:
-    """``work`` over ``items`` on two threads, results in order, at most three pending."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    if len(items) < 2:
-        yield from map(work, items)
-        return
-    pending: collections.deque[Future[Any]] = collections.deque()
-    with ThreadPoolExecutor(2) as pool:
-        for item in items:
-            pending.append(pool.submit(work, item))
-            if len(pending) >= 3:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _write_parquet(frame: pd.DataFrame, path: Any) -> None:
