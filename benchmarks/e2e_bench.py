@@ -15,13 +15,18 @@ and as parquet into a temporary directory, then times, each as the best of
   obs.csv --format csv --out res.csv``, and ``obs.parquet`` to
   ``res.parquet``;
 * Python: ``read_observations`` + ``evaluate`` + ``write_results``, for CSV
-  and for parquet, in this process (imports and the unit registry warm).
+  (text as strings, the default, and as categories, as the command line
+  reads it) and for parquet (categories), in this process (imports and the
+  unit registry warm).
 
 The command line's peak memory is its process's maximum resident set size
 (GNU ``time``), given relative to the CSV file's size; the interpreter with
 pandas, pyarrow and pint imported is about 150 MB of it whatever the input.
-The last line is ``ratio_to_floor=<number>``: the CSV command line's time
-over the CSV floor's.
+CPU seconds (user + system, all threads) are printed beside the CSV times:
+on a shared machine wall time mostly measures the other sessions' load, and
+``cpu_ratio`` (CPU over the floor's CPU) moves less. The last line is
+``ratio_to_floor=<number>``: the CSV command line's wall time over the CSV
+floor's.
 """
 
 from __future__ import annotations
@@ -42,17 +47,19 @@ from evaluate_bench import build_frame, build_plan
 import policytargets as pt
 
 
-def best_of(repeats: int, work: Callable[[], object]) -> float:
-    best = float("inf")
+def best_of(repeats: int, work: Callable[[], object]) -> tuple[float, float]:
+    """Best wall seconds and best CPU seconds (all threads) of ``repeats`` runs."""
+    best, cpu = float("inf"), float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         work()
         best = min(best, time.perf_counter() - start)
-    return best
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return best, cpu
 
 
-def run_cli(args: list[str], tmp: Path) -> tuple[float, int]:
-    """Seconds and peak resident bytes of one ``policytargets`` process.
+def run_cli(args: list[str], tmp: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak resident bytes and CPU seconds of one ``policytargets`` process.
 
     GNU time measures the peak: a child forked straight from this (large)
     process would count the parent's pages it inherited before ``exec``.
@@ -61,13 +68,14 @@ def run_cli(args: list[str], tmp: Path) -> tuple[float, int]:
     src = Path(pt.__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     report = tmp / "rss.txt"
-    command = ["/usr/bin/time", "-f", "%M", "-o", str(report)]
+    command = ["/usr/bin/time", "-f", "%M %U %S", "-o", str(report)]
     start = time.perf_counter()
     done = subprocess.run([*command, sys.executable, "-m", "policytargets", *args], env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"policytargets {' '.join(args)} failed ({done.returncode})")
-    return seconds, int(report.read_text().split()[-1]) * 1024  # kilobytes
+    kilobytes, user, system = report.read_text().split()[-3:]
+    return seconds, int(kilobytes) * 1024, float(user) + float(system)
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -105,18 +113,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             read = pq.read_table(parquet_in)
             pq.write_table(read, d / "floor.parquet")
 
-        def python(source: Path, out: Path) -> Callable[[], None]:
+        def python(source: Path, out: Path, categories: bool) -> Callable[[], None]:
             def work() -> None:
-                result = pt.evaluate(plan, pt.read_observations(source))
-                pt.write_results(result, out)
+                observations = pt.read_observations(source, categories=categories)
+                pt.write_results(pt.evaluate(plan, observations), out)
 
             return work
 
-        t_floor_csv = best_of(args.repeats, floor_csv)
-        t_floor_parquet = best_of(args.repeats, floor_parquet)
-        python(csv_in, d / "warm.csv")()  # imports, unit registry
-        t_py_csv = best_of(args.repeats, python(csv_in, d / "py.csv"))
-        t_py_parquet = best_of(args.repeats, python(parquet_in, d / "py.parquet"))
+        t_floor_csv, cpu_floor_csv = best_of(args.repeats, floor_csv)
+        t_floor_parquet, _ = best_of(args.repeats, floor_parquet)
+        python(csv_in, d / "warm.csv", False)()  # imports, unit registry
+        t_py_csv, _ = best_of(args.repeats, python(csv_in, d / "py.csv", False))
+        t_py_cat, cpu_py_cat = best_of(args.repeats, python(csv_in, d / "py.csv", True))
+        t_py_parquet, _ = best_of(args.repeats, python(parquet_in, d / "py.parquet", True))
         cli_csv = [
             str(plan_file),
             str(csv_in),
@@ -129,8 +138,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         cli_parquet = [str(plan_file), str(parquet_in), "--quiet", "--out", str(d / "res.parquet")]
         runs_csv = [run_cli(["evaluate", *cli_csv], d) for _ in range(args.repeats)]
         runs_parquet = [run_cli(["evaluate", *cli_parquet], d) for _ in range(args.repeats)]
-        _, idle = run_cli(["--version"], d)
+        _, idle, _ = run_cli(["--version"], d)
         t_cli_csv, rss_csv = min(r[0] for r in runs_csv), max(r[1] for r in runs_csv)
+        cpu_cli_csv = min(r[2] for r in runs_csv)
         t_cli_parquet = min(r[0] for r in runs_parquet)
         rss_parquet = max(r[1] for r in runs_parquet)
         out_rows = pq.read_metadata(d / "res.parquet").num_rows
@@ -140,13 +150,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"csv_file_mb={csv_bytes / mb:.1f}")
     print(f"floor_csv_seconds={t_floor_csv:.3f} (pyarrow read_csv + write_csv)")
     print(f"floor_parquet_seconds={t_floor_parquet:.3f} (pyarrow read_table + write_table)")
+    print(f"floor_csv_cpu_seconds={cpu_floor_csv:.3f} (all threads)")
     print(f"python_csv_seconds={t_py_csv:.3f} ratio={t_py_csv / t_floor_csv:.2f}")
+    print(
+        f"python_csv_categories_seconds={t_py_cat:.3f} ratio={t_py_cat / t_floor_csv:.2f}"
+        f" cpu_ratio={cpu_py_cat / cpu_floor_csv:.2f}"
+    )
     print(f"python_parquet_seconds={t_py_parquet:.3f} ratio={t_py_parquet / t_floor_parquet:.2f}")
     print(f"cli_parquet_seconds={t_cli_parquet:.3f} ratio={t_cli_parquet / t_floor_parquet:.2f}")
     print(f"cli_parquet_peak_rss_mb={rss_parquet / mb:.0f} ({rss_parquet / csv_bytes:.2f}x csv)")
     print(f"cli_idle_rss_mb={idle / mb:.0f} (policytargets --version)")
     print(f"cli_csv_peak_rss_mb={rss_csv / mb:.0f}")
     print(f"cli_csv_peak_over_file={rss_csv / csv_bytes:.2f}")
+    print(f"cli_csv_cpu_seconds={cpu_cli_csv:.3f} cpu_ratio={cpu_cli_csv / cpu_floor_csv:.2f}")
     print(f"cli_csv_seconds={t_cli_csv:.3f}")
     ratio = t_cli_csv / t_floor_csv
     print(f"ratio_to_floor={ratio:.2f}")

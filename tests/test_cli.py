@@ -214,6 +214,17 @@ class TestEvaluate:
         assert code == 1
         _assert_one_line_error(err, "absent.csv")
 
+    def test_a_bad_plan_is_reported_before_bad_observations(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The file is read while the plan loads; the plan's error still comes first."""
+        code, _, err = _run(
+            capsys, "evaluate", DATA / "bad_syntax.json", DATA / "bad_observations.csv"
+        )
+        assert code == 1
+        _assert_one_line_error(err, "line 6")
+        assert "bad_observations.csv" not in err
+
     def test_bad_observations(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Each bad observation is a line naming its file line; then one error line counts them."""
         code, _, err = _run(capsys, "evaluate", "taicang2022", DATA / "bad_observations.csv")

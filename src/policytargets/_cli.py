@@ -265,15 +265,27 @@ def _evaluate_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from ._evaluation import evaluate
     from ._evaluation.writing import write_results
     from ._observations import read_observations
 
     fmt = _evaluate_format(args)
-    plan = resolve_plan(args.plan)
-    observations = read_observations(
-        args.observations, sheet=args.sheet, encoding=args.encoding, categories=True
-    )
+    # The file is read (mostly by pyarrow, which releases the GIL) while the plan loads;
+    # a bad plan is still the error reported first. Text as categories: less memory, and
+    # evaluate uses their codes.
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(
+            read_observations,
+            args.observations,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            categories=True,
+        )
+        plan = resolve_plan(args.plan)
+        observations = reading.result()
+        del reading
     progress = not args.quiet and (args.progress or sys.stderr.isatty())
     result = evaluate(
         plan,
