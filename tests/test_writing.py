@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -116,15 +117,44 @@ class TestCsv:
     def test_many_chunks_keep_row_order_and_one_header(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Rows written chunk by chunk on two threads come out in order, under one header."""
+        """Rows written chunk by chunk come out in order, under one header.
+
+        Chunks whose cells are all missing (a number or category column) are
+        written as empty cells, as is a number column with no number at all.
+        """
         import policytargets._evaluation.writing as writing
 
         monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
         codes = [str(i % 3) for i in range(100)]
-        frame = pd.DataFrame({"i": range(100), "c": pd.Categorical(codes)})
-        written = pd.read_csv(io.StringIO(_csv(frame)), dtype={"c": str})
+        numbers = [math.nan] * 7 + [i / 4 for i in range(7, 100)]
+        sparse = pd.Categorical([None] * 7 + ["a", None] * 46 + ["b"], categories=["a", "b"])
+        frame = pd.DataFrame(
+            {
+                "i": range(100),
+                "c": pd.Categorical(codes),
+                "x": numbers,
+                "none": [math.nan] * 100,
+                "s": sparse,
+            }
+        )
+        text = _csv(frame)
+        assert text.splitlines()[1] == '0,"0",,,'
+        written = pd.read_csv(io.StringIO(text), dtype={"c": str, "s": str})
         assert list(written["i"]) == list(range(100))
         assert list(written["c"]) == [str(i % 3) for i in range(100)]
+        pd.testing.assert_series_equal(written["x"], frame["x"])
+        assert written["none"].isna().all()
+        assert list(written["s"].fillna("")) == list(frame["s"].astype(object).fillna(""))
+
+    def test_parquet_row_groups(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        """A result written in several row groups reads back equal."""
+        import policytargets._evaluation.writing as writing
+
+        monkeypatch.setattr(writing, "PARQUET_CHUNK_ROWS", 7)
+        frame = pd.DataFrame({"i": range(20), "c": pd.Categorical([str(i % 3) for i in range(20)])})
+        write_results(frame, tmp_path / "r.parquet")
+        assert pq.read_metadata(tmp_path / "r.parquet").num_row_groups == 3
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r.parquet"), frame)
 
     def test_empty_result_is_a_header(self) -> None:
         """No rows: the header alone."""

@@ -136,6 +136,7 @@ def read_observations(
 
 
 def _read_parquet(name: str) -> RawTable:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from ._errors import ObservationFileError
@@ -143,7 +144,15 @@ def _read_parquet(name: str) -> RawTable:
     from ._observation_files.delimited import chunked_columns, combined
 
     try:
-        table = pq.read_table(name)
+        schema = pq.read_schema(name)
+        # Text read as dictionaries straight from parquet's own: the texts are never
+        # made one per row (a categorical column is one already).
+        text = [
+            field.name
+            for field in schema
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        ]
+        table = pq.read_table(name, read_dictionary=text)
     except Exception as exc:  # pyarrow's errors: not parquet, truncated…
         raise ObservationFileError(name, f"not a readable parquet file ({exc})") from None
     header = list(table.column_names)
