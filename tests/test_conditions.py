@@ -9,8 +9,11 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policytargets as pt
+from policytargets import testing as pts
 from policytargets._conditions import satisfies
 
 #: "Just above / below" a bound: a relative step far outside DEFAULT_RTOL.
@@ -578,3 +581,40 @@ class TestComparator:
             "annual_growth",
             "absolute_change",
         }
+
+
+class TestBoundsOfManyBaselines:
+    """Condition._bounds_many (evaluate's bounds of many groups) is bounds(), number for number."""
+
+    @settings(max_examples=300)
+    @given(
+        condition=pts.conditions(),
+        direction=st.sampled_from(list(pt.Direction)),
+        bases=st.lists(
+            st.one_of(st.just(0.0), st.floats(-1e6, 1e6, allow_nan=False, width=64)),
+            min_size=1,
+            max_size=12,
+        ),
+        years=st.one_of(st.none(), st.floats(0.25, 10)),
+        limit=st.one_of(st.none(), st.sampled_from([0.0, 100.0])),
+    )
+    def test_equal_to_bounds(
+        self,
+        condition: pt.Condition,
+        direction: pt.Direction,
+        bases: list[float],
+        years: float | None,
+        limit: float | None,
+    ) -> None:
+        got = condition._bounds_many(direction, np.array(bases), years=years, limit=limit)
+        goals = condition._goal_many(direction, np.array(bases))
+        for i, base in enumerate(bases):
+            want = condition.bounds(direction, base, years=years, limit=limit)
+            assert float(got.low[i]) == want.low
+            assert float(got.high[i]) == want.high
+            assert bool(got.low_closed[i]) is want.low_closed
+            assert bool(got.high_closed[i]) is want.high_closed
+            threshold = float(got.threshold[i])
+            assert (want.threshold is None and math.isnan(threshold)) or threshold == want.threshold
+            goal = condition.goal_value(direction, base)
+            assert (goal is None and math.isnan(goals[i])) or float(goals[i]) == goal

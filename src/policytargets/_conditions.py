@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Self
 
 from attrs import field, frozen
 
@@ -124,6 +124,16 @@ class Bounds:
         if math.isinf(self.high):
             return self.low
         return self.low if abs(observed - self.low) <= abs(observed - self.high) else self.high
+
+
+class _BoundsArrays(NamedTuple):
+    """:class:`Bounds` of many groups: one array per field; a NaN threshold is ``None``."""
+
+    low: Any
+    high: Any
+    low_closed: Any
+    high_closed: Any
+    threshold: Any
 
 
 def satisfies(
@@ -299,6 +309,48 @@ class Condition:
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float | None:
         """The value progress is scored towards, or ``None`` where there is none."""
         return self.bounds(direction, baseline).threshold
+
+    def _bounds_many(
+        self,
+        direction: Direction,
+        baselines: Any,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> _BoundsArrays:
+        """:meth:`bounds` for many baselines at once (NaN: none), the very same numbers.
+
+        The default calls :meth:`bounds` once per distinct baseline; the
+        conditions relative to a baseline compute theirs with numpy, in the
+        same arithmetic (a test holds the two equal).
+        """
+        import numpy as np
+
+        base = np.asarray(baselines, dtype=np.float64)
+        if not self.needs_baseline:
+            base = np.full(len(base), math.nan)  # bounds that no baseline moves: worked out once
+        unique, inverse = np.unique(base, return_inverse=True)
+        table = np.empty((len(unique), 5))
+        for i, b in enumerate(unique.tolist()):
+            bd = self.bounds(direction, None if math.isnan(b) else b, years=years, limit=limit)
+            t = math.nan if bd.threshold is None else bd.threshold
+            table[i] = (bd.low, bd.high, bd.low_closed, bd.high_closed, t)
+        rows = table[np.asarray(inverse).ravel()]
+        return _BoundsArrays(rows[:, 0], rows[:, 1], rows[:, 2] > 0, rows[:, 3] > 0, rows[:, 4])
+
+    def _goal_many(self, direction: Direction, baselines: Any) -> Any:
+        """:meth:`goal_value` for many baselines at once (NaN where it is ``None``)."""
+        import numpy as np
+
+        if type(self).goal_value is Condition.goal_value:
+            return self._bounds_many(direction, baselines).threshold
+        base = np.asarray(baselines, dtype=np.float64)
+        if not self.needs_baseline:
+            base = np.full(len(base), math.nan)
+        unique, inverse = np.unique(base, return_inverse=True)
+        goals = [self.goal_value(direction, None if math.isnan(b) else b) for b in unique.tolist()]
+        table = np.array([math.nan if g is None else g for g in goals], dtype=np.float64)
+        return table[np.asarray(inverse).ravel()]
 
     def scaled(self, factor: float) -> Self:
         """The same condition with its numbers re-expressed in another unit."""
@@ -750,6 +802,39 @@ class _Growth(Condition):
         """The bounds on the growth itself, in % (over the whole change, or a year)."""
         return _tolerant(direction, self.percent, self.tolerance, self.two_sided)
 
+    def _power(self, years: float | None) -> float:
+        """The power the growth factor is raised to: 1, or the years it compounds over."""
+        return 1.0
+
+    def _bounds_many(
+        self,
+        direction: Direction,
+        baselines: Any,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> _BoundsArrays:
+        import numpy as np
+
+        base = np.asarray(baselines, dtype=np.float64)
+        growth, power = self.growth_bounds(direction), self._power(years)
+
+        def level(g: float) -> Any:
+            # As _growth_bounds: baseline * (1 + g/100) ** power, the factor first.
+            if math.isinf(g):
+                return np.full(len(base), g)
+            return base * (1 + g / 100) ** power
+
+        low, high = level(growth.low), level(growth.high)
+        threshold = (
+            np.full(len(base), math.nan) if growth.threshold is None else level(growth.threshold)
+        )
+        negative = base < 0  # a negative base reverses the order (kept for completeness)
+        lc = np.where(negative, growth.high_closed, growth.low_closed)
+        hc = np.where(negative, growth.low_closed, growth.high_closed)
+        low, high = np.where(negative, high, low), np.where(negative, low, high)
+        return _BoundsArrays(low, high, lc, hc, threshold)
+
     def scaled(self, factor: float) -> Self:
         return self  # a growth in % is the same in every unit of the indicator
 
@@ -833,8 +918,10 @@ class AnnualGrowth(_Growth):
         limit: float | None = None,
     ) -> Bounds:
         base = _require_baseline("AnnualGrowth", baseline)
-        power = 1.0 if years is None else years
-        return _growth_bounds(direction, base, self.growth_bounds(direction), power)
+        return _growth_bounds(direction, base, self.growth_bounds(direction), self._power(years))
+
+    def _power(self, years: float | None) -> float:
+        return 1.0 if years is None else years
 
     def describe(
         self, unit: str = "", lang: Lang = "zh", direction: Direction | None = None
@@ -888,6 +975,23 @@ class AbsoluteChange(Condition):
         base = _require_baseline("AbsoluteChange", baseline)
         return _one_sided(direction, base + self.amount)
 
+    def _bounds_many(
+        self,
+        direction: Direction,
+        baselines: Any,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> _BoundsArrays:
+        import numpy as np
+
+        required = np.asarray(baselines, dtype=np.float64) + self.amount
+        unbounded = np.full(len(required), math.inf)
+        closed = np.ones(len(required), dtype=bool)
+        if direction is Direction.HIGHER_IS_BETTER:  # as _one_sided
+            return _BoundsArrays(required, unbounded, closed, closed, required)
+        return _BoundsArrays(-unbounded, required, closed, closed, required)
+
     def scaled(self, factor: float) -> Self:
         return type(self)(amount=self.amount * factor, base=self.base)
 
@@ -933,6 +1037,31 @@ class Improve(Condition):
         if limit is not None and base <= limit:
             return Bounds(high=limit, threshold=limit)
         return Bounds(high=base, high_closed=False, threshold=base)
+
+    def _bounds_many(
+        self,
+        direction: Direction,
+        baselines: Any,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> _BoundsArrays:
+        import numpy as np
+
+        base = np.asarray(baselines, dtype=np.float64)
+        unbounded = np.full(len(base), math.inf)
+        closed = np.ones(len(base), dtype=bool)
+        higher = direction is Direction.HIGHER_IS_BETTER
+        # At the natural limit, holding it is improving (as bounds).
+        at_limit = (
+            np.zeros(len(base), dtype=bool)
+            if limit is None
+            else (base >= limit if higher else base <= limit)
+        )
+        edge = np.where(at_limit, limit if limit is not None else 0.0, base)
+        if higher:
+            return _BoundsArrays(edge, unbounded, at_limit, closed, edge)
+        return _BoundsArrays(-unbounded, edge, closed, at_limit, edge)
 
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float | None:
         return None
@@ -1017,6 +1146,19 @@ class _Wrapper(Condition):
 
     def goal_value(self, direction: Direction, baseline: float | None = None) -> float | None:
         return self.condition.goal_value(direction, baseline)
+
+    def _bounds_many(
+        self,
+        direction: Direction,
+        baselines: Any,
+        *,
+        years: float | None = None,
+        limit: float | None = None,
+    ) -> _BoundsArrays:
+        return self.condition._bounds_many(direction, baselines, years=years, limit=limit)
+
+    def _goal_many(self, direction: Direction, baselines: Any) -> Any:
+        return self.condition._goal_many(direction, baselines)
 
     def scaled(self, factor: float) -> Self:
         return type(self)(condition=self.condition.scaled(factor))

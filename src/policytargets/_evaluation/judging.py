@@ -106,27 +106,34 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
     relative = tb.needs[t] & np.isfinite(base)
     if relative.any():
         where = np.flatnonzero(relative)
-        pairs = np.stack([t[where].astype(np.float64), base[where]], axis=1)
-        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        values = np.empty((len(unique), 6))
-        targets = tb.targets
-        for i, (ti, b) in enumerate(unique):
-            target = targets[int(ti)]
-            d = target.indicator.direction
-            bd = target.condition.bounds(d, float(b), limit=natural_limit(target))
-            g = target.condition.goal_value(d, float(b))
-            values[i] = (
-                bd.low,
-                bd.high,
-                bd.low_closed,
-                bd.high_closed,
-                np.nan if bd.threshold is None else bd.threshold,
-                np.nan if g is None else g,
-            )
-        inverse = inverse.ravel()
-        low[where], high[where] = values[inverse, 0], values[inverse, 1]
-        lc[where], hc[where] = values[inverse, 2] > 0, values[inverse, 3] > 0
-        thr[where], goal[where] = values[inverse, 4], values[inverse, 5]
+        bounds = bounds_of(tb.targets, t[where], base[where])
+        low[where], high[where], lc[where], hc[where], thr[where], goal[where] = bounds
+    return low, high, lc, hc, thr, goal
+
+
+def bounds_of(
+    targets: list[Any], t: Ints, base: F64, years: F64 | None = None
+) -> tuple[F64, F64, Bools, Bools, F64, F64]:
+    """Each group's bounds, threshold and goal from its target's condition and baseline.
+
+    ``t``: each group's target, ``base``: its baseline (NaN: none), ``years``:
+    per target, the years a growth compounds over (None: one). Each target's
+    groups at once (``Condition._bounds_many``), never a Python call per group.
+    """
+    import numpy as np
+
+    n = len(t)
+    low, high, thr, goal = (np.full(n, np.nan) for _ in range(4))
+    lc, hc = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    order = np.argsort(t, kind="stable")
+    cuts = np.flatnonzero(np.diff(t[order])) + 1
+    for at in np.split(order, cuts) if n else []:
+        target = targets[int(t[at[0]])]
+        c, d = target.condition, target.indicator.direction
+        y = None if years is None else float(years[int(t[at[0]])])
+        b = c._bounds_many(d, base[at], years=y, limit=natural_limit(target))
+        low[at], high[at], lc[at], hc[at], thr[at] = b
+        goal[at] = c._goal_many(d, base[at])
     return low, high, lc, hc, thr, goal
 
 

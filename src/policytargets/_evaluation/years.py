@@ -33,7 +33,6 @@ from .._assessment import (
     ProgressThresholds,
     Status,
     base_period,
-    natural_limit,
     years_of,
 )
 from .._conditions import Direction
@@ -41,7 +40,7 @@ from .._model import Basis, Projection, Target
 from .._periods import Period
 from .._scoring import ProgressInput
 from .grouped import _reduce
-from .judging import _Context, _reason_text
+from .judging import _Context, _reason_text, bounds_of
 from .tables import PlanCache, _period_info, _period_text, _tables, _years, plan_cache
 
 if TYPE_CHECKING:
@@ -293,6 +292,12 @@ def _judged(
 
     total_t = years(base_i, t_i)
 
+    def year_info(of: Ints) -> Any:
+        """``_period_info`` of each calendar year in ``of``, worked out once per year."""
+        distinct, inverse = np.unique(of, return_inverse=True)
+        table = np.array([_period_info(Period.year(int(y))) for y in distinct.tolist()])
+        return table.reshape(len(distinct), 4).astype(np.int64)[np.asarray(inverse).ravel()]
+
     tb = cx.tables
     p_info = np.stack([tb.p_wm.astype(np.int64), tb.p_month, tb.p_end, tb.p_start], axis=1)
     usable = state == 3
@@ -303,39 +308,14 @@ def _judged(
     overall = np.where(cum, coverage, (last_end - t_start[ti] + 1) / t_days[ti])
     overall_out = np.minimum(overall, 1.0)
 
-    # Bounds of the final condition, per distinct (target, baseline).
-    low = np.full(n, np.nan)
-    high = np.full(n, np.nan)
-    lc = np.ones(n, dtype=bool)
-    hc = np.ones(n, dtype=bool)
-    thr = np.full(n, np.nan)
-    goal_s = np.full(n, np.nan)
-    total = total_t[ti]  # years from the base period to the period's end
-    where = np.flatnonzero(judged)
-    if len(where):
-        pairs = np.stack([ti[where].astype(np.float64), base[where]], axis=1)
-        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        values = np.empty((len(unique), 6))
-        for u, (i_f, bv) in enumerate(unique.tolist()):
-            t = targets[int(i_f)]
-            d = t.indicator.direction
-            b_value = None if math.isnan(bv) else bv
-            bd = t.condition.bounds(
-                d, b_value, years=float(total_t[int(i_f)]), limit=natural_limit(t)
-            )
-            gv = t.condition.goal_value(d, b_value)
-            values[u] = (
-                bd.low,
-                bd.high,
-                bd.low_closed,
-                bd.high_closed,
-                np.nan if bd.threshold is None else bd.threshold,
-                np.nan if gv is None else gv,
-            )
-        inv = inverse.ravel()
-        low[where], high[where] = values[inv, 0], values[inv, 1]
-        lc[where], hc[where] = values[inv, 2] > 0, values[inv, 3] > 0
-        thr[where], goal_s[where] = values[inv, 4], values[inv, 5]
+    # Bounds of the final condition, over the years from the base period.
+    total = total_t[ti]
+    low, high, thr, goal_s = (np.full(n, np.nan) for _ in range(4))
+    lc, hc = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    w = np.flatnonzero(judged)
+    low[w], high[w], lc[w], hc[w], thr[w], goal_s[w] = bounds_of(
+        targets, ti[w], base[w], years=total_t
+    )
 
     from .._conditions import satisfies
     from .judging import _reference
@@ -385,9 +365,7 @@ def _judged(
     if case_d3.any():
         w = np.flatnonzero(case_d3)
         wt = ti[w]
-        year_p = np.array(
-            [_period_info(Period.year(int(y))) for y in year[w].tolist()], dtype=np.int64
-        ).reshape(len(w), 4)
+        year_p = year_info(year[w])
         last_i = p_info[last_p[w]]
         cum_w = cum[w]
         when = np.where((~no_proj[w])[:, None], year_p, last_i)
@@ -439,9 +417,7 @@ def _judged(
     if has_score.any():
         w = np.flatnonzero(has_score)
         wt = ti[w]
-        year_p = np.array(
-            [_period_info(Period.year(int(y))) for y in year[w].tolist()], dtype=np.int64
-        ).reshape(len(w), 4)
+        year_p = year_info(year[w])
         cur_i = np.where((~no_proj[w] & ~cum[w])[:, None], year_p, p_info[last_p[w]])
         cur_i = np.where((~no_proj[w] & cum[w])[:, None], t_i[wt], cur_i)
         if cx.method is not None:
