@@ -82,7 +82,13 @@ def _evaluate_prepared(
         missing = np.flatnonzero(~present) if absent else np.zeros(0, dtype=np.intp)
         return _frame(cx, out, t, by_frame, missing)
     # Multi-year targets judged year by year with numpy; the rest group by group.
-    by_years = [ti for ti in chosen if ti not in grown and years.eligible(p.targets[ti])]
+    # Only a target with a row has a group (the others get the no_data row below), and
+    # which targets are multi-year ones is a matter of the plan alone.
+    observed = _observed_targets(p)
+    eligible = plan_cache(p.plan).get(
+        years.eligible, lambda: [years.eligible(target) for target in p.targets]
+    )
+    by_years = [ti for ti in chosen if observed[ti] and ti not in grown and eligible[ti]]
     year_firsts, year_t, year_columns, declined = years.judge_years(
         cx, by_years, thresholds, _columns(p)
     )
@@ -101,6 +107,18 @@ def _evaluate_prepared(
         firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), len(p.value) + missing])
     vectorised = _frame(cx, out, t, by_frame, missing)
     return _combine(vectorised, firsts, results, p, (year_firsts, year_columns))
+
+
+def _observed_targets(p: Prepared) -> Any:
+    """Which targets some row names (a categorical's unused categories name none)."""
+    import numpy as np
+
+    seen = np.zeros(len(p.targets), dtype=bool)
+    n_keys = len(p.key_targets)
+    used = np.ones(n_keys, dtype=bool) if p.pairs is None else p.pairs[:n_keys].any(axis=1)
+    for k in np.flatnonzero(used).tolist():
+        seen[p.key_targets[k]] = True
+    return seen
 
 
 def _columns(p: Prepared) -> list[str]:
