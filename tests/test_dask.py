@@ -96,6 +96,26 @@ class TestFileLayouts:
         assert len(flows) == 6  # one row per region, from four files, never one per quarter
         assert flows["observed"].tolist() == [90 + 4 * r for r in range(6)]
 
+    def test_many_files_checked_by_whole_partitions(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past the per-partition graphs' limit the check reads whole partitions: still found."""
+        from policytargets._evaluation import dask as module
+
+        monkeypatch.setattr(module, "_PER_PARTITION_GRAPHS", 2)
+        plan, frame = _plan(), _observations()
+        folder = _write(frame, tmp_path / "obs", by="period")
+        _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
+
+    def test_a_read_of_some_columns_whose_partitions_dask_fuses(self, tmp_path: Path) -> None:
+        """Files with a column left unread: Dask fuses the read's partitions in twos."""
+        plan, frame = _plan(), _observations()
+        noted = frame.assign(note="illustrative", source="none", checked="no")
+        folder = _write(noted, tmp_path / "obs", by="period")
+        read = dd.read_parquet(folder, columns=list(frame.columns))
+        assert read.map_partitions(len).optimize().npartitions < read.npartitions
+        _same_as_pandas(plan, frame, pt.evaluate(plan, read))
+
     def test_some_groups_split_others_whole(self, tmp_path: Path) -> None:
         """Files by target, but the flow's last quarter in a file of its own."""
         plan, frame = _plan(), _observations()

@@ -48,7 +48,6 @@ def evaluate_dask(
     the input: ``.compute()`` it or write it out. Its rows equal pandas' on
     the same data; their order differs.
     """
-    import dask
     import dask.dataframe as dd
     import numpy as np
     from dask.dataframe.utils import clear_known_categories
@@ -84,21 +83,8 @@ def evaluate_dask(
     )
     group = [key, *by_list]
     one = _Evaluator(plan, by_list, scorer, rtol, thresholds, meta)
-    # Hashes of the groups seen in more than one partition, from the key and
-    # breakdown columns alone: a separate, streaming read (holding every
-    # partition until the check ends would hold the whole input), partition by
-    # partition (Dask fuses the partitions of a read of few columns, which
-    # would hide a group split between two partitions of the full read).
-    split = np.zeros(0, dtype=np.int64)
-    if observations.npartitions > 1:
-        keys = observations[group]
-        hashes = dask.compute(  # type: ignore[attr-defined, no-untyped-call]
-            *(
-                keys.partitions[i].map_partitions(_group_hashes, meta=_hashes_meta())
-                for i in range(observations.npartitions)
-            )
-        )
-        split = _spanning([frame["h"].to_numpy() for frame in hashes])
+    one_partition = observations.npartitions == 1
+    split = np.zeros(0, dtype=np.int64) if one_partition else _split_groups(observations, group)
     if not len(split):  # every group in one partition: no shuffle
         evaluated = observations.map_partitions(one, meta=meta)
     else:
@@ -121,6 +107,41 @@ def evaluate_dask(
         meta=meta,
     )
     return dd.concat([evaluated, absent])  # type: ignore[no-untyped-call]
+
+
+#: Above this many partitions, the check reads whole partitions rather than
+#: building one graph per partition (each costs Dask ~10 ms to optimise).
+_PER_PARTITION_GRAPHS = 64
+
+
+def _split_groups(observations: Any, group: list[str]) -> npt.NDArray[np.int64]:
+    """Hashes of the groups seen in more than one partition.
+
+    Read when called, from the group columns alone where Dask allows it, as
+    a stream (holding every partition until the check ends would hold the
+    whole input). The check must see the partitions the evaluation sees: Dask
+    fuses the partitions of a parquet read of few columns, which would hide
+    a group split between two partitions of the full read. So a fused read
+    is checked partition by partition (one small graph each), or for many
+    partitions by reading whole partitions, as the evaluation does.
+    """
+    import dask
+
+    keys = observations[group]
+    meta = _hashes_meta()
+    checked = keys.map_partitions(_group_hashes, meta=meta).optimize()
+    if checked.npartitions == observations.npartitions:  # not fused
+        # Each partition's hashes are distinct: a hash twice is two partitions.
+        return _spanning([checked.compute()["h"].to_numpy()])
+    if observations.npartitions <= _PER_PARTITION_GRAPHS:
+        parts = (
+            keys.partitions[i].map_partitions(_group_hashes, meta=meta)
+            for i in range(observations.npartitions)
+        )
+    else:
+        parts = observations.map_partitions(_group_hashes, group, meta=meta).to_delayed()
+    frames = dask.compute(*parts)  # type: ignore[attr-defined, no-untyped-call]
+    return _spanning([frame["h"].to_numpy() for frame in frames])
 
 
 class _Evaluator:
@@ -180,13 +201,23 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
     """One 64-bit hash of each row's group, the same for the same text in any partition.
 
-    As int64: Dask's reduction passes unsigned numbers above 2**63 through
-    floats, which merged distinct hashes and split none.
+    pandas hashes a categorical's categories, then takes them by code: the
+    categories no row uses are dropped first when they outnumber the rows
+    (Dask's partitions of one frame keep all its categories). Two groups
+    with one hash are both taken as split: shuffled, never judged apart.
+    As int64, which Dask's frames carry exactly.
     """
     import numpy as np
     import pandas as pd
 
-    hashed = pd.util.hash_pandas_object(part[group], index=False).to_numpy(dtype=np.uint64)
+    keys = part[group]
+    for column in group:
+        values = keys[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and len(values.dtype.categories) > len(
+            values
+        ):
+            keys = keys.assign(**{column: values.cat.remove_unused_categories()})
+    hashed = pd.util.hash_pandas_object(keys, index=False).to_numpy(dtype=np.uint64)
     return hashed.view(np.int64)
 
 
@@ -197,12 +228,12 @@ def _hashes_meta() -> pd.DataFrame:
     return pd.DataFrame({"h": np.zeros(0, dtype=np.int64)})
 
 
-def _group_hashes(part: pd.DataFrame) -> pd.DataFrame:
+def _group_hashes(part: pd.DataFrame, group: list[str] | None = None) -> pd.DataFrame:
     """The partition's distinct group hashes, sorted."""
     import numpy as np
     import pandas as pd
 
-    h = np.sort(_row_hashes(part, list(part.columns)))
+    h = np.sort(_row_hashes(part, list(part.columns) if group is None else group))
     return pd.DataFrame({"h": h[np.r_[True, h[1:] != h[:-1]]] if len(h) else h})
 
 
