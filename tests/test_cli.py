@@ -21,6 +21,16 @@ OBSERVATIONS = DATA / "taicang2022_observations.csv"
 EXAMPLE = Path(__file__).parents[1] / "examples" / "data" / "taicang2022_observations.csv"
 
 
+@pytest.fixture(autouse=True)
+def _arrow_pool() -> Any:
+    """The evaluate command chooses pyarrow's allocator: the rest of the suite keeps its own."""
+    import pyarrow as pa
+
+    pool = pa.default_memory_pool()
+    yield
+    pa.set_memory_pool(pool)
+
+
 def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
@@ -259,6 +269,31 @@ class TestEvaluate:
         )
         assert (code, out, err) == (0, "", "")
         assert out_file.read_text(encoding="utf-8").startswith('"target_id",')
+
+    @pytest.mark.parametrize("chosen", [None, "system"])
+    def test_arrow_memory_pool(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        chosen: str | None,
+    ) -> None:
+        """evaluate gives pyarrow jemalloc (or the system's), unless the environment chose."""
+        import pyarrow as pa
+
+        monkeypatch.setattr(pa, "set_memory_pool", lambda pool: chosen_pools.append(pool))
+        chosen_pools: list[Any] = []
+        if chosen is None:
+            monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        else:
+            monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", chosen)
+        out_file = tmp_path / "result.csv"
+        code, _, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file)
+        assert code == 0
+        if chosen is None:
+            assert [p.backend_name for p in chosen_pools] in (["jemalloc"], ["system"])
+        else:
+            assert chosen_pools == []
 
     def test_parquet_observations(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """A .parquet observation file (categorical columns and all) is read as it is."""

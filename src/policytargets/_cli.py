@@ -272,6 +272,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ._observations import read_observations
 
     fmt = _evaluate_format(args)
+    _arrow_memory_pool()
     # The file is read (mostly by pyarrow, which releases the GIL) while the plan loads;
     # a bad plan is still the error reported first. Text as categories: less memory, and
     # evaluate uses their codes.
@@ -321,6 +322,27 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
         sys.stderr.write(f"{args.out}: {len(result)} rows ({summary})\n")
     return 0
+
+
+def _arrow_memory_pool() -> None:
+    """jemalloc (else the system's allocator) for pyarrow in this process, unless one is set.
+
+    pyarrow's default, mimalloc, keeps what pyarrow frees to itself, so the
+    arrays of evaluating and writing fault in fresh pages: on 3 M rows the
+    command spent about 1 s of system time against about 0.65 s with jemalloc.
+    ``ARROW_DEFAULT_MEMORY_POOL`` still decides when it is set.
+    """
+    import os
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a build without jemalloc (Windows wheels)
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
