@@ -710,3 +710,36 @@ class TestResultColumns:
         assert result["projected"].isna().all()
         assert str(result["status"].dtype) == "category"
         assert str(result["reason"].dtype) == "category"
+
+
+class TestIntegerBreakdownWithAbsentTargets:
+    """An integer breakdown column and a target without observations (once a TypeError)."""
+
+    @pytest.mark.parametrize("periods", [["2022", "2022"], ["2022", "2022-H1"]])  # fast, general
+    def test_absent_row_has_a_missing_breakdown(self, periods: list[str]) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+        targets = tuple(
+            pt.Target(id=f"t{i}", indicator=rate, condition=pt.AtLeast(value=90), period="2022")
+            for i in range(2)
+        )
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=targets),),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t0", "t0"],
+                "region": pd.array([1, 2], dtype="int32"),
+                "period": periods,
+                "value": [95.0, 91.0],
+                "unit": ["%", "%"],
+            }
+        )
+        result = pt.evaluate(plan, frame, by="region")
+        assert str(result["region"].dtype) == "Int32"
+        absent = result[result["target_id"] == "t1"]
+        assert absent["status"].tolist() == ["no_data"]
+        assert absent["region"].isna().all()
+        assert result.loc[result["target_id"] == "t0", "region"].tolist()[0] == 1

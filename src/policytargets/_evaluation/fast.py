@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import Status
 from .._conditions import satisfies
 from .chunks import _chunks, _run
-from .frame import _categorical, _code_dtype
+from .frame import _categorical, _code_dtype, with_missing
 from .judging import _PROGRESS, _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
 from .tables import plan_cache
 
@@ -295,11 +295,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         columns["target_id"] = _categorical(out["target_id"], plan.ids())
     for name in p.by:
         # The result rows are the input rows: the input column is reused as it is.
-        col = p.frame[name]
-        if len(absent_t):
-            filler = pd.Series([None] * len(absent_t), dtype=col.dtype)
-            col = pd.concat([col.reset_index(drop=True), filler], ignore_index=True)
-        columns[name] = col.array
+        columns[name] = with_missing(p.frame[name], len(absent_t)).array
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
     columns["progress"] = _categorical(np.full(m, -1, dtype=np.int8), _PROGRESS)

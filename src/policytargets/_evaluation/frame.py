@@ -54,6 +54,31 @@ def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
     return result
 
 
+def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
+    """``column`` followed by ``k`` missing values (absent targets have no breakdown).
+
+    Integer and boolean columns, which hold no missing value, become their
+    nullable pandas types (``int32`` → ``Int32``), so the rows keep their
+    numbers rather than failing or turning into floats.
+    """
+    import pandas as pd
+
+    if not k:
+        return column
+    kind, name = column.dtype.kind, column.dtype.name
+    if kind in "iub" and not isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        nullable = (
+            "boolean"
+            if kind == "b"
+            else "UInt" + name[4:]
+            if name.startswith("uint")
+            else "Int" + name[3:]
+        )
+        column = column.astype(pd.api.types.pandas_dtype(nullable))
+    filler = pd.Series([None] * k, dtype=column.dtype)
+    return pd.concat([column.reset_index(drop=True), filler], ignore_index=True)
+
+
 def _filled(rows: Any, values: Any, length: int, fill: float) -> Any:
     """A float64 array holding ``values`` at ``rows`` and ``fill`` elsewhere.
 
@@ -128,10 +153,7 @@ def _frame(
         # On the fast path the result rows are the input rows: the column is reused.
         source = p.frame[name] if by_frame is None else by_frame[name]
         col = source.reset_index(drop=True)
-        if len(missing):
-            filler = pd.Series([None] * len(missing), dtype=col.dtype)
-            col = pd.concat([col, filler], ignore_index=True)
-        columns[name] = col
+        columns[name] = with_missing(col, len(missing))
     columns["period"] = per_target("period")
     columns["status"] = _categorical(out.status, _STATUSES)
     # Progress categories are given to multi-year targets, which the kernel judges.
