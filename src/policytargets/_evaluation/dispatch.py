@@ -189,13 +189,17 @@ def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any)
     import pandas as pd
 
     categories = list(codes_of.categories)
-    index = {c: i for i, c in enumerate(categories)}
     n = len(categories)
+    # Hash lookups in pandas, not a dict per value: the kernel's and the
+    # multi-year rows can be as many as the groups.
+    given = pd.Series(values, dtype=object)
+    added = pd.Index(categories, dtype=object).get_indexer(given).astype(np.int64)
+    lacking = (added < 0) & given.notna().to_numpy()
     extra: dict[Any, int] = {}
-    added = np.array(
-        [-1 if v is None else index.get(v, n + extra.setdefault(v, len(extra))) for v in values],
-        dtype=np.int64,
-    )
+    if lacking.any():
+        new_codes, new_texts = pd.factorize(given[lacking])
+        extra = {text: i for i, text in enumerate(new_texts)}
+        added[lacking] = n + np.asarray(new_codes, dtype=np.int64)
     codes = np.concatenate([np.asarray(codes_of.codes, dtype=np.int64), added])[order]
     if extra:
         new = codes >= n

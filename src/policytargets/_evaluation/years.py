@@ -130,8 +130,14 @@ def judge_years(
             bases.append(base)
             span_target.append(ti)
             span_year.append(q.end.year)
-    key_spans = [[s for ti in keys for s in span_of.get(ti, [])] for keys in p.key_targets]
-    pv = dataclasses.replace(p, targets=spans, key_targets=key_spans)  # type: ignore[arg-type]
+    key_codes, key_spans = _span_keys(p, span_of, spans)
+    pv = dataclasses.replace(
+        p,
+        targets=spans,  # type: ignore[arg-type]
+        key_targets=key_spans,
+        key_codes=key_codes,
+        pairs=None,
+    )
     cache = PlanCache(spans, bases=bases)  # type: ignore[arg-type]
     cv = dataclasses.replace(cx, tables=_tables(pv, cache), prepared=pv, described={})
     red = _reduce(cv)
@@ -199,6 +205,73 @@ def judge_years(
         columns=columns,
         declined=sorted(declined),
     )
+
+
+def _span_keys(
+    p: Prepared, span_of: dict[int, list[int]], spans: list[_Span]
+) -> tuple[Ints, list[list[int]]]:
+    """Each row's key among (key, calendar year) pairs, and each such key's spans.
+
+    A row of a period inside one calendar year goes to the span of that year
+    of each target whose period holds it (its only span, for a cumulative
+    flow), and to every span of the other targets of its key (their base, or
+    a period no span reads: the reduction's phases sort that out); any other
+    row to every span of its key's targets. So a row is reduced once per span
+    that may read it, not once per year of the plan.
+    """
+    import numpy as np
+
+    years = sorted({s.period.end.year for s in spans} | {s.period.start.year for s in spans})
+    first, last = years[0], years[-1]
+    width = last - first + 2  # slot 0: every span; slot j: the year first + j - 1
+    slot_of_period = np.array(
+        [
+            q.start.year - first + 1
+            if q.start.year == q.end.year and first <= q.start.year <= last
+            else 0
+            for q in p.periods
+        ]
+        or [0],
+        dtype=np.int64,
+    )
+    starts = np.array([q.start.toordinal() for q in p.periods] or [0], dtype=np.int64)
+    ends = np.array([q.end.toordinal() for q in p.periods] or [0], dtype=np.int64)
+    key_spans: list[list[int]] = []
+    for k, targets in enumerate(p.key_targets):
+        chosen = [ti for ti in targets if ti in span_of]
+        if p.pairs is not None and chosen:
+            # Only the spans a row of this key falls in: a year nothing was
+            # observed in (2024, 2025 so far) has no figure to judge.
+            seen = np.flatnonzero(p.pairs[k])
+            lo, hi = starts[seen], ends[seen]
+            kept = {
+                ti: [
+                    s
+                    for s in span_of[ti]
+                    if (
+                        (lo >= spans[s].period.start.toordinal())
+                        & (hi <= spans[s].period.end.toordinal())
+                    ).any()
+                ]
+                for ti in chosen
+            }
+            # A key seen only in its base still has its groups (no_data, as in assess).
+            kept = {ti: spans_ or span_of[ti][:1] for ti, spans_ in kept.items()}
+        else:
+            kept = {ti: span_of[ti] for ti in chosen}
+        key_spans.append([s for ti in chosen for s in kept[ti]])
+        for year in range(first, last + 1):
+            mine: list[int] = []
+            for ti in chosen:
+                own = [s for s in span_of[ti] if spans[s].period.contains(Period.year(year))]
+                mine += own if own else kept[ti]
+            key_spans.append(mine)
+    key_spans.append([])  # rows without a key
+    codes = np.asarray(p.key_codes, dtype=np.int64)
+    period_codes = np.asarray(p.period_codes, dtype=np.int64)
+    slot = np.where(period_codes < 0, 0, slot_of_period[np.maximum(period_codes, 0)])
+    virtual = np.where(codes < 0, len(key_spans) - 1, codes * width + slot)
+    return virtual.astype(np.intp), key_spans
 
 
 def _declined(p: Prepared, chosen: list[int]) -> set[int]:
@@ -464,37 +537,40 @@ def _judged(
     status[state == 2] = S[Status.NOT_COMPARABLE]
     status[no_base] = S[Status.NEEDS_BASELINE]
 
+    # Reasons: one text per distinct wording, found with np.unique, never a loop per group.
     statuses = list(Status)
-    reasons = np.empty(n, dtype=object)
-    texts: dict[tuple[Any, ...], str] = {}
-    for i in range(n):
-        t_index = int(ti[i])
-        if not judged[i]:
-            key: tuple[Any, ...] = (t_index, int(local[i]))
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = _reason_text(cx, t_index, int(local[i]))
-            reasons[i] = text
+    plain_what = ~(case_a | case_b | no_proj)  # 1: "projected value"
+    path_what = ~(cum | no_proj)
+    case = np.where(case_d3, 2, np.where(case_d1, 1, 0))
+    what = np.where(case_d3, path_what, plain_what).astype(np.int64)
+    when_code = np.where(no_proj | cum, last_p, -1 - year)  # a period observed, or the year
+    pct = np.where(complete, -1.0, overall)
+    fields = np.stack(
+        [
+            ti.astype(np.float64),
+            np.where(judged, case, -1 - local).astype(np.float64),
+            np.where(judged, status, 0).astype(np.float64),
+            np.where(judged, what, 0).astype(np.float64),
+            np.where(case_d3, expected, 0.0),
+            np.where(case_d3, when_code, 0).astype(np.float64),
+            np.where(judged, pct, 0.0),
+        ],
+        axis=1,
+    )
+    unique, inverse = np.unique(fields, axis=0, return_inverse=True)
+    texts = []
+    for row in unique.tolist():
+        t_index, kind = int(row[0]), int(row[1])
+        if kind < 0:
+            texts.append(_reason_text(cx, t_index, -1 - kind))
             continue
-        st_i = statuses[status[i]]
-        pct = None if complete[i] else f"{overall[i]:.0%}"
-        if case_d3[i]:
-            what = "observed value" if cum[i] or no_proj[i] else "projected value"
-            when_text = (
-                _period_text(p.periods[int(last_p[i])])
-                if no_proj[i] or cum[i]
-                else str(int(year[i]))
-            )
-            key = (t_index, "path", int(status[i]), what, float(expected[i]), when_text, pct)
-        elif case_d1[i]:
-            key = (t_index, "early", pct)
-        else:
-            what = "observed value" if (case_a[i] or case_b[i] or no_proj[i]) else "projected value"
-            key = (t_index, "plain", int(status[i]), what, pct)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = _text(cx, t_index, key, st_i, pct)
-        reasons[i] = text
+        shown = None if row[6] < 0 else f"{row[6]:.0%}"
+        at = int(row[5])
+        when_text = _period_text(p.periods[at]) if at >= 0 else str(-1 - at)
+        texts.append(
+            _text(cx, t_index, kind, statuses[int(row[2])], int(row[3]), row[4], when_text, shown)
+        )
+    reasons = np.array(texts, dtype=object)[np.asarray(inverse).ravel()]
 
     # Outputs of groups without a verdict.
     nan = np.nan
@@ -504,57 +580,73 @@ def _judged(
     margin_out = np.where(judged, margin, nan)
     baseline_out = np.where(judged, base, nan)
     coverage_out = np.where(usable, overall_out, 0.0)
-    progress_names = [c.value for c in Progress]
-    status_names = [s.value for s in Status]
-    frame: dict[str, Any] = {
-        "target_id": [targets[int(i)].id for i in ti.tolist()],
-    }
+    from .frame import cached_margin_unit
+
+    method[~has_score] = None
+
+    def per_target(values: list[Any]) -> Any:
+        """A value per target (by plan position), gathered for every row."""
+        return np.array(values, dtype=object)[ti]
+
+    progress_names = np.array([None, *(c.value for c in Progress)], dtype=object)
+    frame: dict[str, Any] = {"target_id": per_target([t.id for t in targets])}
     for name in p.by:
-        column = p.by_values[name].to_numpy(dtype=object)
-        frame[name] = [None if code < 0 else column[code] for code in b.tolist()]
+        column = np.array([*p.by_values[name].to_numpy(dtype=object), None], dtype=object)
+        frame[name] = column[np.where(b < 0, len(column) - 1, b)]
     frame.update(
         {
-            "period": [_period_text(targets[int(i)].period) for i in ti.tolist()],
-            "status": [status_names[s] for s in status.tolist()],
-            "progress": [None if c < 0 else progress_names[c] for c in prog.tolist()],
+            "period": per_target([_period_text(t.period) for t in targets]),
+            "status": np.array([s.value for s in Status], dtype=object)[status],
+            "progress": progress_names[prog + 1],
             "observed": observed_out,
             "projected": projected_out,
             "threshold": threshold_out,
             "margin": margin_out,
-            "margin_unit": [],
-            "unit": [targets[int(i)].unit for i in ti.tolist()],
+            "margin_unit": per_target([cached_margin_unit(t.unit) for t in targets]),
+            "unit": per_target([t.unit for t in targets]),
             "baseline": baseline_out,
             "coverage": coverage_out,
             "score": np.where(judged, score, nan),
-            "score_method": [m if h else None for m, h in zip(method, has_score, strict=True)],
-            "aspirational": np.array([targets[int(i)].aspirational for i in ti.tolist()]),
+            "score_method": method,
+            "aspirational": np.array([t.aspirational for t in targets], dtype=bool)[ti],
             "reason": reasons,
         }
     )
-    from .frame import cached_margin_unit
-
-    frame["margin_unit"] = [cached_margin_unit(targets[int(i)].unit) for i in ti.tolist()]
     return first.astype(np.int64), ti, {name: frame[name] for name in columns}, declined
 
 
-def _text(cx: _Context, ti: int, key: tuple[Any, ...], status: Status, pct: str | None) -> str:
-    """A judged group's reason, worded as ``_Judge._judge`` words it."""
+def _text(
+    cx: _Context,
+    ti: int,
+    kind: int,
+    status: Status,
+    projected: int,
+    expected: float,
+    when_text: str,
+    pct: str | None,
+) -> str:
+    """A judged group's reason, worded as ``_Judge._judge`` words it.
+
+    ``kind``: 0 judged against the condition, 1 met already, 2 against the
+    path (``expected`` by ``when_text``); ``projected``: whether the value
+    judged is a projection; ``pct``: how much of the period is observed,
+    when not all of it.
+    """
     target = cx.prepared.targets[ti]
     described = cx.described.get(ti)
     if described is None:
         described = target.condition.describe(target.unit, "en", target.indicator.direction)
         cx.described[ti] = described
-    kind = key[1]
-    if kind == "path":
-        _, _, _, what, expected, when_text, _ = key
+    what = "projected value" if projected else "observed value"
+    if kind == 2:
         text = (
             f"{what} {_VERB[status]} the path to '{described}' "
             f"({expected:.6g} expected by {when_text})"
         )
-    elif kind == "early":
+    elif kind == 1:
         text = f"observed value {_VERB[Status.ON_TRACK]} '{described}' already"
     else:
-        text = f"{key[3]} {_VERB[status]} '{described}'"
+        text = f"{what} {_VERB[status]} '{described}'"
     if pct is not None:
         text += f" ({pct} of {_period_text(target.period)} observed"
         text += f"; {FAILED_FOR_GOOD})" if status is Status.NOT_MET else ")"
