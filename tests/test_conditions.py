@@ -618,3 +618,18 @@ class TestBoundsOfManyBaselines:
             assert (want.threshold is None and math.isnan(threshold)) or threshold == want.threshold
             goal = condition.goal_value(direction, base)
             assert (goal is None and math.isnan(goals[i])) or float(goals[i]) == goal
+
+
+class TestBetweenInEnglishUnits:
+    """Both ends of a band are written in the same English unit (the low end was not converted)."""
+
+    @pytest.mark.parametrize(
+        ("unit", "text"),
+        [
+            ("万平方米", "between 100,000 and 200,000 m²"),
+            ("%", "between 10 and 20%"),
+            ("亿元", "between 1,000,000,000 and 2,000,000,000 yuan"),
+        ],
+    )
+    def test_describe(self, unit: str, text: str) -> None:
+        assert pt.Between(low=10, high=20).describe(unit, "en") == text

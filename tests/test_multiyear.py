@@ -416,3 +416,33 @@ class TestDaskBasePeriod:
         assert got[["target_id", "region", "status"]].astype(str).values.tolist() == (
             expected.astype(str).values.tolist()
         )
+
+
+class TestObservationOverSeveralYears:
+    """A level target over 2021–2025 observed only over several years has no year's figure."""
+
+    @pytest.mark.parametrize("observed", ["2021-2025", "2021-2022"])
+    def test_not_comparable_in_assess_and_evaluate(self, observed: str) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+        t = target(rate, pt.AtLeast(value=90), period="2021-2025")
+        observations = [pt.Observation(period=observed, value=95.0, unit="%")]
+        a = pt.assess(t, observations)  # an IndexError before
+        assert a.status is S.NOT_COMPARABLE
+        assert f"for {observed}, spans more than one year" in a.reason
+        frame = pd.DataFrame(
+            {"target_id": ["t"], "period": [observed], "value": [95.0], "unit": ["%"]}
+        )
+        row = pt.evaluate(plan_of(t), frame).iloc[0]
+        assert row["status"] == "not_comparable"
+        assert row["reason"] == a.reason
+
+    def test_a_year_inside_the_latest_span_is_judged(self) -> None:
+        rate = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+        t = target(rate, pt.AtLeast(value=90), period="2021-2025")
+        observations = [
+            pt.Observation(period="2022", value=95.0, unit="%"),
+            pt.Observation(period="2021-2022", value=80.0, unit="%"),
+        ]
+        a = pt.assess(t, observations)
+        assert a.status is S.ON_TRACK
+        assert a.observed == 95.0

@@ -932,8 +932,16 @@ class _Judge:
             return self._each_year(values, base, base_p, base_reason, flow, pool)
         cumulative = self.years is not None and flow and not condition.change
         if self.years is not None and not cumulative:
-            span = Period.year(values[-1][0].period.end.year)
+            latest = values[-1][0].period
+            span = Period.year(latest.end.year)
             values = [x for x in values if span.contains(x[0].period)]
+            if not values:
+                # No figure of one year to judge: refuse rather than guess.
+                return self._done(
+                    Status.NOT_COMPARABLE,
+                    f"a target over {period} is judged on a calendar year's figure; the latest "
+                    f"observation, for {latest}, spans more than one year",
+                )
         else:
             span = period
         observed, coverage = _figure(values, self.target, span, flow)

@@ -211,15 +211,23 @@ def fmt_number(value: float) -> str:
 
 
 def _with_unit(value: float, unit: str, lang: Lang) -> str:
-    from ._unit_names import english_amount, unit_label
+    from ._unit_names import unit_label
 
     if lang == "zh":
         return f"{fmt_number(value)}{unit_label(unit, 'zh')}"
-    value, label = english_amount(value, unit)
-    number = f"{int(value):,}" if value == int(value) and abs(value) < 1e15 else f"{value:,}"
+    number, label = _english_number(value, unit)
     if label in ("%", "‰") or not label:
         return f"{number}{label}"
     return f"{number} {label}"
+
+
+def _english_number(value: float, unit: str) -> tuple[str, str]:
+    """``value`` in ``unit`` as English writes it (万平方米 in m², times 10,000), and the label."""
+    from ._unit_names import english_amount
+
+    value, label = english_amount(value, unit)
+    number = f"{int(value):,}" if value == int(value) and abs(value) < 1e15 else f"{value:,}"
+    return number, label
 
 
 def _is_percent(unit: str) -> bool:
@@ -753,7 +761,8 @@ class Between(Condition):
         high = _with_unit(self.high, unit, lang)
         if lang == "zh":
             return f"{fmt_number(self.low)}~{high}"
-        return f"between {fmt_number(self.low)} and {high}"
+        # Both ends in the same English unit (万平方米: 10 and 20 are 100,000 and 200,000 m²).
+        return f"between {_english_number(self.low, unit)[0]} and {high}"
 
 
 def _growth_words(percent: float, lang: Lang) -> str:
