@@ -139,10 +139,10 @@ class TestAssessEqualsEvaluate:
 
 
 @st.composite
-def final_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
-    """保持, 每年 or 不发生 over one year or part of one, observed in whole and in parts."""
+def _linear_indicators(draw: st.DrawFn) -> pt.Indicator:
+    """Any indicator, projected linearly (the default)."""
     indicator = draw(pts.indicators())
-    indicator = pt.Indicator(
+    return pt.Indicator(
         id=indicator.id,
         name=indicator.name,
         kind=indicator.kind,
@@ -150,6 +150,20 @@ def final_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
         direction=indicator.direction,
         basis=indicator.basis,
     )
+
+
+@st.composite
+def _observations(draw: st.DrawFn, shapes: list[str], unit: str, most: int) -> list[pt.Observation]:
+    """Up to ``most`` observations of distinct periods among ``shapes``, zero among the values."""
+    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=most))
+    values = st.one_of(st.just(0.0), _values)
+    return [pt.Observation(period=p, value=draw(values), unit=unit) for p in chosen]
+
+
+@st.composite
+def final_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
+    """保持, 每年 or 不发生 over one year or part of one, observed in whole and in parts."""
+    indicator = draw(_linear_indicators())
     inner = draw(pts.targets(indicator=indicator))
     condition = inner.condition
     while condition.maintained or condition.every_year:
@@ -166,10 +180,7 @@ def final_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
         id="t", indicator=indicator, condition=condition, period=period, unit=inner.unit
     )
     shapes = ["2021", "2022", "2022-H1", "2022-H2", "2022-Q1", "2022-Q3", "2022-07", "2022-12"]
-    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=5))
-    values = st.one_of(st.just(0.0), _values)
-    observations = [pt.Observation(period=p, value=draw(values), unit=target.unit) for p in chosen]
-    return target, observations
+    return target, draw(_observations(shapes, target.unit, 5))
 
 
 class TestFinalConditionsOnTheVectorisedPath:
@@ -201,15 +212,7 @@ class TestFinalConditionsOnTheVectorisedPath:
 @st.composite
 def named_base_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
     """A one-year (or shorter) target against 2020 (较2020年), by condition or plan baseline."""
-    indicator = draw(pts.indicators())
-    indicator = pt.Indicator(
-        id=indicator.id,
-        name=indicator.name,
-        kind=indicator.kind,
-        unit=indicator.unit,
-        direction=indicator.direction,
-        basis=indicator.basis,
-    )
+    indicator = draw(_linear_indicators())
     amount = draw(st.integers(-20, 20).map(float))
     condition = draw(
         st.sampled_from(
@@ -274,15 +277,7 @@ class TestNamedBaseOnTheVectorisedPath:
 @st.composite
 def years_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
     """A 2021–2025 target of any one-bound or change condition, linearly projected."""
-    indicator = draw(pts.indicators())
-    indicator = pt.Indicator(
-        id=indicator.id,
-        name=indicator.name,
-        kind=indicator.kind,
-        unit=indicator.unit,
-        direction=indicator.direction,
-        basis=indicator.basis,
-    )
+    indicator = draw(_linear_indicators())
     inner = draw(pts.targets(indicator=indicator, condition=pts.conditions(maintained=False)))
     condition = draw(
         st.sampled_from(
@@ -320,10 +315,7 @@ def years_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
         "2025",
         "2025-Q4",
     ]
-    chosen = draw(st.lists(st.sampled_from(shapes), unique=True, max_size=6))
-    values = st.one_of(st.just(0.0), _values)
-    observations = [pt.Observation(period=p, value=draw(values), unit=target.unit) for p in chosen]
-    return target, observations
+    return target, draw(_observations(shapes, target.unit, 6))
 
 
 class TestMultiYearOnTheVectorisedPath:

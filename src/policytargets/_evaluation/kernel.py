@@ -209,24 +209,9 @@ def kernel_frame(
     """The kernel's assessments as result columns of plain values (the caller sets the types)."""
     from .tables import _period_text
 
-    names = (
-        "target_id",
-        "period",
-        "status",
-        "progress",
-        "observed",
-        "projected",
-        "threshold",
-        "margin",
-        "margin_unit",
-        "unit",
-        "baseline",
-        "coverage",
-        "score",
-        "score_method",
-        "aspirational",
-        "reason",
-    )
+    from . import RESULT_COLUMNS
+
+    names = RESULT_COLUMNS  # the rows below give them in this order
     rows = [
         (
             p.targets[ti].id,
