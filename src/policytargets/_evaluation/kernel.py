@@ -207,9 +207,8 @@ def kernel_frame(
     results: list[tuple[int, int, int, Assessment]], p: Prepared, columns: list[str]
 ) -> dict[str, list[Any]]:
     """The kernel's assessments as result columns of plain values (the caller sets the types)."""
-    from .tables import _period_text
-
     from . import RESULT_COLUMNS
+    from .tables import _period_text
 
     names = RESULT_COLUMNS  # the rows below give them in this order
     rows = [
