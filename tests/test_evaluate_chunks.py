@@ -204,3 +204,21 @@ class TestMemoryBenchmark:
         assert lines[-1].startswith("peak_over_input[general]=")
         # On a few thousand rows the peak may stay within memory already resident: 0 is fine.
         assert float(lines[-1].split("=")[1]) >= 0
+
+
+class TestCodes:
+    """Text keys are factorised to int32 codes (4 bytes a row each, not pandas' 8)."""
+
+    def test_string_keys_get_int32_codes_and_the_same_result(self) -> None:
+        plan = _plan()
+        frame = _rows(plan, regions=3, seed=4)
+        with using_scope(plan.units):
+            p = prepare(plan, frame)
+        for codes in (p.key_codes, p.period_codes, p.unit_codes, p.by_codes):
+            assert codes.dtype == np.int32
+        categorical = frame.astype(dict.fromkeys(("target_id", "region", "period"), "category"))
+        pd.testing.assert_frame_equal(
+            pt.evaluate(plan, frame).astype({"target_id": str, "region": str}),
+            pt.evaluate(plan, categorical).astype({"target_id": str, "region": str}),
+            check_exact=True,
+        )

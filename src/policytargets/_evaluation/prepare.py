@@ -159,14 +159,21 @@ def _factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], li
 
     Missing values get code -1.
     """
-    import numpy as np
     import pandas as pd
 
     if isinstance(column.dtype, pd.CategoricalDtype):
         # The categorical's own codes (int8, int16…), not copied: free.
         return column.array.codes, list(column.array.categories)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.intp), list(uniques)
+    return _narrow(codes), list(uniques)
+
+
+def _narrow(codes: Any) -> npt.NDArray[np.integer[Any]]:
+    """Codes as int32 when they fit: half the bytes of pandas' int64, on every row."""
+    import numpy as np
+
+    dtype = np.int32 if len(codes) < np.iinfo(np.int32).max - 1 else np.intp
+    return np.asarray(codes).astype(dtype, copy=False)
 
 
 def _is_missing(value: Any) -> bool:
@@ -342,7 +349,7 @@ def prepare(
     _rate_checks(frame, rate_key, key_codes, unit_codes, units, numbers, failures)
 
     # Disaggregation: one integer code per distinct combination.
-    by_codes: Any = np.zeros(n, dtype=np.intp)
+    by_codes: Any = np.zeros(n, dtype=np.int8)
     by_values = pd.DataFrame(index=pd.RangeIndex(1))
     if by_list:
         parts = [_by_codes(frame[b]) for b in by_list]
@@ -354,7 +361,7 @@ def prepare(
             for codes, uniques in parts[1:]:
                 combined = combined * len(uniques) + codes
             codes_all, uniq = pd.factorize(combined)
-            by_codes = np.asarray(codes_all, dtype=np.intp)
+            by_codes = _narrow(codes_all)
             cols = {}
             rest = np.asarray(uniq, dtype=np.int64)
             for b, (_, uniques) in reversed(list(zip(by_list, parts, strict=True))):
@@ -528,7 +535,7 @@ def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.
             return codes, pd.Index([*categories, None], dtype=object)
         return codes, categories
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
+    return _narrow(codes), pd.Index(uniques)
 
 
 def _strict_checks(p: Prepared) -> None:
