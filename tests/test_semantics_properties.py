@@ -318,6 +318,39 @@ def years_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
     return target, draw(_observations(shapes, target.unit, 6))
 
 
+@st.composite
+def each_year_cases(draw: st.DrawFn) -> tuple[pt.Target, list[pt.Observation]]:
+    """保持 or 每年 over 2021–2025 (or 2021–2023), of any inner condition."""
+    target, observations = draw(years_cases())
+    inner = target.condition
+    wrapped = draw(st.sampled_from([pt.Maintained(condition=inner), pt.EveryYear(condition=inner)]))
+    if draw(st.booleans()):
+        wrapped = pt.EveryYear(condition=pt.Improve())
+    target = pt.Target(
+        id="t",
+        indicator=target.indicator,
+        condition=wrapped,
+        period=target.period,
+        unit=target.unit,
+        baseline=target.baseline,
+    )
+    return target, observations
+
+
+class TestEachYearOnTheVectorisedPath:
+    """保持 and 每年 over several years are judged year by year with numpy, as assess does."""
+
+    @settings(max_examples=100)
+    @given(each_year_cases())
+    def test_equal_to_assess(self, case: tuple[pt.Target, list[pt.Observation]]) -> None:
+        from policytargets._evaluation import years
+
+        assert years.eligible(case[0])
+        TestAssessEqualsEvaluate.test_pandas.hypothesis.inner_test(  # type: ignore[attr-defined]
+            TestAssessEqualsEvaluate(), case
+        )
+
+
 class TestMultiYearOnTheVectorisedPath:
     """Multi-year targets are judged year by year with numpy, as assess judges them."""
 

@@ -112,25 +112,33 @@ def _bounds(tb: _Tables, t: Ints, base: F64) -> tuple[F64, F64, Bools, Bools, F6
 
 
 def bounds_of(
-    targets: list[Any], t: Ints, base: F64, years: F64 | None = None
+    targets: list[Any],
+    t: Ints,
+    base: F64,
+    years: F64 | None = None,
+    group_years: F64 | None = None,
 ) -> tuple[F64, F64, Bools, Bools, F64, F64]:
     """Each group's bounds, threshold and goal from its target's condition and baseline.
 
     ``t``: each group's target, ``base``: its baseline (NaN: none), ``years``:
-    per target, the years a growth compounds over (None: one). Each target's
-    groups at once (``Condition._bounds_many``), never a Python call per group.
+    per target, the years a growth compounds over (None: one), or
+    ``group_years`` per group. Each target's groups at once
+    (``Condition._bounds_many``), never a Python call per group.
     """
     import numpy as np
 
     n = len(t)
     low, high, thr, goal = (np.full(n, np.nan) for _ in range(4))
     lc, hc = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
-    order = np.argsort(t, kind="stable")
-    cuts = np.flatnonzero(np.diff(t[order])) + 1
+    spans = np.zeros(n) if group_years is None else np.asarray(group_years, dtype=np.float64)
+    order = np.lexsort((spans, t))
+    cuts = np.flatnonzero((np.diff(t[order]) != 0) | (np.diff(spans[order]) != 0)) + 1
     for at in np.split(order, cuts) if n else []:
         target = targets[int(t[at[0]])]
         c, d = target.condition, target.indicator.direction
         y = None if years is None else float(years[int(t[at[0]])])
+        if group_years is not None:
+            y = float(spans[at[0]])
         b = c._bounds_many(d, base[at], years=y, limit=natural_limit(target))
         low[at], high[at], lc[at], hc[at], thr[at] = b
         goal[at] = c._goal_many(d, base[at])

@@ -35,7 +35,7 @@ from .._assessment import (
     base_period,
     years_of,
 )
-from .._conditions import Direction
+from .._conditions import Direction, Every
 from .._model import Basis, Projection, Target
 from .._periods import Period
 from .._scoring import ProgressInput
@@ -58,16 +58,23 @@ _VERB = {
 def eligible(target: Target) -> bool:
     """Whether a multi-year target is judged here (see the module's text)."""
     c = target.condition
+    every = getattr(c, "every", Every.YEAR)
     return (
         years_of(target.period) is not None
-        and not (c.maintained or c.every_year)
+        and every is Every.YEAR
         and target.indicator.projection is Projection.LINEAR
     )
 
 
+def _each(target: Target) -> bool:
+    """A condition judged on every year's figure (保持, 每年)."""
+    return target.condition.maintained or target.condition.every_year
+
+
 def _cumulative(target: Target) -> bool:
-    """A flow judged on its sum since the period began (not a change)."""
-    return target.indicator.basis is Basis.FLOW and not target.condition.change
+    """A flow judged on its sum since the period began (not a change, not year by year)."""
+    c = target.condition
+    return target.indicator.basis is Basis.FLOW and not c.change and not _each(target)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,36 +182,340 @@ def judge_years(
         unit[group_of[hit]] = g.unit[order][hit]
     usable = state == 3
 
+    # 保持 and 每年: every year's figure, in order, until one needs a baseline it lacks.
+    each_target = np.zeros(len(p.targets), dtype=bool)
+    each_target[chosen] = [_each(p.targets[ti]) for ti in chosen]
+    each = each_target[group_t]
+    years_of_span = None
+    if each.any():
+        years_of_span = _EachYears(cx, g, order, start, group_of, group_t, s_year, st)
+
     # Contradictions stop the assessment only where assess reads them: every
     # year of a usable target (two values for one period), the judged span
-    # and the base (overlapping parts of a flow).
-    span_groups = order[np.where(usable, span_pick, 0)][usable]
+    # and the base (overlapping parts of a flow); for 保持 and 每年, every
+    # year figured.
+    span_groups = order[np.where(usable, span_pick, 0)][usable & ~each]
     clash = np.zeros(len(g.t), dtype=bool)
     clash[order] = usable[group_of]
     overlap = np.zeros(len(g.t), dtype=bool)
     overlap[span_groups] = True
+    if years_of_span is not None:
+        overlap[order] |= (usable & each)[group_of] & years_of_span.figured
     red.raise_conflicts(clash, overlap)
 
     pick = order[np.where(usable, span_pick, start)]
-    return _judged(
-        cx,
-        thresholds,
-        ti=group_t,
-        b=b,
-        first=first,
-        state=state,
-        unit=unit,
-        observed=g.level[pick],
-        coverage=g.level_cov[pick],
-        last_p=g.last_p[pick],
-        year=s_year[pick],
-        base=g.base[pick],
-        base_state=g.base_state[pick],
-        base_unit=g.base_unit[pick],
-        base_pct=g.base_pct[pick],
-        columns=columns,
-        declined=sorted(declined),
-    )
+    normal = ~each
+    fields = {
+        "b": b,
+        "first": first,
+        "state": state,
+        "unit": unit,
+        "observed": g.level[pick],
+        "coverage": g.level_cov[pick],
+        "last_p": g.last_p[pick],
+        "year": s_year[pick],
+        "base": g.base[pick],
+        "base_state": g.base_state[pick],
+        "base_unit": g.base_unit[pick],
+        "base_pct": g.base_pct[pick],
+    }
+    parts: list[tuple[Ints, Ints, dict[str, Any]]] = []
+    if normal.any():
+        parts.append(
+            _judged(
+                cx,
+                thresholds,
+                ti=group_t[normal],
+                **{name: value[normal] for name, value in fields.items()},
+                columns=columns,
+                declined=[],
+            )[:3]
+        )
+    if years_of_span is not None:
+        parts.append(
+            years_of_span.judged(
+                thresholds, each, columns, **{name: value[each] for name, value in fields.items()}
+            )
+        )
+    firsts = np.concatenate([x[0] for x in parts])
+    targets_of = np.concatenate([x[1] for x in parts])
+    merged = {name: np.concatenate([np.asarray(x[2][name]) for x in parts]) for name in columns}
+    return firsts, targets_of, merged, sorted(declined)
+
+
+class _EachYears:
+    """保持 and 每年 over several years, as ``_Judge._each_year`` judges them, with numpy.
+
+    Built over the span groups in (target, breakdown, year) order; ``figured``
+    marks the spans ``_each_year`` works the figure of (every year with a
+    usable observation, up to the first that needs a baseline it lacks).
+    """
+
+    def __init__(
+        self,
+        cx: _Context,
+        g: Any,
+        order: Ints,
+        start: Ints,
+        group_of: Ints,
+        group_t: Ints,
+        s_year: Ints,
+        st: Any,
+    ) -> None:
+        import numpy as np
+
+        self.cx, self.start, self.group_of = cx, start, group_of
+        targets = cx.prepared.targets
+        pc = plan_cache(cx.prepared.plan)
+        nt = len(targets)
+        yearly_t = np.zeros(nt, dtype=bool)
+        needs_t = np.zeros(nt, dtype=bool)
+        first_year_t = np.zeros(nt, dtype=np.int64)
+        for i in set(group_t.tolist()):
+            c = targets[i].condition
+            yearly_t[i] = c.every_year and c.change
+            needs_t[i] = c.needs_baseline
+            first_year_t[i] = targets[i].period.start.year
+        t = group_t[group_of]
+        self.t = t
+        self.year = s_year[order]
+        self.level = g.level[order]
+        self.cov = g.level_cov[order]
+        self.last_p = g.last_p[order]
+        self.base = g.base[order]
+        usable = st == 3
+        self.usable = usable
+        self.partial = self.cov < 1 - 1e-12
+        # The year before's figure, when that year was observed in full.
+        prev_ok = np.zeros(len(t), dtype=bool)
+        same = group_of[1:] == group_of[:-1]
+        prev_ok[1:] = (
+            same & (self.year[:-1] == self.year[1:] - 1) & usable[:-1] & ~self.partial[:-1]
+        )
+        prev_level = np.concatenate([[np.nan], self.level[:-1]])
+        self.yearly = yearly_t[t]
+        base_y = np.where(
+            self.yearly,
+            np.where(
+                self.year == first_year_t[t], self.base, np.where(prev_ok, prev_level, np.nan)
+            ),
+            self.base,
+        )
+        self.base_y = base_y
+        position = np.arange(len(t))
+        big = np.iinfo(np.int64).max
+        lacking = usable & needs_t[t] & np.isnan(base_y)
+        self.nb_pos = np.minimum.reduceat(np.where(lacking, position, big), start)
+        self.figured = usable & (position <= self.nb_pos[group_of])
+        self.judged_span = usable & (position < self.nb_pos[group_of])
+        self.pc = pc
+
+    def judged(
+        self,
+        thresholds: ProgressThresholds,
+        each: Any,
+        columns: list[str],
+        **fields: Any,
+    ) -> tuple[Ints, Ints, dict[str, Any]]:
+        """The verdicts of the (target, breakdown) groups ``each`` (a mask over all groups)."""
+        import numpy as np
+
+        from .._conditions import satisfies
+        from .frame import cached_margin_unit
+        from .judging import _reference
+
+        cx, targets = self.cx, self.cx.prepared.targets
+        p, rtol, tb = cx.prepared, cx.rtol, cx.tables
+        t, n_span = self.t, len(self.t)
+        position = np.arange(n_span)
+        big = np.iinfo(np.int64).max
+        # Bounds of each year's figure: against its own baseline, over the years since the base.
+        j = np.flatnonzero(self.judged_span)
+        low, high, thr = (np.full(n_span, np.nan) for _ in range(3))
+        lc, hc = np.ones(n_span, dtype=bool), np.ones(n_span, dtype=bool)
+        base_info = np.array(
+            [_period_info(self.pc.base_period(int(i))) for i in t[j].tolist()], dtype=np.int64
+        ).reshape(len(j), 4)
+        year_info = np.array(
+            [_period_info(Period.year(int(y))) for y in self.year[j].tolist()], dtype=np.int64
+        ).reshape(len(j), 4)
+        since = np.asarray(
+            _years(
+                base_info[:, 0] > 0,
+                base_info[:, 1],
+                base_info[:, 2],
+                year_info[:, 0] > 0,
+                year_info[:, 1],
+                year_info[:, 2],
+            ),
+            dtype=np.float64,
+        )
+        spans = np.where(self.yearly[j], 1.0, since)
+        low[j], high[j], lc[j], hc[j], thr[j], _ = bounds_of(
+            list(targets), t[j], self.base_y[j], group_years=spans
+        )
+        flow = np.array([x.indicator.basis is Basis.FLOW for x in targets], dtype=bool)[t]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            projected = np.where(
+                self.judged_span & flow & self.partial,
+                np.where(self.cov > 0, self.level / self.cov, self.level),
+                np.nan,
+            )
+        value = np.where(np.isnan(projected), self.level, projected)
+        holds = satisfies(value, low, high, lc, hc, rtol)
+        failed = self.judged_span & ~holds & ~self.partial
+        start = self.start
+        first_failed = np.minimum.reduceat(np.where(failed, position, big), start)
+        last = np.maximum.reduceat(np.where(self.judged_span, position, -1), start)
+        count = np.add.reduceat(self.judged_span.astype(np.int64), start)
+
+        # Per (target, breakdown) group of these targets.
+        sel = np.flatnonzero(each)
+        ti = t[start][sel]
+        state = fields["state"]
+        usable = state == 3
+        nb = self.nb_pos[sel]
+        first_failed, last, count = first_failed[sel], last[sel], count[sel]
+        has_nb = usable & (nb < big)
+        has_failed = usable & ~has_nb & (first_failed < big)
+        rest = usable & ~has_nb & ~has_failed
+        chosen = np.where(has_failed, first_failed, np.maximum(last, 0))
+        chosen = np.where(has_nb, np.where(nb < big, nb, 0), chosen)
+        n_years = np.array([len(years_of(targets[int(i)].period) or []) for i in ti.tolist()])
+        last_c = np.maximum(last, 0)
+        every = rest & (count == n_years) & ~self.partial[last_c]
+        behind = rest & ~every & self.partial[last_c] & ~holds[last_c]
+        S = {s: i for i, s in enumerate(Status)}
+        status = np.full(len(sel), S[Status.NO_DATA], dtype=np.int64)
+        status[state == 2] = S[Status.NOT_COMPARABLE]
+        status[has_nb] = S[Status.NEEDS_BASELINE]
+        status[has_failed] = S[Status.NOT_MET]
+        status[every] = S[Status.MET]
+        status[rest & ~every & behind] = S[Status.OFF_TRACK]
+        status[rest & ~every & ~behind] = S[Status.ON_TRACK]
+        progress_of = {
+            S[Status.MET]: Progress.ACHIEVED.value,
+            S[Status.NOT_MET]: Progress.BEHIND.value,
+            S[Status.ON_TRACK]: Progress.ON_TRACK.value,
+            S[Status.OFF_TRACK]: Progress.BEHIND.value,
+        }
+        t_start = np.array([x.period.start.toordinal() for x in targets], dtype=np.int64)
+        t_days = np.array([x.period.days for x in targets], dtype=np.float64)
+        end_year = np.array([x.period.end.year for x in targets], dtype=np.int64)
+        overall = (tb.p_end[fields["last_p"]] - t_start[ti] + 1) / t_days[ti]
+        shown = np.minimum(overall, 1.0)
+        verdict = has_failed | rest
+        reference = _reference(value[chosen], low[chosen], high[chosen], thr[chosen]).copy()
+        margin = value[chosen] - reference
+        with np.errstate(invalid="ignore"):
+            margin = np.where(np.abs(margin) <= rtol * np.abs(reference), 0.0, margin)
+        nan = np.nan
+
+        # Reasons, once per distinct wording.
+        statuses = list(Status)
+        texts: dict[tuple[Any, ...], str] = {}
+        reasons = np.empty(len(sel), dtype=object)
+        nu = len(p.units)
+        base_state, base_unit, base_pct = (
+            fields["base_state"],
+            fields["base_unit"],
+            fields["base_pct"],
+        )
+        for k in range(len(sel)):
+            i = int(ti[k])
+            target = targets[i]
+            if not usable[k]:
+                local = int(state[k]) if state[k] < 2 else 4 + int(fields["unit"][k])
+                key: tuple[Any, ...] = ("plain", i, local)
+            elif has_nb[k]:
+                c = int(chosen[k])
+                when = (
+                    str(int(self.year[c]) - 1)
+                    if self.yearly[c]
+                    else _period_text(self.pc.base_period(i))
+                )
+                bs = int(base_state[k])
+                local = (
+                    -1
+                    if bs == 3
+                    else 4 + nu + int(base_unit[k])
+                    if bs == 2
+                    else cx.partial_base + int(base_pct[k])
+                    if bs == 4
+                    else 2 + bs
+                )
+                key = ("baseline", i, when, local)
+            elif has_failed[k]:
+                c = int(chosen[k])
+                lc_ = int(last_c[k])
+                final = not (int(self.year[lc_]) == end_year[i] and not self.partial[lc_])
+                key = ("failed", i, int(self.year[c]), final)
+            else:
+                pct = None if every[k] else f"{shown[k]:.0%}"
+                key = ("every", i, int(status[k]), pct)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = self._text(key, target, statuses)
+            reasons[k] = text
+        progress_names = np.array([progress_of.get(int(x)) for x in status.tolist()], dtype=object)
+        method = np.full(len(sel), None, dtype=object)
+
+        def per_target(values: list[Any]) -> Any:
+            return np.array(values, dtype=object)[ti]
+
+        frame: dict[str, Any] = {"target_id": per_target([x.id for x in targets])}
+        for name in p.by:
+            column = np.array([*p.by_values[name].to_numpy(dtype=object), None], dtype=object)
+            b = fields["b"]
+            frame[name] = column[np.where(b < 0, len(column) - 1, b)]
+        observed = np.where(usable, self.level[chosen], nan)
+        frame.update(
+            {
+                "period": per_target([_period_text(x.period) for x in targets]),
+                "status": np.array([x.value for x in Status], dtype=object)[status],
+                "progress": progress_names,
+                "observed": observed,
+                "projected": np.where(verdict, projected[chosen], nan),
+                "threshold": np.where(verdict, reference, nan),
+                "margin": np.where(verdict, margin, nan),
+                "margin_unit": per_target([cached_margin_unit(x.unit) for x in targets]),
+                "unit": per_target([x.unit for x in targets]),
+                "baseline": np.where(usable, fields["base"], nan),
+                "coverage": np.where(usable, shown, 0.0),
+                "score": np.full(len(sel), nan),
+                "score_method": method,
+                "aspirational": np.array([x.aspirational for x in targets], dtype=bool)[ti],
+                "reason": reasons,
+            }
+        )
+        return fields["first"].astype(np.int64), ti, {name: frame[name] for name in columns}
+
+    def _text(self, key: tuple[Any, ...], target: Target, statuses: list[Status]) -> str:
+        """A reason, worded as ``_Judge._each_year`` words it."""
+        cx = self.cx
+        i = key[1]
+        if key[0] == "plain":
+            return _reason_text(cx, i, key[2])
+        c = target.condition
+        if key[0] == "baseline":
+            _, _, when, local = key
+            reason = "no figure for it"
+            if local >= 0:
+                full = _reason_text(cx, i, local)
+                reason = full.split(": ", 1)[1]
+            return f"{c.comparator} needs a baseline for {when}: {reason}"
+        described = cx.described.get(i)
+        if described is None:
+            described = c.describe(target.unit, "en", target.indicator.direction)
+            cx.described[i] = described
+        if key[0] == "failed":
+            text = f"the figure for {key[2]} {_VERB[Status.NOT_MET]} '{described}'"
+            return text + (f" ({FAILED_FOR_GOOD})" if key[3] else "")
+        status, pct = statuses[key[2]], key[3]
+        text = f"every year's figure {_VERB[status]} '{described}'"
+        if pct is not None:
+            text += f" ({pct} of {_period_text(target.period)} observed)"
+        return text
 
 
 def _span_keys(
