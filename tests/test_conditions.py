@@ -633,3 +633,7 @@ class TestBetweenInEnglishUnits:
     )
     def test_describe(self, unit: str, text: str) -> None:
         assert pt.Between(low=10, high=20).describe(unit, "en") == text
+
+    def test_no_float_noise_from_the_unit_factor(self) -> None:
+        text = pt.Between(low=164.7, high=201.3).describe("万平方米", "en")
+        assert text == "between 1,647,000 and 2,013,000 m²"

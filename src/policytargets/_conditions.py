@@ -226,6 +226,7 @@ def _english_number(value: float, unit: str) -> tuple[str, str]:
     from ._unit_names import english_amount
 
     value, label = english_amount(value, unit)
+    value = float(f"{value:.12g}")  # 164.7 万 is 1,647,000, not 1,647,000.0000000002
     number = f"{int(value):,}" if value == int(value) and abs(value) < 1e15 else f"{value:,}"
     return number, label
 
