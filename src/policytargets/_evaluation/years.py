@@ -4,21 +4,24 @@ A multi-year target is reported at the resolution of the year: its figure is
 the latest year's (a level, a rate, a flow summed over that year), or for a
 cumulative flow (新增, 累计) the sum since the period began, judged against
 the final condition when the period is complete and against the path from
-the baseline before that (``_Judge._judge`` and ``_Judge._interim``).
+the baseline before that (``_Judge._judge`` and ``_Judge._interim``). 保持
+and 每年 judge every year's figure in turn (``_Judge._each_year``,
+``_EachYears`` here).
 
 The observations are reduced by the general path's own reduction
 (``grouped._reduce``), run over *spans*: one per year of each target (one
 for a cumulative flow), each with the target's base period as its
-baseline. Each (target, breakdown) group then takes its latest year with a
-usable figure, and is judged here with numpy; only what is per group by
-nature (the bounds of a baseline-relative condition, a compound path's
-powers and logarithms, the reason texts, a custom scorer) is Python, once
-per distinct input.
+baseline; a row goes only to the spans that may read it (``_span_keys``).
+Each (target, breakdown) group then takes its latest year with a usable
+figure (or each year, for 保持 and 每年), and is judged here with numpy;
+only what is per group by nature (a compound path's powers and logarithms,
+the reason texts, a custom scorer) is Python, once per distinct input.
 
 Targets this module does not take stay with the kernel (``kernel``):
-保持 and 每年 over several years, projections other than linear, growth
-rates, and targets observed over a period that is inside the target's but
-not inside one calendar year.
+保持 month by month or quarter by quarter, projections other than linear,
+growth rates, and targets observed over a period that is inside the
+target's but not inside one calendar year. The span reduction is not
+chunked as the general path is: its memory grows with the rows.
 """
 
 from __future__ import annotations
@@ -228,8 +231,7 @@ def judge_years(
                 ti=group_t[normal],
                 **{name: value[normal] for name, value in fields.items()},
                 columns=columns,
-                declined=[],
-            )[:3]
+            )
         )
     if years_of_span is not None:
         parts.append(
@@ -627,8 +629,7 @@ def _judged(
     base_unit: Ints,
     base_pct: Ints,
     columns: list[str],
-    declined: list[int],
-) -> tuple[Ints, Ints, dict[str, Any], list[int]]:
+) -> tuple[Ints, Ints, dict[str, Any]]:
     """Each (target, breakdown) group's verdict, following ``_Judge._judge`` for several years."""
     import numpy as np
 
@@ -923,7 +924,7 @@ def _judged(
             "reason": reasons,
         }
     )
-    return first.astype(np.int64), ti, {name: frame[name] for name in columns}, declined
+    return first.astype(np.int64), ti, {name: frame[name] for name in columns}
 
 
 def _text(
