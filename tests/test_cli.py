@@ -541,3 +541,38 @@ class TestShowStartsFast:
         env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
+
+
+class TestPlanOwnUnitsInObservationFiles:
+    """An observation file may use the units a plan file defines (it was refused as unparsable)."""
+
+    PLAN = Path(__file__).parent / "data" / "plan_with_units.yaml"
+
+    def test_evaluate(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        observations = tmp_path / "teu.csv"
+        observations.write_text(
+            "target_id,period,value,unit\nteu,2025,801,万标准箱\n", encoding="utf-8"
+        )
+        code, out, err = _run(capsys, "evaluate", self.PLAN, observations, "--format", "csv")
+        assert (code, err) == (0, "")
+        assert '"teu","2025","met"' in out
+
+    def test_validate(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        observations = tmp_path / "teu.csv"
+        observations.write_text(
+            "target_id,period,value,unit\nteu,2025,801,万标准箱\n", encoding="utf-8"
+        )
+        code, out, _ = _run(capsys, "validate", "--plan", self.PLAN, observations)
+        assert code == 0
+        assert "1 observations valid" in out
+
+    def test_a_unit_no_one_defines_is_still_refused(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        observations = tmp_path / "bad.csv"
+        observations.write_text(
+            "target_id,period,value,unit\nteu,2025,801,万标准盒\n", encoding="utf-8"
+        )
+        code, _, err = _run(capsys, "evaluate", self.PLAN, observations, "--format", "csv")
+        assert code == 1
+        assert "line 2, column 'unit', value '万标准盒': unparsable_unit" in err

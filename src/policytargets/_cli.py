@@ -276,17 +276,22 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     # The file is read (mostly by pyarrow, which releases the GIL) while the plan loads;
     # a bad plan is still the error reported first. Text as categories: less memory, and
     # evaluate uses their codes.
+    options = {"sheet": args.sheet, "encoding": args.encoding, "categories": True}
     with ThreadPoolExecutor(1) as pool:
-        reading = pool.submit(
-            read_observations,
-            args.observations,
-            sheet=args.sheet,
-            encoding=args.encoding,
-            categories=True,
-        )
+        reading = pool.submit(read_observations, args.observations, **options)
         plan = resolve_plan(args.plan)
-        observations = reading.result()
+        try:
+            observations = reading.result()
+        except ObservationError:
+            if not plan.units:
+                raise
+            observations = None  # perhaps units of the plan's own: read them with it
         del reading
+    if observations is None:
+        from ._units import unit_scope
+
+        with unit_scope(plan.units):
+            observations = read_observations(args.observations, **options)
     progress = not args.quiet and (args.progress or sys.stderr.isatty())
     result = evaluate(
         plan,
@@ -385,8 +390,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 f"{args.file}: with --plan, expected an observation file "
                 f"({', '.join(_OBSERVATION_SUFFIXES)})"
             )
+        from ._units import unit_scope
+
         plan = resolve_plan(args.plan)
-        frame = read_observations(args.file, sheet=args.sheet, encoding=args.encoding)
+        with unit_scope(plan.units):  # the file may use the plan's own units
+            frame = read_observations(args.file, sheet=args.sheet, encoding=args.encoding)
         validate_observations(plan, frame)
         sys.stdout.write(f"{args.file}: {len(frame)} observations valid for plan {plan.id}\n")
         return 0
