@@ -222,3 +222,64 @@ class TestCodes:
             pt.evaluate(plan, categorical).astype({"target_id": str, "region": str}),
             check_exact=True,
         )
+
+
+class TestMultiYearChunks:
+    """The multi-year path is chunked too: the same bits, the same errors, in any chunk size."""
+
+    @staticmethod
+    def _plan() -> pt.Plan:
+        rate = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+        flow = _indicator(1, flow=True)
+        targets = (
+            pt.Target(
+                id="rate", indicator=rate, condition=pt.AtLeast(value=90), period="2021-2025"
+            ),
+            pt.Target(
+                id="growth",
+                indicator=rate,
+                condition=pt.RelativeChange(percent=5, base="2020"),
+                period="2021-2025",
+            ),
+            pt.Target(
+                id="kept",
+                indicator=rate,
+                condition=pt.Maintained(condition=pt.AtLeast(value=80)),
+                period="2021-2025",
+            ),
+            pt.Target(id="new", indicator=flow, condition=pt.AtLeast(value=50), period="2021-2025"),
+        )
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=targets)
+        return pt.Plan(id="p", title=pt.Label(zh="计划"), period="2021-2025", goals=(goal,))
+
+    @staticmethod
+    def _frame(conflicts: bool = False) -> pd.DataFrame:
+        rows = []
+        for i, region in enumerate("abcdefg"):
+            for target, unit in (("rate", "%"), ("growth", "%"), ("kept", "%"), ("new", "个")):
+                # A flow's parts must not overlap (it sums them): halves, not the year too.
+                last = "2022-H2" if target == "new" else "2022"
+                for j, period in enumerate(("2020", "2021", "2022-H1", last, "2023-Q1")):
+                    rows.append((target, region, period, 70.0 + 3 * i + j + len(target), unit))
+        if conflicts:  # two values for one period, in regions far apart
+            rows.append(("rate", "a", "2021", 1.0, "%"))
+            rows.append(("new", "g", "2022-H1", 1.0, "个"))
+        frame = pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
+        return frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+
+    @pytest.mark.parametrize("budget", [1, 7, 50])
+    def test_same_bits(self, budget: int) -> None:
+        plan, frame = self._plan(), self._frame()
+        whole = _evaluate(plan, frame, WHOLE)
+        assert not isinstance(whole, Exception), whole
+        assert len(whole) == 4 * 7  # every (target, region) judged
+        assert set(whole["status"]) >= {"on_track", "off_track"}
+        _assert_same(whole, _evaluate(plan, frame, budget))
+
+    @pytest.mark.parametrize("budget", [1, 7])
+    def test_conflicts_of_every_chunk_at_once(self, budget: int) -> None:
+        plan, frame = self._plan(), self._frame(conflicts=True)
+        whole = _evaluate(plan, frame, WHOLE)
+        assert isinstance(whole, pt.ObservationError)
+        assert len(whole.failures) == 4  # both pairs
+        _assert_same(whole, _evaluate(plan, frame, budget))

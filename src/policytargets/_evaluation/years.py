@@ -20,8 +20,9 @@ the reason texts, a custom scorer) is Python, once per distinct input.
 Targets this module does not take stay with the kernel (``kernel``):
 保持 month by month or quarter by quarter, projections other than linear,
 growth rates, and targets observed over a period that is inside the
-target's but not inside one calendar year. The span reduction is not
-chunked as the general path is: its memory grows with the rows.
+target's but not inside one calendar year. The span reduction is chunked
+as the general path's is (whole targets, or ranges of breakdowns), so its
+memory stays bounded.
 """
 
 from __future__ import annotations
@@ -150,95 +151,123 @@ def judge_years(
     )
     cache = PlanCache(spans, bases=bases)  # type: ignore[arg-type]
     cv = dataclasses.replace(cx, tables=_tables(pv, cache), prepared=pv, described={})
-    red = _reduce(cv)
-    if red is None:
-        return (*empty[:3], sorted(declined))
-    g = red.groups
-    s_t = np.asarray(span_target, dtype=np.intp)[g.t]
-    s_year = np.asarray(span_year, dtype=np.intp)[g.t]
-    n_by = max(len(p.by_values), 1)
-    key = s_t.astype(np.int64) * n_by + red.b
-    order = np.lexsort((s_year, key))
-    key_o = key[order]
-    new = np.concatenate([[True], key_o[1:] != key_o[:-1]])
-    start = np.flatnonzero(new)
-    group_of = np.cumsum(new) - 1  # per span group (sorted): its (target, breakdown) group
-    n = len(start)
-    group_t = s_t[order][start]
-    b = red.b[order][start]
-    first = np.minimum.reduceat(red.first[order], start)
+    from .grouped import CHUNK_ROWS, _key_table, _raise_rows, _row_chunks
 
-    # The target's whole period: an incomparable unit anywhere, else the latest usable year.
-    st = g.state[order]
-    big = np.iinfo(np.intp).max
-    bad_row = np.where(st == 2, red.bad_row[order], big)
-    worst_row = np.minimum.reduceat(bad_row, start)
-    incomparable = worst_row < big
-    usable_at = np.where(st == 3, np.arange(len(st)), -1)
-    span_pick = np.maximum.reduceat(usable_at, start)  # latest year usable (years ascend)
-    any_missing = np.maximum.reduceat((st == 1).astype(np.int8), start) > 0
-    state = np.where(incomparable, 2, np.where(span_pick >= 0, 3, np.where(any_missing, 1, 0)))
-    unit = np.zeros(n, dtype=np.intp)
-    if incomparable.any():
-        at_bad = np.flatnonzero(bad_row < big)
-        hit = at_bad[bad_row[at_bad] == worst_row[group_of[at_bad]]]
-        unit[group_of[hit]] = g.unit[order][hit]
-    usable = state == 3
+    def judge(red: Any) -> tuple[tuple[Ints, Ints] | None, list[tuple[Ints, Ints, dict[str, Any]]]]:
+        """One chunk's groups judged, or the rows of its conflicts."""
+        g = red.groups
+        s_t = np.asarray(span_target, dtype=np.intp)[g.t]
+        s_year = np.asarray(span_year, dtype=np.intp)[g.t]
+        n_by = max(len(p.by_values), 1)
+        key = s_t.astype(np.int64) * n_by + red.b
+        order = np.lexsort((s_year, key))
+        key_o = key[order]
+        new = np.concatenate([[True], key_o[1:] != key_o[:-1]])
+        start = np.flatnonzero(new)
+        group_of = np.cumsum(new) - 1  # per span group (sorted): its (target, breakdown) group
+        n = len(start)
+        group_t = s_t[order][start]
+        b = red.b[order][start]
+        first = np.minimum.reduceat(red.first[order], start)
 
-    # 保持 and 每年: every year's figure, in order, until one needs a baseline it lacks.
-    each_target = np.zeros(len(p.targets), dtype=bool)
-    each_target[chosen] = [_each(p.targets[ti]) for ti in chosen]
-    each = each_target[group_t]
-    years_of_span = None
-    if each.any():
-        years_of_span = _EachYears(cx, g, order, start, group_of, group_t, s_year, st)
+        # The target's whole period: an incomparable unit anywhere, else the latest usable year.
+        st = g.state[order]
+        big = np.iinfo(np.intp).max
+        bad_row = np.where(st == 2, red.bad_row[order], big)
+        worst_row = np.minimum.reduceat(bad_row, start)
+        incomparable = worst_row < big
+        usable_at = np.where(st == 3, np.arange(len(st)), -1)
+        span_pick = np.maximum.reduceat(usable_at, start)  # latest year usable (years ascend)
+        any_missing = np.maximum.reduceat((st == 1).astype(np.int8), start) > 0
+        state = np.where(incomparable, 2, np.where(span_pick >= 0, 3, np.where(any_missing, 1, 0)))
+        unit = np.zeros(n, dtype=np.intp)
+        if incomparable.any():
+            at_bad = np.flatnonzero(bad_row < big)
+            hit = at_bad[bad_row[at_bad] == worst_row[group_of[at_bad]]]
+            unit[group_of[hit]] = g.unit[order][hit]
+        usable = state == 3
 
-    # Contradictions stop the assessment only where assess reads them: every
-    # year of a usable target (two values for one period), the judged span
-    # and the base (overlapping parts of a flow); for 保持 and 每年, every
-    # year figured.
-    span_groups = order[np.where(usable, span_pick, 0)][usable & ~each]
-    clash = np.zeros(len(g.t), dtype=bool)
-    clash[order] = usable[group_of]
-    overlap = np.zeros(len(g.t), dtype=bool)
-    overlap[span_groups] = True
-    if years_of_span is not None:
-        overlap[order] |= (usable & each)[group_of] & years_of_span.figured
-    red.raise_conflicts(clash, overlap)
+        # 保持 and 每年: every year's figure, in order, until one needs a baseline it lacks.
+        each_target = np.zeros(len(p.targets), dtype=bool)
+        each_target[chosen] = [_each(p.targets[ti]) for ti in chosen]
+        each = each_target[group_t]
+        years_of_span = None
+        if each.any():
+            years_of_span = _EachYears(cx, g, order, start, group_of, group_t, s_year, st)
 
-    pick = order[np.where(usable, span_pick, start)]
-    normal = ~each
-    fields = {
-        "b": b,
-        "first": first,
-        "state": state,
-        "unit": unit,
-        "observed": g.level[pick],
-        "coverage": g.level_cov[pick],
-        "last_p": g.last_p[pick],
-        "year": s_year[pick],
-        "base": g.base[pick],
-        "base_state": g.base_state[pick],
-        "base_unit": g.base_unit[pick],
-        "base_pct": g.base_pct[pick],
-    }
+        # Contradictions stop the assessment only where assess reads them: every
+        # year of a usable target (two values for one period), the judged span
+        # and the base (overlapping parts of a flow); for 保持 and 每年, every
+        # year figured.
+        span_groups = order[np.where(usable, span_pick, 0)][usable & ~each]
+        clash = np.zeros(len(g.t), dtype=bool)
+        clash[order] = usable[group_of]
+        overlap = np.zeros(len(g.t), dtype=bool)
+        overlap[span_groups] = True
+        if years_of_span is not None:
+            overlap[order] |= (usable & each)[group_of] & years_of_span.figured
+        if red.bad.any():
+            found = red.conflict_rows(clash, overlap)
+            if len(found[0]) or len(found[1]):
+                return found, []  # raised with every other chunk's, not judged
+
+        pick = order[np.where(usable, span_pick, start)]
+        normal = ~each
+        fields = {
+            "b": b,
+            "first": first,
+            "state": state,
+            "unit": unit,
+            "observed": g.level[pick],
+            "coverage": g.level_cov[pick],
+            "last_p": g.last_p[pick],
+            "year": s_year[pick],
+            "base": g.base[pick],
+            "base_state": g.base_state[pick],
+            "base_unit": g.base_unit[pick],
+            "base_pct": g.base_pct[pick],
+        }
+        parts: list[tuple[Ints, Ints, dict[str, Any]]] = []
+        if normal.any():
+            parts.append(
+                _judged(
+                    cx,
+                    thresholds,
+                    ti=group_t[normal],
+                    **{name: value[normal] for name, value in fields.items()},
+                    columns=columns,
+                )
+            )
+        if years_of_span is not None:
+            parts.append(
+                years_of_span.judged(
+                    thresholds,
+                    each,
+                    columns,
+                    **{name: value[each] for name, value in fields.items()},
+                )
+            )
+        return None, parts
+
+    # Chunks of whole targets (and ranges of breakdowns) as on the general path: the
+    # reduction's memory stays bounded; every chunk's conflicts are raised at once.
+    keys = _key_table(pv)
     parts: list[tuple[Ints, Ints, dict[str, Any]]] = []
-    if normal.any():
-        parts.append(
-            _judged(
-                cx,
-                thresholds,
-                ti=group_t[normal],
-                **{name: value[normal] for name, value in fields.items()},
-                columns=columns,
-            )
-        )
-    if years_of_span is not None:
-        parts.append(
-            years_of_span.judged(
-                thresholds, each, columns, **{name: value[each] for name, value in fields.items()}
-            )
-        )
+    duplicate, overlapping = [], []
+    for rows in _row_chunks(pv, CHUNK_ROWS):
+        red = _reduce(cv, rows, keys)
+        if red is None:
+            continue
+        found, judged = judge(red)
+        del red
+        if found is not None:
+            duplicate.append(found[0])
+            overlapping.append(found[1])
+        parts.extend(judged)
+    if duplicate:
+        _raise_rows(p.frame, np.concatenate(duplicate), np.concatenate(overlapping))
+    if not parts:
+        return (*empty[:3], sorted(declined))
     firsts = np.concatenate([x[0] for x in parts])
     targets_of = np.concatenate([x[1] for x in parts])
     merged = {name: np.concatenate([np.asarray(x[2][name]) for x in parts]) for name in columns}
