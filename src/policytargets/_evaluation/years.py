@@ -151,7 +151,6 @@ def judge_years(
     )
     cache = PlanCache(spans, bases=bases)  # type: ignore[arg-type]
     cv = dataclasses.replace(cx, tables=_tables(pv, cache), prepared=pv, described={})
-    from .grouped import CHUNK_ROWS, _key_table, _raise_rows, _row_chunks
 
     def judge(red: Any) -> tuple[tuple[Ints, Ints] | None, list[tuple[Ints, Ints, dict[str, Any]]]]:
         """One chunk's groups judged, or the rows of its conflicts."""
@@ -251,10 +250,12 @@ def judge_years(
 
     # Chunks of whole targets (and ranges of breakdowns) as on the general path: the
     # reduction's memory stays bounded; every chunk's conflicts are raised at once.
-    keys = _key_table(pv)
+    from . import grouped
+
+    keys = grouped._key_table(pv)
     parts: list[tuple[Ints, Ints, dict[str, Any]]] = []
     duplicate, overlapping = [], []
-    for rows in _row_chunks(pv, CHUNK_ROWS):
+    for rows in grouped._row_chunks(pv, grouped.CHUNK_ROWS):
         red = _reduce(cv, rows, keys)
         if red is None:
             continue
@@ -265,7 +266,7 @@ def judge_years(
             overlapping.append(found[1])
         parts.extend(judged)
     if duplicate:
-        _raise_rows(p.frame, np.concatenate(duplicate), np.concatenate(overlapping))
+        grouped._raise_rows(p.frame, np.concatenate(duplicate), np.concatenate(overlapping))
     if not parts:
         return (*empty[:3], sorted(declined))
     firsts = np.concatenate([x[0] for x in parts])
