@@ -12,7 +12,7 @@ for each (target, breakdown) group, without Python code per observation:
   target unit) pair with :func:`~policytargets.conversion_factor`;
 * values are judged with the shared kernel ``satisfies`` of ``_conditions``.
 
-Two paths, both tested against :func:`policytargets.assess`:
+Paths, each held equal to :func:`policytargets.assess` by property tests:
 
 * the fast path, when every observation is the only one of its group and
   covers the whole target period: pure numpy over the rows, in chunks that
@@ -21,7 +21,12 @@ Two paths, both tested against :func:`policytargets.assess`:
 * the general path: observations sorted once by (group, current / previous
   period, period end, longest period last), then flows summed, rates pooled,
   duplicates and the latest value found with ``reduceat``-style grouping,
-  then every group judged by ``_assemble`` (``grouped``).
+  then every group judged by ``_assemble`` (``grouped``), chunk by chunk
+  of whole groups;
+* multi-year targets (2021–2025, 保持 and 每年 over them included): the
+  general path's reduction over one span per year, then numpy (``years``);
+* what is left (保持 month by month, projections other than linear,
+  growth-rate rows): ``assess``'s own judge, group by group (``kernel``).
 
 The modules, each importing only those before it:
 
@@ -30,9 +35,10 @@ The modules, each importing only those before it:
 * ``tables``: per-target tables (bounds, phases, unit factors, periods);
 * ``judging``: status codes, bounds, scores, judging groups, reason texts;
 * ``chunks``: running work over chunks of rows on up to two threads;
-* ``frame``: the result frame (categorical and sparse columns);
-* ``fast`` and ``grouped``: the two paths;
-* ``dispatch``: tables, then the fast path or the general path, then the frame;
+* ``frame``: the result frame (categorical and dense number columns);
+* ``fast`` and ``grouped``: the one-year paths; ``kernel``: group by group;
+  ``years``: multi-year targets;
+* ``dispatch``: tables, then the paths for each kind of target, then the frame;
 * ``dask``: ``evaluate_dask``, partition by partition;
 * this module: :data:`RESULT_COLUMNS` and the public :func:`evaluate`, which
   sends a Dask DataFrame to ``dask`` and a pandas one to ``dispatch``.

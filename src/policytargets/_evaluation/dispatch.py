@@ -54,7 +54,7 @@ def _evaluate_prepared(
     tb = _tables(p)
     chosen, growth, grown = kernel_targets(p)
     if chosen:
-        # The kernel judges these targets; the vectorised paths never see their rows.
+        # Multi-year and kernel targets: the one-year paths never see their rows.
         tb.phase.reshape(tb.n_targets, tb.n_periods)[chosen] = 0
         tb.full.reshape(tb.n_targets, tb.n_periods)[chosen] = False
     method = _BUILT_IN.get(getattr(scorer, "__name__", ""))

@@ -156,7 +156,7 @@ def _frame(
         columns[name] = with_missing(col, len(missing))
     columns["period"] = per_target("period")
     columns["status"] = _categorical(out.status, _STATUSES)
-    # Progress categories are given to multi-year targets, which the kernel judges.
+    # Progress categories are given to multi-year targets, judged on other paths.
     columns["progress"] = _categorical(np.full(len(t), -1, dtype=np.int8), _PROGRESS)
     columns["observed"] = out.observed
     columns["projected"] = out.projected

@@ -1,12 +1,13 @@
 """Groups judged by the semantic kernel of :func:`~policytargets.assess`, row for row.
 
-Targets whose meaning needs more than a bound on one figure — a multi-year
-period judged against its path, a change against a named base period,
-conditions held every year (保持, 每年), one failure being final (不发生),
-projections other than linear, published growth rates — are judged by the
-same code as :func:`~policytargets.assess` (``_Judge``), group by group, so
-the two agree exactly. The vectorised paths (``fast``, ``grouped``) never
-see their rows.
+Targets whose meaning the vectorised paths do not cover — 保持 month by
+month or quarter by quarter, projections other than linear, published
+growth rates (同比), observations spanning two calendar years inside a
+multi-year target — are judged by the same code as
+:func:`~policytargets.assess` (``_Judge``), group by group, so the two
+agree exactly. ``needs_kernel`` and ``kernel_targets`` also choose the
+multi-year targets, which ``dispatch`` hands to ``years`` first. The
+one-year paths (``fast``, ``grouped``) never see these targets' rows.
 """
 
 from __future__ import annotations
