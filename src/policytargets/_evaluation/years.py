@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import (
@@ -353,7 +354,6 @@ class _EachYears:
         import numpy as np
 
         from .._conditions import satisfies
-        from .frame import cached_margin_unit
         from .judging import _reference
 
         cx, targets = self.cx, self.cx.prepared.targets
@@ -365,12 +365,8 @@ class _EachYears:
         j = np.flatnonzero(self.judged_span)
         low, high, thr = (np.full(n_span, np.nan) for _ in range(3))
         lc, hc = np.ones(n_span, dtype=bool), np.ones(n_span, dtype=bool)
-        base_info = np.array(
-            [_period_info(self.pc.base_period(int(i))) for i in t[j].tolist()], dtype=np.int64
-        ).reshape(len(j), 4)
-        year_info = np.array(
-            [_period_info(Period.year(int(y))) for y in self.year[j].tolist()], dtype=np.int64
-        ).reshape(len(j), 4)
+        base_info = _infos(t[j], self.pc.base_period)
+        year_info = _infos(self.year[j], Period.year)
         since = np.asarray(
             _years(
                 base_info[:, 0] > 0,
@@ -386,7 +382,7 @@ class _EachYears:
         low[j], high[j], lc[j], hc[j], thr[j], _ = bounds_of(
             list(targets), t[j], self.base_y[j], group_years=spans
         )
-        flow = np.array([x.indicator.basis is Basis.FLOW for x in targets], dtype=bool)[t]
+        flow = self.pc.columns["flow"][t]
         with np.errstate(divide="ignore", invalid="ignore"):
             projected = np.where(
                 self.judged_span & flow & self.partial,
@@ -431,9 +427,7 @@ class _EachYears:
             S[Status.ON_TRACK]: Progress.ON_TRACK.value,
             S[Status.OFF_TRACK]: Progress.BEHIND.value,
         }
-        t_start = np.array([x.period.start.toordinal() for x in targets], dtype=np.int64)
-        t_days = np.array([x.period.days for x in targets], dtype=np.float64)
-        end_year = np.array([x.period.end.year for x in targets], dtype=np.int64)
+        t_start, t_days = self.pc.columns["start"], self.pc.columns["days"]
         overall = (tb.p_end[fields["last_p"]] - t_start[ti] + 1) / t_days[ti]
         shown = np.minimum(overall, 1.0)
         verdict = has_failed | rest
@@ -480,7 +474,8 @@ class _EachYears:
             elif has_failed[k]:
                 c = int(chosen[k])
                 lc_ = int(last_c[k])
-                final = not (int(self.year[lc_]) == end_year[i] and not self.partial[lc_])
+                complete = int(self.year[lc_]) == target.period.end.year and not self.partial[lc_]
+                final = not complete
                 key = ("failed", i, int(self.year[c]), final)
             else:
                 pct = None if every[k] else f"{shown[k]:.0%}"
@@ -490,37 +485,24 @@ class _EachYears:
                 text = texts[key] = self._text(key, target, statuses)
             reasons[k] = text
         progress_names = np.array([progress_of.get(int(x)) for x in status.tolist()], dtype=object)
-        method = np.full(len(sel), None, dtype=object)
-
-        def per_target(values: list[Any]) -> Any:
-            return np.array(values, dtype=object)[ti]
-
-        frame: dict[str, Any] = {"target_id": per_target([x.id for x in targets])}
-        for name in p.by:
-            column = np.array([*p.by_values[name].to_numpy(dtype=object), None], dtype=object)
-            b = fields["b"]
-            frame[name] = column[np.where(b < 0, len(column) - 1, b)]
-        observed = np.where(usable, self.level[chosen], nan)
-        frame.update(
-            {
-                "period": per_target([_period_text(x.period) for x in targets]),
-                "status": np.array([x.value for x in Status], dtype=object)[status],
-                "progress": progress_names,
-                "observed": observed,
-                "projected": np.where(verdict, projected[chosen], nan),
-                "threshold": np.where(verdict, reference, nan),
-                "margin": np.where(verdict, margin, nan),
-                "margin_unit": per_target([cached_margin_unit(x.unit) for x in targets]),
-                "unit": per_target([x.unit for x in targets]),
-                "baseline": np.where(usable, fields["base"], nan),
-                "coverage": np.where(usable, shown, 0.0),
-                "score": np.full(len(sel), nan),
-                "score_method": method,
-                "aspirational": np.array([x.aspirational for x in targets], dtype=bool)[ti],
-                "reason": reasons,
-            }
+        rows = _rows(
+            cx,
+            ti,
+            fields["b"],
+            columns,
+            status=status,
+            progress=progress_names,
+            reason=reasons,
+            observed=np.where(usable, self.level[chosen], nan),
+            projected=np.where(verdict, projected[chosen], nan),
+            threshold=np.where(verdict, reference, nan),
+            margin=np.where(verdict, margin, nan),
+            baseline=np.where(usable, fields["base"], nan),
+            coverage=np.where(usable, shown, 0.0),
+            score=np.full(len(sel), nan),
+            score_method=np.full(len(sel), None, dtype=object),
         )
-        return fields["first"].astype(np.int64), ti, {name: frame[name] for name in columns}
+        return fields["first"].astype(np.int64), ti, rows
 
     def _text(self, key: tuple[Any, ...], target: Target, statuses: list[Status]) -> str:
         """A reason, worded as ``_Judge._each_year`` words it."""
@@ -707,12 +689,6 @@ def _judged(
 
     total_t = years(base_i, t_i)
 
-    def year_info(of: Ints) -> Any:
-        """``_period_info`` of each calendar year in ``of``, worked out once per year."""
-        distinct, inverse = np.unique(of, return_inverse=True)
-        table = np.array([_period_info(Period.year(int(y))) for y in distinct.tolist()])
-        return table.reshape(len(distinct), 4).astype(np.int64)[np.asarray(inverse).ravel()]
-
     tb = cx.tables
     p_info = np.stack([tb.p_wm.astype(np.int64), tb.p_month, tb.p_end, tb.p_start], axis=1)
     usable = state == 3
@@ -780,7 +756,7 @@ def _judged(
     if case_d3.any():
         w = np.flatnonzero(case_d3)
         wt = ti[w]
-        year_p = year_info(year[w])
+        year_p = _infos(year[w], Period.year)
         last_i = p_info[last_p[w]]
         cum_w = cum[w]
         when = np.where((~no_proj[w])[:, None], year_p, last_i)
@@ -832,7 +808,7 @@ def _judged(
     if has_score.any():
         w = np.flatnonzero(has_score)
         wt = ti[w]
-        year_p = year_info(year[w])
+        year_p = _infos(year[w], Period.year)
         cur_i = np.where((~no_proj[w] & ~cum[w])[:, None], year_p, p_info[last_p[w]])
         cur_i = np.where((~no_proj[w] & cum[w])[:, None], t_i[wt], cur_i)
         if cx.method is not None:
@@ -916,45 +892,67 @@ def _judged(
 
     # Outputs of groups without a verdict.
     nan = np.nan
-    observed_out = np.where(usable, observed, nan)
-    projected_out = np.where(judged, projected, nan)
-    threshold_out = np.where(judged, reference, nan)
-    margin_out = np.where(judged, margin, nan)
-    baseline_out = np.where(judged, base, nan)
-    coverage_out = np.where(usable, overall_out, 0.0)
-    from .frame import cached_margin_unit
-
     method[~has_score] = None
-
-    def per_target(values: list[Any]) -> Any:
-        """A value per target (by plan position), gathered for every row."""
-        return np.array(values, dtype=object)[ti]
-
     progress_names = np.array([None, *(c.value for c in Progress)], dtype=object)
-    frame: dict[str, Any] = {"target_id": per_target([t.id for t in targets])}
+    rows = _rows(
+        cx,
+        ti,
+        b,
+        columns,
+        status=status,
+        progress=progress_names[prog + 1],
+        reason=reasons,
+        observed=np.where(usable, observed, nan),
+        projected=np.where(judged, projected, nan),
+        threshold=np.where(judged, reference, nan),
+        margin=np.where(judged, margin, nan),
+        baseline=np.where(judged, base, nan),
+        coverage=np.where(usable, overall_out, 0.0),
+        score=np.where(judged, score, nan),
+        score_method=method,
+    )
+    return first.astype(np.int64), ti, rows
+
+
+def _infos(keys: Ints, period_of: Callable[[int], Period]) -> Any:
+    """``_period_info`` of ``period_of(key)`` for each key, worked out once per distinct key."""
+    import numpy as np
+
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    table = np.array([_period_info(period_of(int(k))) for k in distinct.tolist()], dtype=np.int64)
+    return table.reshape(len(distinct), 4)[np.asarray(inverse).ravel()]
+
+
+def _rows(
+    cx: _Context, ti: Ints, b: Ints, columns: list[str], *, status: Any, **given: Any
+) -> dict[str, Any]:
+    """Result columns (plain values) of rows of targets ``ti`` with breakdown codes ``b``.
+
+    The per-target texts (id, period, units) are the plan's, worked out once
+    per plan and gathered; ``status`` is codes into :class:`Status`; the
+    other columns are ``given``.
+    """
+    import numpy as np
+
+    from .judging import _STATUSES
+
+    p = cx.prepared
+    pc = plan_cache(p.plan)
+
+    def texts() -> dict[str, Any]:
+        per_target = {"target_id": np.array(pc.ids(), dtype=object)}
+        for name, (codes, values) in pc.texts().items():
+            per_target[name] = np.array(values, dtype=object)[codes]
+        return per_target
+
+    frame = {name: values[ti] for name, values in pc.get("years_texts", texts).items()}
     for name in p.by:
         column = np.array([*p.by_values[name].to_numpy(dtype=object), None], dtype=object)
         frame[name] = column[np.where(b < 0, len(column) - 1, b)]
-    frame.update(
-        {
-            "period": per_target([_period_text(t.period) for t in targets]),
-            "status": np.array([s.value for s in Status], dtype=object)[status],
-            "progress": progress_names[prog + 1],
-            "observed": observed_out,
-            "projected": projected_out,
-            "threshold": threshold_out,
-            "margin": margin_out,
-            "margin_unit": per_target([cached_margin_unit(t.unit) for t in targets]),
-            "unit": per_target([t.unit for t in targets]),
-            "baseline": baseline_out,
-            "coverage": coverage_out,
-            "score": np.where(judged, score, nan),
-            "score_method": method,
-            "aspirational": np.array([t.aspirational for t in targets], dtype=bool)[ti],
-            "reason": reasons,
-        }
-    )
-    return first.astype(np.int64), ti, {name: frame[name] for name in columns}
+    frame["status"] = np.array(_STATUSES, dtype=object)[status]
+    frame["aspirational"] = pc.aspirational[ti]
+    frame.update(given)
+    return {name: frame[name] for name in columns}
 
 
 def _text(
