@@ -527,3 +527,44 @@ class TestMultiYearByRegion:
                 _check(assessment, {name: got[region][name] for name in result.columns})
             else:  # only observations no verdict reads: no row, as for one-year targets
                 assert assessment.status is pt.Status.NO_DATA
+
+
+class TestScoresEqualAssessExactly:
+    """Every built-in scorer gives evaluate assess's very score, on every path."""
+
+    @settings(max_examples=80)
+    @given(
+        st.one_of(cases(), years_cases(), named_base_cases()),
+        st.sampled_from(["linear", "growth_ratio", "current_status_index"]),
+    )
+    def test_scores(self, case: tuple[pt.Target, list[pt.Observation]], scoring: str) -> None:
+        target, observations = case
+        try:
+            wanted = pt.assess(target, observations, scoring=scoring)
+        except pt.InvalidValueError:
+            return
+        if not observations:
+            return
+        result = pt.evaluate(_plan(target), _frame(target, observations), scoring=scoring)
+        row = _row(result)
+        _check(wanted, row)
+        if wanted.score is not None:
+            assert row["score_method"] == str(wanted.score.method)
+
+    def test_growth_ratio_to_the_last_bit(self) -> None:
+        # numpy's vectorised power gave 9.262718737704525 here, assess 9.262718737704553.
+        rate = pt.Indicator(id="r", name=pt.Label(zh="率"), kind="rate", unit="%")
+        target = pt.Target(
+            id="t",
+            indicator=rate,
+            condition=pt.AbsoluteChange(amount=1.0, base="2019"),
+            period="2021-2025",
+        )
+        observations = [
+            pt.Observation(period=p, value=v, unit="%")
+            for p, v in (("2019", 20.75), ("2020", 0.0), ("2023", 27.5))
+        ]
+        wanted = pt.assess(target, observations, scoring="growth_ratio")
+        assert wanted.score is not None
+        row = _row(pt.evaluate(_plan(target), _frame(target, observations), scoring="growth_ratio"))
+        assert float(row["score"]) == wanted.score.value

@@ -173,13 +173,29 @@ def _scores(
 
         def cagr(start: F64, end: F64, years: F64) -> F64:
             ok = (years > 0) & (start > 0) & (end >= 0)
-            return np.where(ok, (end / start) ** (1 / years) - 1, np.nan)
+            growth = np.where(ok, end / start, 1.0)
+            power = np.where(ok, 1 / years, 1.0)
+            return np.where(ok, _python_power(growth, power) - 1, np.nan)
 
         observed = cagr(base, current, elapsed)
         required = cagr(base, goal, total)
         ok = (elapsed > 0) & (total > 0) & ~np.isnan(observed) & ~np.isnan(required)
         ok &= required != 0
         return np.where(ok, observed / required, np.nan)
+
+
+def _python_power(base: F64, exponent: F64) -> F64:
+    """``base ** exponent`` as Python computes it, once per distinct pair.
+
+    numpy's vectorised power differs from C's ``pow`` in the last bits on
+    some machines; scores must be the very bits ``_scoring`` gives.
+    """
+    import numpy as np
+
+    pairs = np.stack([base, exponent], axis=1)
+    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    powers = np.array([b**e for b, e in distinct.tolist()], dtype=np.float64)
+    return powers[np.asarray(inverse).ravel()]
 
 
 @dataclass
