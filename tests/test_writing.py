@@ -146,6 +146,30 @@ class TestCsv:
         assert written["none"].isna().all()
         assert list(written["s"].fillna("")) == list(frame["s"].astype(object).fillna(""))
 
+    def test_text_is_the_same_whatever_the_chunks_and_threads(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Chunks formatted on several threads join into the text of one pass over all rows."""
+        import policytargets._evaluation.writing as writing
+
+        frame = pd.DataFrame(
+            {
+                "c": pd.Categorical([None] * 9 + [f"k{i % 4}" for i in range(9, 60)]),
+                "x": [math.nan] * 8 + [i / 7 for i in range(8, 60)],
+                "b": [i % 3 == 0 for i in range(60)],
+                "s": pd.Series([None if i % 5 else f"-{i}" for i in range(60)], dtype=object),
+                "unit": pd.Categorical(["" if i % 2 else "%" for i in range(60)]),
+            }
+        )
+        whole = _csv(frame)
+        monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
+        for workers in (1, 3):
+            monkeypatch.setattr(writing, "_workers", lambda workers=workers: workers)
+            assert _csv(frame) == whole
+            assert _csv(frame, bom=True) == "\ufeff" + whole
+        assert whole.count('"c"') == 1
+        assert whole.splitlines()[1:3] == [',,true,"\'-0","%"', ',,false,,"1"']
+
     def test_parquet_row_groups(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         """A result written in several row groups reads back equal."""
         import policytargets._evaluation.writing as writing

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import deque
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -216,22 +217,25 @@ def _chunks(n: int, size: int | None = None) -> list[slice]:
 
 
 def _write_csv(frame: pd.DataFrame, path: Any, *, bom: bool) -> None:
-    """One pyarrow CSV writer over the rows, chunk by chunk, straight into the file.
+    """Chunks formatted as CSV text on a pool of threads, written in order by this one.
 
-    The next chunk is made ready on a second thread while the writer (which
-    releases the GIL) formats this one. One writer, not a writer per chunk on
-    two threads: each of those formatted into new memory, and cost more time
-    in all (about 1.7 s against 1.3 s of CPU for 3 M rows) and more memory.
+    Formatting numbers is most of the work, and pyarrow's CSV writer releases
+    the GIL while it does it, so each chunk is made into text (by
+    ``pyarrow.csv.write_csv``, the header with the first chunk only) on its own
+    thread, a few chunks ahead of the one being written: the text is the same
+    as one writer over all the rows would write, in about 0.6 of the time on
+    two cores (3 M rows: 1.0 s against 1.65 s, the same CPU time). At most
+    :func:`_workers` + 1 chunks' text is in memory at once.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     dictionaries = _text_columns(frame, csv=True)
-    # A number column with no number at all is written as empty text, quickly; chunk by
-    # chunk it could not be, as every chunk must have the writer's column types.
+    # A number column with no number at all is written as empty text, quickly.
     empty = {
         str(c)
         for c in frame.columns
@@ -239,21 +243,36 @@ def _write_csv(frame: pd.DataFrame, path: Any, *, bom: bool) -> None:
         and bool(np.isnan(frame[c].to_numpy(dtype=np.float64)).all())
     }
     chunks = _chunks(len(frame))
-    with _native(path) as sink, ThreadPoolExecutor(1) as pool:
+
+    def text(i: int) -> pa.Buffer:
+        table = _arrow_chunk(frame, chunks[i], dictionaries, empty)
+        sink = pa.BufferOutputStream()
+        options = pacsv.WriteOptions(include_header=i == 0)
+        pacsv.write_csv(table, sink, write_options=options)
+        return sink.getvalue()
+
+    workers = _workers()
+    with _native(path) as sink, ThreadPoolExecutor(workers) as pool:
         if bom:
             sink.write(b"\xef\xbb\xbf")
-        pending = pool.submit(_arrow_chunk, frame, chunks[0], dictionaries, empty)
-        writer = None
-        for i in range(len(chunks)):
-            table = pending.result()
-            if i + 1 < len(chunks):
-                pending = pool.submit(_arrow_chunk, frame, chunks[i + 1], dictionaries, empty)
-            if writer is None:
-                writer = pacsv.CSVWriter(sink, table.schema)
-            writer.write_table(table)
-            del table
-        assert writer is not None
-        writer.close()
+        pending = deque(pool.submit(text, i) for i in range(min(workers + 1, len(chunks))))
+        following = len(pending)
+        while pending:
+            buffer = pending.popleft().result()
+            if following < len(chunks):
+                pending.append(pool.submit(text, following))
+                following += 1
+            sink.write(buffer)
+            del buffer
+
+
+def _workers() -> int:
+    """Threads that format CSV chunks: one per core this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 @contextlib.contextmanager
