@@ -968,3 +968,123 @@ class TestTraditionalScriptPlanFile:
     ) -> None:
         plan = pt.load_plan(self.DATA)
         assert pt.assess(plan.target(target_id), observed).status == status
+
+
+class TestDefinitionCache:
+    """pint's parse of the definitions is kept on disk, and never changes what a unit means."""
+
+    @staticmethod
+    def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+        """The definition files parsed (not read from the cache) from now on."""
+        import flexparser.flexparser as fp
+
+        parsed: list[Path] = []
+        parse_file = fp.Parser.parse_file
+
+        def counting(self: Any, path: Path) -> Any:
+            parsed.append(Path(path))
+            return parse_file(self, path)
+
+        monkeypatch.setattr(fp.Parser, "parse_file", counting)
+        return parsed
+
+    def test_the_second_registry_reads_the_parse_from_the_cache(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path))
+        parsed = self._parses(monkeypatch)
+        first = _units._build_registry()
+        assert {p.name for p in parsed} >= {"default_en.txt", "plan_units.txt"}
+        (folder,) = tmp_path.iterdir()
+        assert folder.name.startswith("units-")
+        assert any(folder.glob("*.pickle"))
+        parsed.clear()
+        second = _units._build_registry()
+        assert parsed == []
+        for text in ("万平方米", "批次/千人", "百分点", "亩", "吨标准煤/万元", "item"):
+            one, other = first.parse_units(text), second.parse_units(text)
+            assert str(one) == str(other)
+            assert one.dimensionality == other.dimensionality
+            assert first.Quantity(1, one).to_base_units().magnitude == pytest.approx(
+                second.Quantity(1, other).to_base_units().magnitude, rel=1e-15
+            )
+        assert second._diskcache is None  # built: nothing more goes to disk
+
+    def test_a_registry_from_the_cache_refuses_redefinitions_and_takes_plan_units(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path))
+        _units._build_registry()
+        registry = _units._build_registry(("test_crate = 12 * item = 箱测",))
+        assert registry.Quantity(1, "箱测").to("item").magnitude == 12
+        with pytest.raises(pt.UnitParseError, match="redefine"):
+            _units._check_definitions(("item = [count]",), registry)
+
+    def test_off_or_empty_turns_the_cache_off(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for setting in ("off", "OFF", ""):
+            monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", setting)
+            assert _units._cache_folder() is None
+        folders: list[Path | None] = []
+        new_registry = _units._new_registry
+        monkeypatch.setattr(
+            _units, "_new_registry", lambda d, c: folders.append(c) or new_registry(d, c)
+        )
+        assert _units._build_registry().parse_units("亩")
+        assert folders == [None]
+
+    def test_a_folder_that_cannot_be_made_builds_without_a_cache(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """A parent that is a file (or read-only, or missing a home): the registry all the same."""
+        (tmp_path / "file").write_text("not a folder")
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path / "file" / "cache"))
+        registry = _units._build_registry()
+        assert registry.Quantity(1, "万平方米").to("meter ** 2").magnitude == 10000
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+    def test_a_damaged_cache_is_removed_and_remade(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """A file cut short (a process killed while writing it): built without it, then remade."""
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path))
+        _units._build_registry()
+        (folder,) = tmp_path.iterdir()
+        for pickle in folder.glob("*.pickle"):
+            pickle.write_bytes(pickle.read_bytes()[:10])
+        registry = _units._build_registry()
+        assert registry.Quantity(1, "亩").to("meter ** 2").magnitude == pytest.approx(10000 / 15)
+        assert not folder.exists()
+        parsed = self._parses(monkeypatch)
+        _units._build_registry()
+        _units._build_registry()
+        assert [p.name for p in parsed].count("default_en.txt") == 1
+        assert [p.name for p in tmp_path.iterdir()] == [folder.name]
+
+    def test_a_new_pint_or_changed_definitions_use_a_new_folder(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        import pint
+
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path))
+        ours = Path(str(_units.resources.files("policytargets").joinpath("plan_units.txt")))
+        copy = tmp_path / "plan_units.txt"
+        copy.write_bytes(ours.read_bytes())
+        folder = _units._cache_folder(copy)
+        assert folder == _units._cache_folder()
+        copy.write_bytes(ours.read_bytes() + b"\ntest_new_unit = 3 * item\n")
+        assert _units._cache_folder(copy) not in (folder, None)
+        monkeypatch.setattr(pint, "__version__", "0.0.0-test")
+        assert _units._cache_folder() not in (folder, None)
+
+    def test_a_changed_definitions_file_is_parsed_again(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Even within one folder, pint's cache names each parse by the file's content."""
+        cache = tmp_path / "cache"
+        copy = tmp_path / "plan_units.txt"
+        ours = Path(str(_units.resources.files("policytargets").joinpath("plan_units.txt")))
+        copy.write_bytes(ours.read_bytes())
+        _units._new_registry(copy, cache)
+        copy.write_bytes(ours.read_bytes() + b"\ntest_new_unit = 3 * item\n")
+        registry = _units._new_registry(copy, cache)
+        assert registry.Quantity(1, "test_new_unit").to("item").magnitude == 3

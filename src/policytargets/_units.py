@@ -8,8 +8,12 @@ converts once per (observed unit, target unit) pair, never once per row.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -17,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DimensionMismatchError, UnitParseError
@@ -116,21 +121,9 @@ def get_registry() -> pint.UnitRegistry[Any]:
 
 
 def _build_registry(scope: tuple[str, ...] = ()) -> pint.UnitRegistry[Any]:
-    import pint
-
-    # Our own file may take over a few of pint's names on purpose: pint makes
-    # "count" dimensionless, which would let "35 count" equal 35 %; in a plan a
-    # count is a number of things ([count]). Only that file may redefine.
-    registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
-        autoconvert_offset_to_baseunit=True, cache_folder=None, on_redefinition="ignore"
-    )
-    # Quantities print with the units plans write (10.9 万平方米, 7 批次/千人), never with
-    # the internal names (wansquare_meter_zh): "~P" prints each unit's symbol. Code that
-    # needs the internal name asks for it with format(unit, "D").
-    registry.formatter.default_format = "~P"
     definitions = resources.files("policytargets").joinpath("plan_units.txt")
     with resources.as_file(definitions) as path:
-        registry.load_definitions(str(path))
+        registry = _cached_registry(path)
     # From here on, define_units must refuse to change what an existing unit
     # means (pint's default only logs a warning and redefines). pint has no
     # public setter for this; the attribute is the one its constructor sets.
@@ -138,6 +131,116 @@ def _build_registry(scope: tuple[str, ...] = ()) -> pint.UnitRegistry[Any]:
     for text in [*_extra_definitions, *scope]:
         _load_text(registry, text)
     return registry
+
+
+def _new_registry(definitions: Path, cache: Path | None) -> pint.UnitRegistry[Any]:
+    """pint's units and ours (``definitions``), parsed or read from the folder ``cache``."""
+    import pint
+
+    # Our own file may take over a few of pint's names on purpose: pint makes
+    # "count" dimensionless, which would let "35 count" equal 35 %; in a plan a
+    # count is a number of things ([count]). Only that file may redefine.
+    registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
+        autoconvert_offset_to_baseunit=True, cache_folder=cache, on_redefinition="ignore"
+    )
+    # Quantities print with the units plans write (10.9 万平方米, 7 批次/千人), never with
+    # the internal names (wansquare_meter_zh): "~P" prints each unit's symbol. Code that
+    # needs the internal name asks for it with format(unit, "D").
+    registry.formatter.default_format = "~P"
+    registry.load_definitions(str(definitions))
+    # Built: nothing more is read from the cache or written to it (define_units and
+    # plan units are defined line by line, never cached).
+    registry._diskcache = None
+    if registry._def_parser is not None:
+        registry._def_parser._diskcache = None  # type: ignore[assignment]  # pint: always set
+    return registry
+
+
+def _cached_registry(definitions: Path) -> pint.UnitRegistry[Any]:
+    """A new registry, its definition files parsed once per machine (see :func:`_cache_folder`).
+
+    pint's parse of its ~1,000 definitions is most of a registry's cost (about
+    0.1 s of 0.13 s); pint keeps the parse in a folder (with ``flexcache``,
+    which names each file by the content it was parsed from, and pint's
+    version). A folder is made whole under a temporary name and renamed into
+    place, so no process reads one half written; one that cannot be read is
+    removed and the registry built without it; and any failure to make one (a
+    read-only or missing home) builds without it, silently.
+    """
+    folder = _cache_folder(definitions)
+    if folder is None:
+        return _new_registry(definitions, None)
+    if folder.is_dir():
+        try:
+            return _new_registry(definitions, folder)
+        except Exception:  # a damaged cache (a file cut short): remade by the next process
+            shutil.rmtree(folder, ignore_errors=True)
+            return _new_registry(definitions, None)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".new-", dir=folder.parent))
+    except OSError:
+        return _new_registry(definitions, None)
+    try:
+        registry = _new_registry(definitions, staging)
+    except Exception:  # a full disk, say: the cache is only ever a shortcut
+        return _new_registry(definitions, None)
+    else:
+        with contextlib.suppress(OSError):  # another process may have put its own there
+            os.rename(staging, folder)
+        return registry
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+#: The environment variable that names the folder of the unit cache; ``off`` turns it off.
+_CACHE_ENV = "POLICYTARGETS_UNIT_CACHE"
+
+
+def _cache_folder(definitions: Path | None = None) -> Path | None:
+    """The folder that holds pint's parse of the unit definitions, or None when there is none.
+
+    By default ``units-<key>`` in the user's cache folder (``~/.cache/policytargets``
+    on Linux, from ``platformdirs``); the environment variable
+    ``POLICYTARGETS_UNIT_CACHE`` names another parent folder, or turns the
+    cache off when it is ``off`` or empty. The key is a hash of the versions
+    of Python, pint and its parser, and of the definition files (pint's and
+    ``plan_units.txt``): a new version or a changed file uses a new folder.
+    """
+    import hashlib
+    import platform
+
+    setting = os.environ.get(_CACHE_ENV)
+    if setting is not None and setting.strip().lower() in ("", "off"):
+        return None
+    try:
+        import flexcache
+        import flexparser
+        import pint
+
+        if setting is not None:
+            parent = Path(setting).expanduser()
+        else:
+            import platformdirs
+
+            parent = platformdirs.user_cache_path("policytargets", appauthor=False)
+        if definitions is None:
+            definitions = Path(str(resources.files("policytargets").joinpath("plan_units.txt")))
+        key = hashlib.sha256()
+        versions = (
+            platform.python_implementation(),
+            platform.python_version(),
+            pint.__version__,
+            getattr(flexparser, "__version__", ""),
+            getattr(flexcache, "__version__", ""),
+        )
+        key.update(repr(versions).encode())
+        pint_files = Path(pint.__file__).parent
+        for file in (pint_files / "default_en.txt", pint_files / "constants_en.txt", definitions):
+            key.update(file.read_bytes())
+    except Exception:  # no home folder, an unreadable file: no cache
+        return None
+    return parent / f"units-{key.hexdigest()[:20]}"
 
 
 def _scope_registry(scope: tuple[str, ...]) -> pint.UnitRegistry[Any]:
