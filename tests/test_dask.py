@@ -124,6 +124,32 @@ class TestFileLayouts:
         lazy = pt.evaluate(plan, dd.read_parquet(folder).drop(columns="file"))
         _same_as_pandas(plan, frame, lazy)
 
+    def test_files_that_part_one_column_hash_no_row(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Files by target or by region: a column's values tell, no row's group is hashed."""
+        from policytargets._evaluation import dask as module
+
+        def refuse(*args: object) -> None:
+            raise AssertionError("hashed each row's group")
+
+        monkeypatch.setattr(module, "_group_hashes", refuse)
+        plan, frame = _plan(), _observations()
+        for by in ("target_id", "region"):
+            folder = _write(frame, tmp_path / by, by=by)
+            _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
+
+    def test_a_missing_region_in_two_files_is_one_group(self, tmp_path: Path) -> None:
+        """Files by region, but a flow without a region has quarters in two files."""
+        plan, frame = _plan(), _observations(regions=2)
+        flows = (frame["target_id"] == "flow") & (frame["region"] == "r0")
+        frame.loc[flows, "region"] = None
+        file = frame["region"].fillna(frame["period"].map({"2023-Q1": "r0", "2023-Q2": "r0"}))
+        folder = _write(frame.assign(file=file.fillna("r1")), tmp_path / "obs", by="file")
+        lazy = pt.evaluate(plan, dd.read_parquet(folder).drop(columns="file"))
+        got = _same_as_pandas(plan, frame, lazy)
+        assert sorted(got[got["target_id"] == "flow"]["observed"]) == [90.0, 94.0]
+
     def test_many_partitions_one_no_data_row_per_unseen_target(self) -> None:
         """More partitions than Dask combines at once: the unseen target still gets one row."""
         plan, frame = _plan(), _observations(regions=30)

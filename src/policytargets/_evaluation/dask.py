@@ -5,7 +5,7 @@ Dask itself is imported only when a Dask DataFrame is given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import ProgressThresholds
@@ -36,8 +36,11 @@ def evaluate_dask(
     Every row of a group (a key and a breakdown: a flow's sub-periods, a
     baseline's previous period, a multi-year target's years) must be judged
     in one partition. So, when called, it reads the key and breakdown columns
-    once, partition by partition, to find the groups whose rows lie in more
-    than one partition; the rest is lazy. The rows of every other group are
+    partition by partition, one column at a time, and stops at the first
+    whose values lie each in one partition (files by target, by region: no
+    group is split); only when none does are the columns read again to find
+    the groups whose rows lie in more than one partition. The rest is lazy.
+    The rows of every other group are
     evaluated where they are, with the pandas code, and only the split
     groups' rows are shuffled together first (none when each file holds
     whole groups: files by region or by target; most when files split them:
@@ -119,29 +122,49 @@ def _split_groups(observations: Any, group: list[str]) -> npt.NDArray[np.int64]:
 
     Read when called, from the group columns alone where Dask allows it, as
     a stream (holding every partition until the check ends would hold the
-    whole input). The check must see the partitions the evaluation sees: Dask
-    fuses the partitions of a parquet read of few columns, which would hide
-    a group split between two partitions of the full read. So a fused read
-    is checked partition by partition (one small graph each), or for many
+    whole input). First, column by column, each partition's distinct values:
+    when a column has no value in two partitions (files by target, by
+    region), no group is split and nothing more is read. Else the group
+    columns are read again, and each row's group hashed.
+    """
+    import numpy as np
+
+    for column in group:
+        values = _per_partition(observations, [column], _distinct_values)["v"]
+        if not values.duplicated().any():  # each partition's values are distinct
+            return np.zeros(0, dtype=np.int64)
+    return _spanning([_per_partition(observations, group, _group_hashes)["h"].to_numpy()])
+
+
+def _per_partition(
+    observations: Any, group: list[str], summary: Callable[..., pd.DataFrame]
+) -> pd.DataFrame:
+    """``summary`` of each partition's group columns, one frame after another.
+
+    The check must see the partitions the evaluation sees: Dask fuses the
+    partitions of a parquet read of few columns, which would hide a group
+    split between two partitions of the full read. So a fused read is
+    summarised partition by partition (one small graph each), or for many
     partitions by reading whole partitions, as the evaluation does.
     """
     import dask
+    import pandas as pd
 
     keys = observations[group]
-    meta = _hashes_meta()
-    checked = keys.map_partitions(_group_hashes, meta=meta).optimize()
+    meta = summary(_known_empty(observations._meta), group)
+    checked = keys.map_partitions(summary, group, meta=meta).optimize()
     if checked.npartitions == observations.npartitions:  # not fused
-        # Each partition's hashes are distinct: a hash twice is two partitions.
-        return _spanning([checked.compute()["h"].to_numpy()])
+        whole: pd.DataFrame = checked.compute()
+        return whole
     if observations.npartitions <= _PER_PARTITION_GRAPHS:
         parts = (
-            keys.partitions[i].map_partitions(_group_hashes, meta=meta)
+            keys.partitions[i].map_partitions(summary, group, meta=meta)
             for i in range(observations.npartitions)
         )
     else:
-        parts = observations.map_partitions(_group_hashes, group, meta=meta).to_delayed()
-    frames = dask.compute(*parts)  # type: ignore[attr-defined, no-untyped-call]
-    return _spanning([frame["h"].to_numpy() for frame in frames])
+        parts = observations.map_partitions(summary, group, meta=meta).to_delayed()
+    frames: tuple[pd.DataFrame, ...] = dask.compute(*parts)  # type: ignore[attr-defined, no-untyped-call]
+    return pd.concat(frames, ignore_index=True)
 
 
 class _Evaluator:
@@ -221,20 +244,37 @@ def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
     return hashed.view(np.int64)
 
 
-def _hashes_meta() -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    return pd.DataFrame({"h": np.zeros(0, dtype=np.int64)})
-
-
-def _group_hashes(part: pd.DataFrame, group: list[str] | None = None) -> pd.DataFrame:
+def _group_hashes(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     """The partition's distinct group hashes, sorted."""
     import numpy as np
     import pandas as pd
 
-    h = np.sort(_row_hashes(part, list(part.columns) if group is None else group))
+    h = np.sort(_row_hashes(part, group))
     return pd.DataFrame({"h": h[np.r_[True, h[1:] != h[:-1]]] if len(h) else h})
+
+
+def _distinct_values(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """The partition's distinct values of its one group column (missing as ``None``), as objects.
+
+    A categorical's values are the categories its rows use, found from the
+    codes. As Python objects, so that one text is one value whether a
+    partition holds it as a category or as a string.
+    """
+    import numpy as np
+    import pandas as pd
+
+    (column,) = group
+    values = part[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        used = np.bincount(codes + 1, minlength=len(values.cat.categories) + 1)
+        distinct = list(values.cat.categories[used[1:] > 0])
+        missing = bool(used[0])
+    else:
+        present = values.notna().to_numpy()
+        distinct = list(pd.unique(values[present]))
+        missing = not present.all()
+    return pd.DataFrame({"v": pd.Series([*distinct, *([None] if missing else [])], dtype=object)})
 
 
 def _spanning(hashes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
