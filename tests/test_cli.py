@@ -543,6 +543,50 @@ class TestShowStartsFast:
         assert done.returncode == 0, done.stderr
 
 
+class TestStartUp:
+    """The command's own process imports neither dask (through pint) nor pkg_resources."""
+
+    def test_evaluate_imports_no_dask_nor_pkg_resources(self, tmp_path: Path) -> None:
+        pytest.importorskip("dask")
+        pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
+        (tmp_path / "obs.csv").write_text(
+            "target_id,period,value,unit\nmanufacturing-pass-rate,2022,97,%\n", encoding="utf-8"
+        )
+        args = ["evaluate", str(tmp_path / "plan.json"), str(tmp_path / "obs.csv"), "--quiet"]
+        code = (
+            "import io, contextlib, sys\n"
+            "from policytargets._cli import main\n"
+            f"sys.argv = ['policytargets', *{args!r}, '--out', {str(tmp_path / 'r.csv')!r}]\n"
+            "assert main() == 0\n"
+            "import pint.compat\n"
+            "assert not pint.compat.HAS_DASK, 'pint made room for dask'\n"
+            "assert 'dask' not in sys.modules, 'dask imported or left blocked'\n"
+            "assert 'pkg_resources' not in sys.modules, 'pkg_resources imported'\n"
+            "import dask\n"  # not blocked any more
+            "assert main(['show', sys.argv[2]]) == 0\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert '"met"' in (tmp_path / "r.csv").read_text(encoding="utf-8")
+
+    def test_called_with_arguments_pint_is_left_as_it_is(self, tmp_path: Path) -> None:
+        """main(argv), as from Python, may run beside a user's code: pint still sees dask."""
+        pytest.importorskip("dask")
+        pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
+        code = (
+            "import io, contextlib, sys\n"
+            "from policytargets._cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
+            "import pint.compat\n"
+            "assert pint.compat.HAS_DASK\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+
+
 class TestPlanOwnUnitsInObservationFiles:
     """An observation file may use the units a plan file defines (it was refused as unparsable)."""
 

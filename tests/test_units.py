@@ -1088,3 +1088,26 @@ class TestDefinitionCache:
         copy.write_bytes(ours.read_bytes() + b"\ntest_new_unit = 3 * item\n")
         registry = _units._new_registry(copy, cache)
         assert registry.Quantity(1, "test_new_unit").to("item").magnitude == 3
+
+
+class TestScriptConversionImport:
+    """zhconv is imported without pkg_resources (70 ms of start-up), and converts as before."""
+
+    def test_no_pkg_resources(self) -> None:
+        import os
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, warnings\n"
+            "warnings.simplefilter('error')\n"
+            "from policytargets._numerals import to_simplified\n"
+            "assert to_simplified('萬件噸標準煤') == '万件吨标准煤'\n"
+            "assert 'pkg_resources' not in sys.modules\n"
+            "import zhconv\n"
+            "assert zhconv.zhconv is sys.modules['zhconv.zhconv']\n"
+            "assert zhconv.convert('計畫', 'zh-cn') == '计划'\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr

@@ -658,6 +658,32 @@ def _error(exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 bad data, 2 bad usage)."""
+    if argv is None:  # this process's own command line: no code but the command's runs
+        with _pint_without_dask():
+            return _main(sys.argv[1:])
+    return _main(argv)
+
+
+@contextlib.contextmanager
+def _pint_without_dask() -> Iterator[None]:
+    """pint, when imported inside the block, makes no room for dask arrays.
+
+    pint imports dask whenever it is installed (about 0.1 s of start-up), so
+    that quantities can wrap dask arrays; no command makes one (the command
+    line never uses Dask). With ``sys.modules["dask"]`` None, pint's
+    ``find_spec("dask")`` is None; the entry is removed again afterwards.
+    """
+    blocked = "pint" not in sys.modules and "dask" not in sys.modules
+    if blocked:
+        sys.modules["dask"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if blocked and "dask" in sys.modules and sys.modules["dask"] is None:
+            del sys.modules["dask"]
+
+
+def _main(argv: Sequence[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)

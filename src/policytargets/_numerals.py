@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -48,13 +50,61 @@ def to_simplified(text: str) -> str:
 
 
 def _zhconv() -> Any:
-    import zhconv.zhconv as impl
-
+    impl: Any = sys.modules.get("zhconv.zhconv")
+    if impl is None:
+        with _import_lock:
+            impl = _import_zhconv()
     if impl.zhcdicts is None:
         # Load the dictionary by its path: zhconv's own default leaves the
         # packaged file open (a ResourceWarning, an error under pytest -W error).
         impl.loaddict(os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY))
     return impl
+
+
+_import_lock = threading.Lock()
+
+
+def _import_zhconv() -> Any:
+    """``zhconv.zhconv``, imported without the ``pkg_resources`` it tries first.
+
+    zhconv finds its dictionary with setuptools' ``pkg_resources`` when it
+    can import it, by path otherwise; importing ``pkg_resources`` costs about
+    70 ms (it scans every installed distribution), and the dictionary is
+    loaded here by path anyway. So the module runs with an ``__import__`` of
+    its own that refuses ``pkg_resources``; nothing else in the process sees
+    a difference. Should zhconv's layout ever differ, it is imported as usual.
+    """
+    import builtins
+    import importlib.util
+
+    impl = sys.modules.get("zhconv.zhconv")
+    package = importlib.util.find_spec("zhconv")
+    locations = None if package is None else package.submodule_search_locations
+    path = os.path.join(next(iter(locations)), "zhconv.py") if locations else ""
+    if impl is not None or "pkg_resources" in sys.modules or not os.path.isfile(path):
+        import zhconv.zhconv
+
+        return zhconv.zhconv
+    spec = importlib.util.spec_from_file_location("zhconv.zhconv", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+
+    def refusing(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.partition(".")[0] == "pkg_resources":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return builtins.__import__(name, *args, **kwargs)
+
+    module.__dict__["__builtins__"] = {**vars(builtins), "__import__": refusing}
+    sys.modules["zhconv.zhconv"] = module
+    try:
+        spec.loader.exec_module(module)
+        import zhconv  # the package, whose __init__ takes the module above
+    except BaseException:
+        del sys.modules["zhconv.zhconv"]
+        raise
+    zhconv.zhconv = module
+    return module
 
 
 @lru_cache(maxsize=65536)
