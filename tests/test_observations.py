@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -736,6 +737,12 @@ class TestRatesThatCannotBe:
             (99.5, "1", False),  # …,99.5,1: 9950 %
             (100.0, "%", True),
             (1000.0, "‰", True),
+            (1.0 + 5e-10, "1", True),  # float noise at 100 %: within the slack
+            (1.0 + 2e-9, "1", False),  # just beyond the slack
+            (-5e-10, "1", True),  # float noise at 0
+            (-2e-9, "1", False),
+            (-5e-8, "%", True),  # -5e-10 as a fraction: within the slack
+            (-2e-7, "%", False),
         ],
     )
     def test_at_and_around_the_bounds(self, value: float, unit: str, ok: bool) -> None:
@@ -754,6 +761,53 @@ class TestRatesThatCannotBe:
         assert _failures(info) == {(0, "value", "implausible_rate")}
         with pytest.raises(pt.InvalidValueError, match="implausible_rate"):
             pt.assess(_plan().target("t"), observation)
+
+    def test_every_bad_row_among_many_chunks(self) -> None:
+        """Rows are screened chunk by chunk (65,536 rows, on two threads): every bad one is found.
+
+        Negative counts, negative growth rates (同比) and a bare 0.9 are no
+        problem; a rate below 0 or a bare number above 1 is, wherever it is.
+        """
+        rate = _plan().target("t")
+        count = pt.Indicator(
+            id="n", name=pt.Label(zh="企业数"), kind="count", unit="家", basis="stock"
+        )
+        other = pt.Target(id="c", indicator=count, condition=pt.AtLeast(value=5), period="2022")
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(rate, other))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+        n = 300_000
+        rng = np.random.default_rng(7)
+        is_rate = rng.random(n) < 0.5
+        unit = np.where(is_rate, np.where(rng.random(n) < 0.5, "1", "%"), "家")
+        value = np.where(unit == "1", 0.9, np.where(unit == "%", 90.0, 12.0))
+        value[rng.random(n) < 0.01] = np.nan
+        measure = np.full(n, "level", dtype=object)
+        bad = set()
+        for row in rng.choice(n, 40, replace=False).tolist():
+            if unit[row] == "1":
+                value[row], problem = (5.0, True) if row % 2 else (-0.5, True)
+            elif unit[row] == "%":
+                value[row], problem = -3.0, row % 3 != 0
+                if not problem:
+                    measure[row] = "growth"  # a fall of 3 % on last year: fine
+            else:
+                value[row], problem = -3.0, False  # not a rate
+            if problem:
+                bad.add(row)
+        frame = pd.DataFrame(
+            {
+                "target_id": np.where(is_rate, "t", "c"),
+                "period": "2022",
+                "value": value,
+                "unit": unit,
+                "measure": measure,
+                "region": np.arange(n).astype(str),
+            }
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            pt.validate_observations(plan, frame)
+        assert _failures(info) == {(row, "value", "implausible_rate") for row in bad}
+        assert len(bad) > 10
 
     def test_a_file_row_names_its_line(self, tmp_path: Path) -> None:
         path = tmp_path / "obs.csv"

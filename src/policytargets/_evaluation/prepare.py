@@ -298,6 +298,7 @@ def prepare(
 
     # Numbers.
     numbers: dict[str, Any] = {}
+    extremes: dict[str, tuple[float, float]] = {}
     for column in _NUMERIC:
         if column not in frame.columns:
             numbers[column] = None
@@ -308,7 +309,8 @@ def prepare(
         if bad.any():
             failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
         # NaN-ignoring extremes: no temporary mask (one only when something is infinite).
-        if len(array) and (np.fmax.reduce(array) == np.inf or np.fmin.reduce(array) == -np.inf):
+        low, high = extremes[column] = _extremes(array)
+        if high == np.inf or low == -np.inf:
             infinite = np.flatnonzero(np.isinf(array))
             failures.append(failure_table(frame, infinite, column, "non_finite_value"))
     value = numbers["value"]
@@ -346,7 +348,7 @@ def prepare(
     # Keys that name a rate (one more entry for the code of a missing key).
     rate_key = np.zeros(len(key_targets) + 1, dtype=bool)
     rate_key[pair_key[cache.columns["pool"][pair_target]]] = True
-    _rate_checks(frame, rate_key, key_codes, unit_codes, units, numbers, failures)
+    _rate_checks(frame, rate_key, key_codes, unit_codes, units, numbers, extremes, failures)
 
     # Disaggregation: one integer code per distinct combination.
     by_codes: Any = np.zeros(n, dtype=np.int8)
@@ -403,11 +405,15 @@ def _rate_checks(
     unit_codes: npt.NDArray[np.integer[Any]],
     units: list[str | None],
     numbers: dict[str, Any],
+    extremes: dict[str, tuple[float, float]],
     failures: list[pd.DataFrame],
 ) -> None:
     """Observations of a rate outside 0–100 %, or at odds with their numerator and denominator.
 
-    The rule is ``_plausibility``'s, as in :func:`~policytargets.assess`.
+    The rule is ``_plausibility``'s, as in :func:`~policytargets.assess`. Without
+    numerators and denominators only a value below 0, or above 1 in a plain
+    fraction unit, can break it: those rows are found chunk by chunk, and the
+    rule is applied to them alone.
     """
     import numpy as np
 
@@ -422,19 +428,16 @@ def _rate_checks(
     factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
     plain = np.array([is_plain(u) for u in units], dtype=bool)
     pooled = numerator is not None and denominator is not None
-    # One pass each, no temporaries, when no value can be bad (none below 0, and no plain
-    # fraction unit, or no value above 1).
-    if (
-        not pooled
-        and np.fmin.reduce(value) >= 0
-        and (not plain.any() or not np.fmax.reduce(value) > 1)
-    ):
-        return
-    keys = np.where(key_codes < 0, len(rate_key) - 1, key_codes)
-    level = rate_key[keys]
-    if MEASURE_COLUMN in frame.columns:  # only levels: a growth rate (同比) may be negative
-        level &= (frame[MEASURE_COLUMN].astype(object) != Measure.GROWTH.value).to_numpy()
-    rows = np.flatnonzero(level)
+    if pooled:
+        # Every row of a rate: its numerator and denominator are checked too.
+        keys = np.where(key_codes < 0, len(rate_key) - 1, key_codes)
+        rows = np.flatnonzero(rate_key[keys])
+    else:
+        rows = _rate_candidates(value, key_codes, unit_codes, rate_key, factors, plain, extremes)
+    if MEASURE_COLUMN in frame.columns and len(rows):
+        # Only levels: a growth rate (同比) may be negative.
+        measure = frame[MEASURE_COLUMN].iloc[rows].astype(object).to_numpy()
+        rows = rows[measure != Measure.GROWTH.value]
     if not len(rows):
         return
     codes = unit_codes[rows]
@@ -447,6 +450,71 @@ def _rate_checks(
     )
     for reason, column, mask in found:
         failures.append(failure_table(frame, rows[mask], column, reason))
+
+
+def _rate_candidates(
+    value: npt.NDArray[np.float64],
+    key_codes: npt.NDArray[np.integer[Any]],
+    unit_codes: npt.NDArray[np.integer[Any]],
+    rate_key: npt.NDArray[np.bool_],
+    factors: npt.NDArray[np.float64],
+    plain: npt.NDArray[np.bool_],
+    extremes: dict[str, tuple[float, float]],
+) -> npt.NDArray[np.intp]:
+    """Rows of a rate whose value is below 0, or above 1 in a plain fraction unit, ascending.
+
+    A superset of the rows ``rate_problems`` refuses without numerators
+    (fraction factors are positive, and a plain unit's factor is 1): chunks
+    that stay in the CPU cache, skipped whole by their extremes.
+    """
+    import numpy as np
+
+    from .chunks import _chunks, _run
+
+    low, high = extremes["value"]
+    scale = factors[plain & np.isfinite(factors)]
+    # A plain unit's value v is refused above (1 + slack) / factor: v > 1 / max factor is wider.
+    above = 1.0 / float(scale.max()) if len(scale) else np.inf
+    if not low < 0 and not high > above:
+        return np.zeros(0, dtype=np.intp)
+    parts: list[npt.NDArray[np.intp]] = []
+
+    negative = low < 0  # else no chunk need look for a value below 0
+    big = high > above  # else none for a plain fraction above 1
+
+    def work(s: slice) -> bool:
+        v = value[s]
+        mask = v < 0 if negative else None
+        if big:
+            fraction = plain.take(unit_codes[s], mode="clip")
+            if fraction.any():
+                fraction &= v > above
+                mask = fraction if mask is None else mask | fraction
+        found = np.flatnonzero(mask) if mask is not None else ()
+        if len(found):
+            found += s.start
+            keys = key_codes[found]
+            parts.append(found[rate_key[np.where(keys < 0, len(rate_key) - 1, keys)]])
+        return True
+
+    _run(_chunks(len(value), 1 << 16), work, False, "checking rates")
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+
+
+def _extremes(array: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """NaN-ignoring minimum and maximum (NaN when every value is missing), in one pass.
+
+    Chunk by chunk, so that the second reduction reads the CPU cache, not memory.
+    """
+    import numpy as np
+
+    low, high = np.nan, np.nan
+    step = 1 << 16
+    for i in range(0, len(array), step):
+        chunk = array[i : i + step]
+        low = np.fmin(low, np.fmin.reduce(chunk))
+        high = np.fmax(high, np.fmax.reduce(chunk))
+    return float(low), float(high)
 
 
 def _lookup(targets: list[Target], key: str) -> dict[str, list[int]]:
