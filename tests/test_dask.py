@@ -103,12 +103,25 @@ class TestFileLayouts:
         from policytargets._evaluation import dask as module
 
         monkeypatch.setattr(module, "_PER_PARTITION_GRAPHS", 2)
+        monkeypatch.setattr(module, "_UNTUNED", {})  # Dask fuses the check's read
         plan, frame = _plan(), _observations()
-        folder = _write(frame, tmp_path / "obs", by="period")
+        noted = frame.assign(note="illustrative", source="none", checked="no")
+        folder = _write(noted, tmp_path / "obs", by="period")
         _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
 
-    def test_a_read_of_some_columns_whose_partitions_dask_fuses(self, tmp_path: Path) -> None:
-        """Files with a column left unread: Dask fuses the read's partitions in twos."""
+    @pytest.mark.parametrize("tuned", [False, True], ids=["untuned", "fused"])
+    def test_a_read_of_some_columns_whose_partitions_dask_fuses(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tuned: bool
+    ) -> None:
+        """Files with a column left unread: Dask fuses the read's partitions in twos.
+
+        The check reads untuned (one graph); were Dask to fuse its read
+        still, it reads partition by partition.
+        """
+        from policytargets._evaluation import dask as module
+
+        if tuned:
+            monkeypatch.setattr(module, "_UNTUNED", {})
         plan, frame = _plan(), _observations()
         noted = frame.assign(note="illustrative", source="none", checked="no")
         folder = _write(noted, tmp_path / "obs", by="period")

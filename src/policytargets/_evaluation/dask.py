@@ -112,6 +112,10 @@ def evaluate_dask(
     return dd.concat([evaluated, absent])  # type: ignore[no-untyped-call]
 
 
+#: Dask's settings for the check's read: no "tuning", which fuses the partitions
+#: of a read of few columns.
+_UNTUNED: dict[str, Any] = {"optimization.tune.active": False}
+
 #: Above this many partitions, the check reads whole partitions rather than
 #: building one graph per partition (each costs Dask ~10 ms to optimise).
 _PER_PARTITION_GRAPHS = 64
@@ -142,20 +146,24 @@ def _per_partition(
     """``summary`` of each partition's group columns, one frame after another.
 
     The check must see the partitions the evaluation sees: Dask fuses the
-    partitions of a parquet read of few columns, which would hide a group
-    split between two partitions of the full read. So a fused read is
-    summarised partition by partition (one small graph each), or for many
-    partitions by reading whole partitions, as the evaluation does.
+    partitions of a parquet read of few columns (its "tuning"), which would
+    hide a group split between two partitions of the full read. So the check
+    is read with tuning off (``optimization.tune.active``; one graph). Should
+    Dask fuse them still, they are summarised partition by partition (one
+    small graph each), or for many partitions by reading whole partitions,
+    as the evaluation does. (The evaluation's own partitions may be fused:
+    fusing partitions splits no group.)
     """
     import dask
     import pandas as pd
 
     keys = observations[group]
     meta = summary(_known_empty(observations._meta), group)
-    checked = keys.map_partitions(summary, group, meta=meta).optimize()
-    if checked.npartitions == observations.npartitions:  # not fused
-        whole: pd.DataFrame = checked.compute()
-        return whole
+    with dask.config.set(_UNTUNED):
+        checked = keys.map_partitions(summary, group, meta=meta).optimize()
+        if checked.npartitions == observations.npartitions:  # not fused
+            whole: pd.DataFrame = checked.compute()
+            return whole
     if observations.npartitions <= _PER_PARTITION_GRAPHS:
         parts = (
             keys.partitions[i].map_partitions(summary, group, meta=meta)
