@@ -170,6 +170,16 @@ class TestFileLayouts:
         assert got["target_id"].astype(str).tolist().count("unseen") == 1
 
 
+    def test_partitions_of_a_categorical_frame_keep_its_categories(self) -> None:
+        """Each partition of a categorical frame carries every region: judged on those it uses."""
+        plan, frame = _plan(), _observations(regions=12)
+        text = dict.fromkeys(("target_id", "region", "period", "unit"), "category")
+        categorical = frame.astype(text).sort_values("region").reset_index(drop=True)
+        lazy = dd.from_pandas(categorical, npartitions=4, sort=False)
+        got = _same_as_pandas(plan, categorical, pt.evaluate(plan, lazy))
+        assert len(got) == 3 * 12 + 1  # a row per target and region, one for the unseen target
+
+
 class TestTypes:
     """The lazy frame's types are the computed frame's, and it writes to parquet."""
 
