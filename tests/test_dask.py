@@ -167,7 +167,6 @@ class TestFileLayouts:
         got = _same_as_pandas(plan, frame, pt.evaluate(plan, dd.from_pandas(frame, npartitions=20)))
         assert got["target_id"].astype(str).tolist().count("unseen") == 1
 
-
     def test_partitions_of_a_categorical_frame_keep_its_categories(self) -> None:
         """Each partition of a categorical frame carries every region: judged on those it uses."""
         plan, frame = _plan(), _observations(regions=12)
