@@ -278,11 +278,17 @@ class TestEvaluate:
         tmp_path: Path,
         chosen: str | None,
     ) -> None:
-        """evaluate gives pyarrow jemalloc (or the system's), unless the environment chose."""
+        """evaluate gives pyarrow jemalloc (or the system's), unless the environment chose.
+
+        jemalloc returns freed pages after 0.1 s until the result is written, then keeps
+        them (writing frees and makes the same buffers over and over).
+        """
         import pyarrow as pa
 
         monkeypatch.setattr(pa, "set_memory_pool", lambda pool: chosen_pools.append(pool))
+        monkeypatch.setattr(pa, "jemalloc_set_decay_ms", lambda ms: decays.append(ms))
         chosen_pools: list[Any] = []
+        decays: list[int] = []
         if chosen is None:
             monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
         else:
@@ -292,8 +298,10 @@ class TestEvaluate:
         assert code == 0
         if chosen is None:
             assert [p.backend_name for p in chosen_pools] in (["jemalloc"], ["system"])
+            jemalloc = chosen_pools[0].backend_name == "jemalloc"
+            assert decays == ([100, -1] if jemalloc else [])
         else:
-            assert chosen_pools == []
+            assert (chosen_pools, decays) == ([], [])
 
     def test_parquet_observations(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """A .parquet observation file (categorical columns and all) is read as it is."""

@@ -272,7 +272,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ._observations import read_observations
 
     fmt = _evaluate_format(args)
-    _arrow_memory_pool()
+    jemalloc = _arrow_memory_pool()
     # The file is read (mostly by pyarrow, which releases the GIL) while the plan loads;
     # a bad plan is still the error reported first. Text as categories: less memory, and
     # evaluate uses their codes.
@@ -280,6 +280,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_observations, args.observations, **options)
         plan = resolve_plan(args.plan)
+        if not reading.done():
+            # pandas (a quarter of a second) is imported here while pyarrow parses the
+            # file without the GIL, instead of by the reader after the parse.
+            import pandas  # noqa: F401
         try:
             observations = reading.result()
         except ObservationError:
@@ -301,6 +305,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         progress=progress,
     )
     del observations
+    if jemalloc:
+        # Writing makes and frees the same few chunks' buffers over and over: returning
+        # their pages to the system after 0.1 s only to fault them in again cost up to
+        # 1 s of system time on 3 M rows. Nothing large is freed any more.
+        import pyarrow as pa
+
+        pa.jemalloc_set_decay_ms(-1)
     if fmt in ("csv", "parquet", "json"):
         if args.out is None:
             sys.stdout.flush()
@@ -329,8 +340,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _arrow_memory_pool() -> None:
+def _arrow_memory_pool() -> bool:
     """jemalloc (else the system's allocator) for pyarrow in this process, unless one is set.
+
+    Returns whether jemalloc was set here.
 
     pyarrow's default, mimalloc, keeps what pyarrow frees to itself, so the
     arrays of evaluating and writing fault in fresh pages: on 3 M rows the
@@ -340,18 +353,19 @@ def _arrow_memory_pool() -> None:
     import os
 
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return
+        return False
     import pyarrow as pa
 
     try:
         pool = pa.jemalloc_memory_pool()
     except NotImplementedError:  # a build without jemalloc (Windows wheels)
-        pool = pa.system_memory_pool()
-    else:
-        # Freed pages go back after 0.1 s, not pyarrow's 1 s: the reader's buffers are gone
-        # before evaluate's arrays are made (peak ~730 -> ~530 MB on 3 M rows, the same time).
-        pa.jemalloc_set_decay_ms(100)
+        pa.set_memory_pool(pa.system_memory_pool())
+        return False
+    # Freed pages go back after 0.1 s, not pyarrow's 1 s: the reader's buffers are gone
+    # before evaluate's arrays are made (peak ~730 -> ~530 MB on 3 M rows, the same time).
+    pa.jemalloc_set_decay_ms(100)
     pa.set_memory_pool(pool)
+    return True
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
