@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import policytargets as pt
 from policytargets import testing as pts
-from policytargets._conditions import satisfies
+from policytargets._conditions import satisfies, satisfies_one
 
 #: "Just above / below" a bound: a relative step far outside DEFAULT_RTOL.
 STEP = 1e-6
@@ -377,6 +377,13 @@ class TestDirectionalConditions:
         assert pt.Zero().goal_value(down) == 0.0
 
 
+#: Numbers that exercise the bounds: infinities, NaN, zero, signs, tiny and huge.
+_edgy = st.one_of(
+    st.sampled_from([math.inf, -math.inf, math.nan, 0.0, -0.0, 5.0, -5.0, 1e-300, 1e300]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
 class TestSatisfiesKernel:
     """satisfies() judges scalars and arrays alike, with the tolerance at closed and open ends."""
 
@@ -406,6 +413,33 @@ class TestSatisfiesKernel:
 
     def test_a_custom_rtol_widens_the_bound(self) -> None:
         assert bool(satisfies(99.0, 100.0, math.inf, True, True, rtol=0.02))
+
+    @settings(max_examples=600, deadline=None)
+    @given(
+        observed=_edgy,
+        low=_edgy,
+        high=_edgy,
+        low_closed=st.booleans(),
+        high_closed=st.booleans(),
+        rtol=st.sampled_from([0.0, 1e-9, 0.02, 1.0]),
+    )
+    def test_one_value_is_judged_as_arrays_are(
+        self,
+        observed: float,
+        low: float,
+        high: float,
+        low_closed: bool,
+        high_closed: bool,
+        rtol: float,
+    ) -> None:
+        """assess's plain-Python comparison of one value is satisfies() to the bit."""
+        args = (low, high, low_closed, high_closed, rtol)
+        assert satisfies_one(observed, *args) is bool(satisfies(observed, *args))
+        # Near a bound, where the tolerance decides.
+        for bound in (low, high):
+            if math.isfinite(bound):
+                for near in (bound * (1 + 1e-9), bound * (1 - 1e-9), bound + 1e-300):
+                    assert satisfies_one(near, *args) is bool(satisfies(near, *args))
 
 
 class TestConstruction:

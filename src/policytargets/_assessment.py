@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from ._conditions import DEFAULT_RTOL, Bounds, Direction, satisfies
+from ._conditions import DEFAULT_RTOL, Bounds, Direction, satisfies_one
 from ._errors import InvalidValueError, UnitParseError
 from ._labels import check_optional_text
 from ._model import Basis, IndicatorKind, Milestone, Projection, Target
@@ -221,8 +221,13 @@ class Observation:
         return self.value is None or math.isnan(self.value)
 
 
+@functools.lru_cache(maxsize=4096)
 def margin_unit(unit: str) -> str:
-    """The unit a margin is in: percentage points (百分点) for a %, else the unit itself."""
+    """The unit a margin is in: percentage points (百分点) for a %, else the unit itself.
+
+    Cached by text: no plan's units can make a text mean % (a definition that
+    is a pure number is refused), and a text no registry reads raises, uncached.
+    """
     from ._units import parse_unit
 
     if format(parse_unit(unit), "D") == "percent":
@@ -529,8 +534,8 @@ def _snap(observed: float, reference: float, rtol: float) -> float:
 
 
 def _inside(value: float, bounds: Bounds, rtol: float) -> bool:
-    return bool(
-        satisfies(value, bounds.low, bounds.high, bounds.low_closed, bounds.high_closed, rtol)
+    return satisfies_one(
+        float(value), bounds.low, bounds.high, bounds.low_closed, bounds.high_closed, rtol
     )
 
 

@@ -107,7 +107,9 @@ def _check_year(year: int, text: object) -> int:
     return year
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_end(year: int, month: int) -> date:
+    # Asked for by every period's shape test (whole months?): a few hundred distinct answers.
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -40,7 +40,7 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 #: margin_unit per unit text, cached: pint's formatting costs ~150 µs a call.
-cached_margin_unit = functools.lru_cache(maxsize=4096)(margin_unit)
+cached_margin_unit = margin_unit  # cached itself, by text
 
 
 def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:

@@ -126,6 +126,9 @@ def judge_groups(
     rows_of = _rows_of_keys(p.key_codes, len(with_rows))
     for ti in with_rows:
         target = p.targets[ti]
+        # What the judge works out from the target alone (its base period, the
+        # condition's text) once per target: run() starts afresh for each group.
+        judge = _Judge(target, scorer, rtol, thresholds)
         rows = rows_of(keys_of[ti])
         # Relevance once per distinct period, not per row.
         periods, inverse = np.unique(p.period_codes[rows], return_inverse=True)
@@ -143,7 +146,7 @@ def judge_groups(
                     int(part.min()),
                     ti,
                     int(p.by_codes[part[0]]),
-                    _one(p, ti, part, growth, scorer, rtol, thresholds),
+                    _one(p, ti, part, growth, judge),
                 )
             )
     return results
@@ -175,9 +178,7 @@ def _one(
     ti: int,
     rows: Any,
     growth: npt.NDArray[np.bool_] | None,
-    scorer: Scorer,
-    rtol: float,
-    thresholds: ProgressThresholds,
+    judge: _Judge,
 ) -> Assessment:
     target = p.targets[ti]
     observations = []
@@ -196,7 +197,7 @@ def _one(
     current = [o for o in observations if target.period.contains(o.period)]
     earlier = [o for o in observations if o.period.end < target.period.start]
     try:
-        return _Judge(target, scorer, rtol, thresholds).run(current, earlier, None)
+        return judge.run(current, earlier, None)
     except InvalidValueError as exc:
         reason = "duplicate" if "one value per period" in str(exc) else "overlapping_periods"
         column = "value" if reason == "duplicate" else "period"
