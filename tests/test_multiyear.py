@@ -307,6 +307,70 @@ class TestGrowthRates:
         assert a.status is S.NEEDS_BASELINE
         assert "2022" in a.reason
 
+    @pytest.mark.parametrize("first", [4.0, 6.0])
+    def test_two_different_rates_for_one_period_are_refused(self, first: float) -> None:
+        """Which of two contradictory rates was judged depended on their order: met or not met."""
+        t = target(GDP, pt.RelativeChange(percent=5))
+        rates = [
+            obs("2022", first, "%", measure="growth"),
+            obs("2022", 10 - first, "%", measure="growth"),
+        ]
+        with pytest.raises(pt.InvalidValueError, match="one value per period"):
+            pt.assess(t, rates)
+        frame = pd.DataFrame(
+            {
+                "target_id": t.id,
+                "period": "2022",
+                "value": [first, 10 - first],
+                "unit": "%",
+                "measure": "growth",
+            }
+        )
+        plan = plan_of(t)
+        for check in (pt.evaluate, pt.validate_observations):
+            with pytest.raises(pt.ObservationError) as info:
+                check(plan, frame)
+            failures = info.value.failures
+            assert list(failures["reason"]) == ["duplicate", "duplicate"]
+
+    def test_one_rate_repeated_is_one_rate(self) -> None:
+        t = target(GDP, pt.RelativeChange(percent=5))
+        rates = [obs("2022", 6.0, "%", measure="growth"), obs("2022", 6.0, "%", measure="growth")]
+        assert pt.assess(t, rates).status is S.MET
+
+    def test_validate_reads_a_growth_rate_as_a_percentage(self) -> None:
+        """validate_observations refused a 同比 rate in % of a 亿元 target, which evaluate judges.
+
+        A rate in the indicator's own unit is refused; a level and a rate of one
+        period are two figures, not a duplicate; an unknown measure is named.
+        """
+        t = target(GDP, pt.RelativeChange(percent=5))
+        plan = plan_of(t)
+
+        def frame(rows: list[tuple[float, str, str]]) -> pd.DataFrame:
+            values, units, measures = zip(*rows, strict=True)
+            return pd.DataFrame(
+                {
+                    "target_id": t.id,
+                    "period": "2022",
+                    "value": values,
+                    "unit": units,
+                    "measure": measures,
+                }
+            )
+
+        good = frame([(6.0, "%", "growth"), (118.0, "亿元", "level")])
+        pt.validate_observations(plan, good)
+        assert pt.evaluate(plan, good)["status"].tolist() == ["met"]
+        for rows, reason in [
+            ([(6.0, "亿元", "growth")], "dimension_mismatch"),
+            ([(6.0, "%", "level")], "dimension_mismatch"),
+            ([(6.0, "%", "yoy")], "unknown_measure"),
+        ]:
+            with pytest.raises(pt.ObservationError) as info:
+                pt.validate_observations(plan, frame(rows))
+            assert list(info.value.failures["reason"]) == [reason]
+
     def test_a_level_condition_refuses_a_growth_rate(self) -> None:
         a = pt.assess(target(GDP, pt.AtLeast(value=100)), obs("2022", 5, "%", measure="growth"))
         assert a.status is S.NOT_COMPARABLE

@@ -677,14 +677,27 @@ def _growth_index(
             f"growth rates (同比) chain only from a base year, not from {base_p}",
         )
     by_year: dict[int, tuple[Observation, float]] = {}
+    # One rate per period, as one level per period: an exact repeat is one
+    # observation, two different rates for one period a contradiction (which of
+    # them was judged depended on the order of the rows).
+    seen: dict[Period, float] = {}
+    for o in usable:
+        assert o.value is not None
+        g = o.value * conversion_factor(o.unit, "%")
+        if o.period in seen and seen[o.period] != g:
+            raise InvalidValueError(
+                f"observations of {target.id!r}",
+                f"one value per period, got {seen[o.period]} and {g} for {o.period}",
+                o,
+            )
+        seen[o.period] = g
     for o in sorted(usable, key=lambda o: (o.period.end, -o.period.start.toordinal())):
         if o.period.start.year != o.period.end.year:
             return [], (
                 Status.NOT_COMPARABLE,
                 f"a growth rate (同比) is for one year or part of one, not {o.period}",
             )
-        assert o.value is not None
-        by_year[o.period.end.year] = (o, o.value * conversion_factor(o.unit, "%"))
+        by_year[o.period.end.year] = (o, seen[o.period])
     last = max(by_year)
     missing = [y for y in range(base_p.end.year + 1, last + 1) if y not in by_year]
     if missing:

@@ -101,7 +101,8 @@ def rate_problems(
     import numpy as np
 
     problems: list[tuple[str, str, npt.NDArray[np.bool_]]] = []
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # A ratio of extreme numbers may overflow to infinity: it then disagrees, and is refused.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # Infinities are refused as non_finite_value already; NaN is missing.
         fraction = np.where(np.isfinite(value), value * factor, np.nan)
         outside = (fraction < -_SLACK) | (plain & (fraction > 1 + _SLACK))

@@ -58,20 +58,34 @@ def needs_kernel(target: Target) -> bool:
     return target.indicator.projection is not Projection.LINEAR
 
 
+def measure_rows(frame: Any) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None:
+    """Which rows are growth rates (同比) and which name no measure; None without the column.
+
+    A missing measure is a level.
+    """
+    import numpy as np
+
+    if MEASURE_COLUMN not in frame.columns:
+        return None
+    column = frame[MEASURE_COLUMN]
+    text = column.astype(object).where(column.notna(), Measure.LEVEL.value)
+    known = np.asarray(text.isin([m.value for m in Measure]).to_numpy(), dtype=bool)
+    return np.asarray((text == Measure.GROWTH.value).to_numpy(), dtype=bool), ~known
+
+
 def _measures(p: Prepared) -> npt.NDArray[np.bool_] | None:
     """Rows that are growth rates (同比), or None without a measure column."""
     import numpy as np
 
-    if MEASURE_COLUMN not in p.frame.columns:
+    found = measure_rows(p.frame)
+    if found is None:
         return None
-    column = p.frame[MEASURE_COLUMN]
-    text = column.astype(object).where(column.notna(), Measure.LEVEL.value)
-    known = text.isin([m.value for m in Measure]).to_numpy()
-    if not known.all():
+    growth, unknown = found
+    if unknown.any():
         raise_failures(
-            [failure_table(p.frame, np.flatnonzero(~known), MEASURE_COLUMN, "unknown_measure")]
+            [failure_table(p.frame, np.flatnonzero(unknown), MEASURE_COLUMN, "unknown_measure")]
         )
-    return np.asarray((text == Measure.GROWTH.value).to_numpy(), dtype=bool)
+    return growth
 
 
 def kernel_targets(

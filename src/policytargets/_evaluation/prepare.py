@@ -690,7 +690,17 @@ def _strict_checks(p: Prepared) -> None:
     import numpy as np
 
     from .._units import is_compatible
+    from .kernel import MEASURE_COLUMN, measure_rows
 
+    # A growth rate (同比) is a % whatever the indicator's unit (evaluate reads it so).
+    growth = np.zeros(len(p.value), dtype=bool)
+    measures = measure_rows(p.frame)
+    if measures is not None:
+        growth, unknown = measures
+        if unknown.any():
+            p.failures.append(
+                failure_table(p.frame, np.flatnonzero(unknown), MEASURE_COLUMN, "unknown_measure")
+            )
     # Rows another check refused already are left out (their codes may be -1).
     usable = ~np.isnan(p.value) & ~failed_rows(p.failures, len(p.value))
     # Dimension: every target a key maps to shares its indicator's dimension.
@@ -703,7 +713,8 @@ def _strict_checks(p: Prepared) -> None:
         for u, unit in enumerate(p.units):
             table[k, u] = unit is not None and is_compatible(unit, target_unit)
     key_rows = np.where(p.key_codes < 0, len(p.key_targets), p.key_codes)
-    mismatch = usable & ~table[key_rows, p.unit_codes]
+    percent = np.array([u is not None and is_compatible(u, "%") for u in p.units], dtype=bool)
+    mismatch = usable & ~np.where(growth, percent[p.unit_codes], table[key_rows, p.unit_codes])
     if mismatch.any():
         p.failures.append(
             failure_table(p.frame, np.flatnonzero(mismatch), "unit", "dimension_mismatch")
@@ -721,10 +732,12 @@ def _strict_checks(p: Prepared) -> None:
         end[p.period_codes[rows]],
         p.by_codes[rows],
         p.key_codes[rows],
+        growth[rows],  # a level and a growth rate of one period are two figures
     )
     order = np.lexsort(keys)
     srt = [k[order] for k in keys]
     same_group = (srt[5][1:] == srt[5][:-1]) & (srt[4][1:] == srt[4][:-1])
+    same_group &= srt[6][1:] == srt[6][:-1]
     same_group &= (srt[3][1:] == srt[3][:-1]) & (srt[2][1:] == srt[2][:-1])
     differs = (srt[1][1:] != srt[1][:-1]) | (srt[0][1:] != srt[0][:-1])
     conflict = same_group & differs
