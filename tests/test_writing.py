@@ -300,3 +300,53 @@ class TestDaskFiles:
         )
         lazy.to_parquet(tmp_path / "out")
         assert len(pd.read_parquet(tmp_path / "out")) == len(want)
+
+
+class TestNumberText:
+    """Whole numbers given to the writer as integers are written as pyarrow writes the doubles."""
+
+    @staticmethod
+    def _double_text(values: list[float]) -> list[str]:
+        import pyarrow.compute as pc
+
+        from policytargets._evaluation.writing import _rounded
+
+        rounded = _rounded(values)
+        text = pc.cast(pa.array(rounded, from_pandas=True), pa.string()).to_pylist()
+        return ["" if t is None else t for t in text]
+
+    @staticmethod
+    def _written(values: list[float]) -> list[str]:
+        text = _csv(pd.DataFrame({"x": values}))
+        return text.splitlines()[1:]
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [1.0, 2.0, math.nan, 80.0],
+            [0.0, -0.0, 3.0],
+            [999_999_999.0, -999_999_999.0],
+            [1e9, 1.0],
+            [1e10, 2.0],
+            [2.9999999999999996, 7.0],
+            [0.5, 1.0],
+            [math.nan, math.nan, 1.0],
+        ],
+    )
+    def test_examples(self, values: list[float]) -> None:
+        assert self._written(values) == self._double_text(values)
+
+    @given(
+        st.lists(
+            st.one_of(
+                st.integers(-(10**10), 10**10).map(float),
+                st.floats(allow_infinity=False),
+                st.sampled_from([math.nan, -0.0, 0.0, 1e9 - 1, 1e9, 1e9 + 1]),
+            ),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    def test_any_floats(self, values: list[float]) -> None:
+        assert self._written(values) == self._double_text(values)

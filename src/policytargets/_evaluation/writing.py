@@ -176,9 +176,7 @@ def _arrow_chunk(
             if str(name) in empty:
                 arrays.append(pa.nulls(s.stop - s.start, pa.string()))
                 continue
-            values = _rounded(column.to_numpy(dtype=np.float64)[s])
-            nan = np.isnan(values)
-            arrays.append(pa.array(values, mask=nan if nan.any() else None))
+            arrays.append(_numbers(column.to_numpy(dtype=np.float64)[s]))
         elif pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_integer_dtype(
             column.dtype
         ):
@@ -197,6 +195,35 @@ def _arrow_chunk(
                 text = pc.if_else(pc.equal(text, ""), "1", text)
             arrays.append(neutralise(text))
     return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
+
+
+#: Whole numbers below this are written by pyarrow as digits alone (10 ** 10 is "1e+10").
+_PLAIN_WHOLE = 1e9
+
+
+def _numbers(values: Any) -> pa.Array:
+    """Floats, rounded, as an arrow array whose text is what pyarrow writes for a double.
+
+    When every number is whole (a count, a coverage of 1, a score of 80) and
+    plainly written (below 10 ** 9, no -0), they are given as integers, which
+    pyarrow formats several times faster, to the same digits.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    values = _rounded(values)
+    nan = np.isnan(values)
+    mask = nan if nan.any() else None
+    with np.errstate(invalid="ignore"):
+        whole = np.where(nan, 0.0, values)
+        if (
+            len(values)
+            and bool((np.abs(whole) < _PLAIN_WHOLE).all())
+            and bool((np.rint(whole) == whole).all())
+            and not bool((np.signbit(whole) & (whole == 0)).any())
+        ):
+            return pa.array(whole.astype(np.int64), mask=mask)
+    return pa.array(values, mask=mask)
 
 
 def _taken(texts: pa.Array, codes: Any) -> pa.Array:
