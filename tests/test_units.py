@@ -1060,6 +1060,22 @@ class TestDefinitionCache:
         assert [p.name for p in parsed].count("default_en.txt") == 1
         assert [p.name for p in tmp_path.iterdir()] == [folder.name]
 
+    def test_another_process_putting_its_folder_first_is_fine(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Two processes building at once: one folder wins the rename, the other's is removed."""
+        import os
+
+        monkeypatch.setenv("POLICYTARGETS_UNIT_CACHE", str(tmp_path))
+
+        def taken(source: str, target: str) -> None:
+            raise FileExistsError(target)
+
+        monkeypatch.setattr(os, "rename", taken)
+        registry = _units._build_registry()
+        assert registry.Quantity(2, "万平方米").to("meter ** 2").magnitude == 20000
+        assert list(tmp_path.iterdir()) == []  # the staging folder is gone
+
     def test_a_new_pint_or_changed_definitions_use_a_new_folder(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
