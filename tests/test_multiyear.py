@@ -333,6 +333,31 @@ class TestGrowthRates:
             failures = info.value.failures
             assert list(failures["reason"]) == ["duplicate", "duplicate"]
 
+    def test_an_average_after_a_fall_of_over_100_percent_is_undefined(self) -> None:
+        """assess raised TypeError (a complex root) for 年均增长 after a fall of over 100 %.
+
+        Over a part of a year there is no average annual growth of a figure
+        that fell below zero; over the whole year the fall itself is judged.
+        """
+        t = target(GDP, pt.AnnualGrowth(percent=5))
+        part = obs("2022-Q3", -125.0, "%", measure="growth")
+        a = pt.assess(t, part)
+        assert a.status is S.NOT_COMPARABLE
+        assert "undefined" in a.reason
+        whole = pt.assess(t, obs("2022", -125.0, "%", measure="growth"))
+        assert (whole.status, whole.observed) == (S.NOT_MET, -125.0)
+        frame = pd.DataFrame(
+            {
+                "target_id": t.id,
+                "period": ["2022-Q3"],
+                "value": [-125.0],
+                "unit": "%",
+                "measure": "growth",
+            }
+        )
+        row = pt.evaluate(plan_of(t), frame).iloc[0]
+        assert (row["status"], row["reason"]) == (a.status.value, a.reason)
+
     def test_one_rate_repeated_is_one_rate(self) -> None:
         t = target(GDP, pt.RelativeChange(percent=5))
         rates = [obs("2022", 6.0, "%", measure="growth"), obs("2022", 6.0, "%", measure="growth")]

@@ -568,3 +568,86 @@ class TestScoresEqualAssessExactly:
         assert wanted.score is not None
         row = _row(pt.evaluate(_plan(target), _frame(target, observations), scoring="growth_ratio"))
         assert float(row["score"]) == wanted.score.value
+
+
+_rates = st.one_of(st.integers(min_value=-40, max_value=80).map(lambda v: v / 4), st.none())
+
+
+@st.composite
+def growth_cases(draw: st.DrawFn) -> tuple[pt.Target, dict[str, list[pt.Observation]]]:
+    """A growth target and published growth rates (同比) by region, with a few levels."""
+    from hypothesis import assume
+
+    indicator = draw(pts.indicators())
+    tolerance = draw(st.sampled_from([None, 0.5, 1.0]))
+    kind = draw(st.sampled_from([pt.RelativeChange, pt.AnnualGrowth]))
+    try:
+        condition = kind(
+            percent=draw(st.sampled_from([-5.0, 0.0, 3.0, 6.5])),
+            base=draw(st.sampled_from([None, None, "2021", "2020"])),
+            tolerance=tolerance,
+            two_sided=draw(st.booleans()) if tolerance else False,
+        )
+        target = pt.Target(
+            id="t",
+            indicator=indicator,
+            condition=condition,
+            period=draw(st.sampled_from(["2022", "2022", "2022-H2"])),
+        )
+    except pt.InvalidValueError:
+        assume(False)
+    shapes = ["2022", "2022", "2022-H1", "2022-Q1", "2022-Q3", "2022-03", "2021"]
+    units = ["%", "%", "‰", "", target.unit]
+    regions: dict[str, list[pt.Observation]] = {}
+    for region in ["a", "b", "c"][: draw(st.integers(1, 3))]:
+        observations = []
+        for period in draw(st.lists(st.sampled_from(shapes), min_size=1, max_size=4)):
+            level = draw(st.integers(0, 9)) == 0
+            observations.append(
+                pt.Observation(
+                    period=period,
+                    value=draw(_values) if level else draw(_rates),
+                    unit=target.unit if level else draw(st.sampled_from(units)),
+                    measure="level" if level else "growth",
+                )
+            )
+        regions[region] = observations
+    return target, regions
+
+
+class TestGrowthRatesByRegion:
+    """Growth rates (同比) of one-year targets, judged with numpy, equal assess by region."""
+
+    @settings(max_examples=150)
+    @given(growth_cases())
+    def test_equal_to_assess(self, case: tuple[pt.Target, dict[str, list[pt.Observation]]]) -> None:
+        target, regions = case
+        rows, wanted, contradicted = [], {}, False
+        for region, observations in regions.items():
+            try:
+                wanted[region] = pt.assess(target, observations)
+            except pt.InvalidValueError:
+                contradicted = True
+            rows += [
+                {
+                    "target_id": "t",
+                    "region": region,
+                    "period": str(o.period),
+                    "value": math.nan if o.value is None else o.value,
+                    "unit": o.unit,
+                    "measure": o.measure.value,
+                }
+                for o in observations
+            ]
+        frame = pd.DataFrame(rows)
+        if contradicted:
+            with pytest.raises(pt.ObservationError):
+                pt.evaluate(_plan(target), frame)
+            return
+        result = pt.evaluate(_plan(target), frame)
+        got = {row["region"]: row for _, row in result.iterrows()}
+        for region, assessment in wanted.items():
+            if region in got:
+                _check(assessment, {name: got[region][name] for name in result.columns})
+            else:  # only observations no verdict reads: no row
+                assert assessment.status is pt.Status.NO_DATA

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from ._conditions import DEFAULT_RTOL, Bounds, Direction, satisfies_one
+from ._conditions import DEFAULT_RTOL, Bounds, Condition, Direction, satisfies_one
 from ._errors import InvalidValueError, UnitParseError
 from ._labels import check_optional_text
 from ._model import Basis, IndicatorKind, Milestone, Projection, Target
@@ -715,6 +715,29 @@ def _growth_index(
     return values, None
 
 
+def undefined_average(index: float, years: float) -> bool:
+    """Whether an average annual growth from an index (100 at the base) is undefined.
+
+    A fall of 100 % or more leaves no positive figure to take a root of: over
+    a year it is the fall itself, over any other span there is no average.
+    """
+    return index <= 0 and years != 1
+
+
+def _undefined_average(condition: Condition, values: Values, base_p: Period) -> str | None:
+    """Why growth rates chained into ``values`` have no average annual growth, if they have none."""
+    if condition.comparator.value != "annual_growth" or not values:
+        return None
+    index = values[-1][1]
+    years = base_p.years_until(values[-1][0].period)
+    if not undefined_average(index, years):
+        return None
+    return (
+        f"average annual growth is undefined after a fall of 100 % or more "
+        f"(the growth rates chain to {_fmt(index - 100)}% since {base_p})"
+    )
+
+
 def _project(
     target: Target,
     value: float,
@@ -915,6 +938,9 @@ class _Judge:
             values, problem = _growth_index(growth, target, self.base_p)
             if problem is not None:
                 return self._done(*problem)
+            undefined = _undefined_average(self.condition, values, self.base_p)
+            if undefined is not None:
+                return self._done(Status.NOT_COMPARABLE, undefined)
             self.growth_mode = True
             return self._judge(values, 100.0, self.base_p, "", flow=False, pool=[])
         self.growth_mode = False

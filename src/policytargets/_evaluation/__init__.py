@@ -25,7 +25,9 @@ Paths, each held equal to :func:`policytargets.assess` by property tests:
   of whole groups;
 * multi-year targets (2021–2025, 保持 and 每年 over them included): the
   general path's reduction over one span per year, then numpy (``years``);
-* what is left (保持 month by month, projections other than linear,
+* a calendar year's growth target judged from growth rates (同比): each
+  group's latest rate as an index, then numpy (``growth``);
+* what is left (保持 month by month, projections other than linear, other
   growth-rate rows): ``assess``'s own judge, group by group (``kernel``).
 
 The modules, each importing only those before it:
@@ -37,7 +39,7 @@ The modules, each importing only those before it:
 * ``chunks``: running work over chunks of rows on up to two threads;
 * ``frame``: the result frame (categorical and dense number columns);
 * ``fast`` and ``grouped``: the one-year paths; ``kernel``: group by group;
-  ``years``: multi-year targets;
+  ``years``: multi-year targets; ``growth``: growth rates of one-year targets;
 * ``dispatch``: tables, then the paths for each kind of target, then the frame;
 * ``dask``: ``evaluate_dask``, partition by partition;
 * this module: :data:`RESULT_COLUMNS` and the public :func:`evaluate`, which

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import Assessment, ProgressThresholds
 from .._errors import InvalidValueError
 from .._scoring import Scorer, ScoringMethod, resolve_scorer
+from . import growth as growth_path
 from . import years
 from .fast import _fast
 from .frame import _frame
@@ -95,6 +96,23 @@ def _evaluate_prepared(
     present[year_t] = True
     judged_by_years = set(by_years) - set(declined)
     kernel_chosen = [ti for ti in chosen if ti not in judged_by_years]
+    if grown:
+        # One-year growth targets read from growth rates (同比): numpy, not the kernel.
+        assert growth is not None
+        pc = plan_cache(p.plan)
+        by_rates = pc.get(
+            growth_path.eligible,
+            lambda: [growth_path.eligible(t, pc.base_period(i)) for i, t in enumerate(p.targets)],
+        )
+        rated = [ti for ti in kernel_chosen if ti in grown and by_rates[ti]]
+        if rated:
+            g_firsts, g_t, g_columns, left = growth_path.judge_growth(
+                cx, rated, growth, _columns(p)
+            )
+            present[g_t] = True
+            year_firsts, year_columns = _joined((year_firsts, year_columns), (g_firsts, g_columns))
+            done = set(rated) - set(left)
+            kernel_chosen = [ti for ti in kernel_chosen if ti not in done]
     results = judge_groups(p, kernel_chosen, growth, scorer, rtol, thresholds)
     for _, ti, _, _ in results:
         present[ti] = True
@@ -107,6 +125,20 @@ def _evaluate_prepared(
         firsts = np.concatenate([np.asarray(firsts, dtype=np.int64), len(p.value) + missing])
     vectorised = _frame(cx, out, t, by_frame, missing)
     return _combine(vectorised, firsts, results, p, (year_firsts, year_columns))
+
+
+def _joined(
+    a: tuple[Any, dict[str, Any]], b: tuple[Any, dict[str, Any]]
+) -> tuple[Any, dict[str, Any]]:
+    """Two paths' (first rows, columns of plain values), one after the other."""
+    import numpy as np
+
+    if not len(a[0]):
+        return b
+    if not len(b[0]):
+        return a
+    columns = {name: np.concatenate([a[1][name], b[1][name]]) for name in a[1]}
+    return np.concatenate([a[0], b[0]]), columns
 
 
 def _observed_targets(p: Prepared) -> Any:

@@ -2,8 +2,9 @@
 
 Targets whose meaning the vectorised paths do not cover — 保持 month by
 month or quarter by quarter, projections other than linear, published
-growth rates (同比), observations spanning two calendar years inside a
-multi-year target — are judged by the same code as
+growth rates (同比) beyond ``growth``'s one-year targets, observations
+spanning two calendar years inside a multi-year target — are judged by
+the same code as
 :func:`~policytargets.assess` (``_Judge``), group by group, so the two
 agree exactly. ``needs_kernel`` and ``kernel_targets`` also choose the
 multi-year targets, which ``dispatch`` hands to ``years`` first. The
