@@ -224,10 +224,9 @@ def _used_categories(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         values = part[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            codes = values.cat.codes.to_numpy()
-            used = np.zeros(len(values.cat.categories), dtype=bool)
-            used[codes[codes >= 0]] = True
-            if not used.all():
+            used = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+            used[values.cat.codes.to_numpy()] = True  # a missing value's code, -1, marks the last
+            if not used[:-1].all():
                 part = part.assign(**{column: values.cat.remove_unused_categories()})
     return part
 
@@ -295,10 +294,10 @@ def _distinct_values(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     (column,) = group
     values = part[column]
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        used = np.bincount(codes + 1, minlength=len(values.cat.categories) + 1)
-        distinct = list(values.cat.categories[used[1:] > 0])
-        missing = bool(used[0])
+        used = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+        used[values.cat.codes.to_numpy()] = True  # a missing value's code, -1, marks the last
+        distinct = list(values.cat.categories[used[:-1]])
+        missing = bool(used[-1])
     else:
         present = values.notna().to_numpy()
         distinct = list(pd.unique(values[present]))
