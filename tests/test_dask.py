@@ -177,6 +177,103 @@ class TestFileLayouts:
         assert len(got) == 3 * 12 + 1  # a row per target and region, one for the unseen target
 
 
+class TestLayoutCheck:
+    """What tells that no group is split: the files' statistics, each column's values, or rows."""
+
+    @staticmethod
+    def _no_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+        from policytargets._evaluation import dask as module
+
+        def refuse(*args: object) -> None:
+            raise AssertionError("read the group columns")
+
+        monkeypatch.setattr(module, "_per_partition", refuse)
+
+    def test_statistics_of_files_by_target_tell_without_a_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each file's target ids in a range of their own (min and max): no column is read."""
+        self._no_reads(monkeypatch)
+        plan, frame = _plan(), _observations()
+        folder = _write(frame.assign(note="illustrative"), tmp_path / "obs", by="target_id")
+        read = dd.read_parquet(folder).drop(columns="note")
+        _same_as_pandas(plan, frame, pt.evaluate(plan, read))
+        changed = read.map_partitions(lambda part: part.assign(target_id="rate"))
+        with pytest.raises(AssertionError, match="read the group columns"):
+            pt.evaluate(plan, changed)  # not a plain read: the statistics tell nothing
+
+    def test_files_without_statistics_are_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        plan, frame = _plan(), _observations()
+        folder = tmp_path / "obs"
+        folder.mkdir()
+        for i, (_, part) in enumerate(frame.groupby("target_id", sort=True)):
+            part.to_parquet(folder / f"part{i}.parquet", index=False, write_statistics=False)
+        _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
+        self._no_reads(monkeypatch)
+        with pytest.raises(AssertionError, match="read the group columns"):
+            pt.evaluate(plan, dd.read_parquet(folder))
+
+    def test_overlapping_ranges_are_read(self, tmp_path: Path) -> None:
+        """Files by target, but 'flow' and 'rate' in one file and 'growth' between them."""
+        plan, frame = _plan(), _observations()
+        file = frame["target_id"].map({"flow": "a", "rate": "a", "growth": "b"})
+        folder = _write(frame.assign(file=file), tmp_path / "obs", by="file")
+        lazy = pt.evaluate(plan, dd.read_parquet(folder).drop(columns="file"))
+        _same_as_pandas(plan, frame, lazy)
+
+    def test_regions_from_folder_names(self, tmp_path: Path) -> None:
+        """A hive-partitioned dataset (region=r0/...): its region is in no file's statistics."""
+        plan, frame = _plan(), _observations()
+        frame.to_parquet(tmp_path / "obs", partition_cols=["region"], index=False)
+        got = pt.evaluate(plan, dd.read_parquet(tmp_path / "obs")).compute()
+        want = pt.evaluate(plan, frame)
+        pd.testing.assert_frame_equal(_norm(got), _norm(want))
+
+    def test_a_filtered_read(self, tmp_path: Path) -> None:
+        """Rows filtered when read (``filters=``): the files' statistics still bound them."""
+        plan, frame = _plan(), _observations()
+        folder = _write(frame, tmp_path / "obs", by="target_id")
+        read = dd.read_parquet(folder, filters=[("value", "<", 104.5)])
+        _same_as_pandas(plan, frame[frame["value"] < 104.5], pt.evaluate(plan, read))
+
+    def test_an_indicator_named_by_id_in_one_file_and_by_name_in_another(
+        self, tmp_path: Path
+    ) -> None:
+        """One group, three spellings: its id 'flow', its names 'Flow' and '流量', in any partition.
+
+        The layouts are ones where shuffling on the texts themselves would
+        part the group.
+        """
+        flow = pt.Indicator(
+            id="flow", name=pt.Label(en="Flow", zh="流量"), kind="count", unit="个", basis="flow"
+        )
+        target = pt.Target(id="f", indicator=flow, condition=pt.AtLeast(value=100), period="2023")
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2023", goals=(goal,))
+        quarters = {
+            "period": ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"],
+            "value": [30.0, 30.0, 30.0, 30.0],
+            "unit": ["个"] * 4,
+        }
+        frame = pd.DataFrame({"indicator_id": ["flow", "flow", "流量", "流量"], **quarters})
+        folder = tmp_path / "obs"
+        folder.mkdir()
+        frame.iloc[:2].to_parquet(folder / "a.parquet", index=False)
+        frame.iloc[2:].to_parquet(folder / "b.parquet", index=False)
+        three = pd.DataFrame({"indicator_id": ["flow", "Flow", "流量", "流量"], **quarters})
+        for table, lazy in (
+            (frame, dd.read_parquet(folder)),
+            (frame, dd.from_pandas(frame, npartitions=3, sort=False)),
+            (three, dd.from_pandas(three, npartitions=4, sort=False)),
+        ):
+            assert pt.evaluate(plan, table)["observed"].tolist() == [120.0]
+            got = pt.evaluate(plan, lazy).compute()
+            assert got["status"].astype(str).tolist() == ["met"]
+            assert got["observed"].tolist() == [120.0]
+
+
 class TestTypes:
     """The lazy frame's types are the computed frame's, and it writes to parquet."""
 

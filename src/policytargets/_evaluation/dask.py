@@ -85,18 +85,26 @@ def evaluate_dask(
         meta,
     )
     group = [key, *by_list]
+    aliases = _aliases(plan, key)
     one = _Evaluator(plan, by_list, scorer, rtol, thresholds, meta)
     one_partition = observations.npartitions == 1
-    split = np.zeros(0, dtype=np.int64) if one_partition else _split_groups(observations, group)
+    split = (
+        np.zeros(0, dtype=np.int64)
+        if one_partition
+        else _split_groups(observations, group, aliases)
+    )
     if not len(split):  # every group in one partition: no shuffle
         evaluated = observations.map_partitions(one, meta=meta)
     else:
         whole = observations.map_partitions(
-            _groups, split, group, False, meta=observations._meta
+            _groups, split, group, aliases, False, meta=observations._meta
         ).map_partitions(one, meta=meta)
+        # Shuffled on the group's hash, which names an indicator's id and its name alike.
+        spanning = observations._meta.assign(**{_GROUP: np.zeros(0, dtype=np.int64)})
         gathered = (
-            observations.map_partitions(_groups, split, group, True, meta=observations._meta)
-            .shuffle(on=group)
+            observations.map_partitions(_groups, split, group, aliases, True, meta=spanning)
+            .shuffle(on=_GROUP)
+            .drop(columns=_GROUP)
             .map_partitions(one, meta=meta)
         )
         evaluated = dd.concat([whole, gathered])  # type: ignore[no-untyped-call]
@@ -121,27 +129,157 @@ _UNTUNED: dict[str, Any] = {"optimization.tune.active": False}
 _PER_PARTITION_GRAPHS = 64
 
 
-def _split_groups(observations: Any, group: list[str]) -> npt.NDArray[np.int64]:
+#: The column that carries each split group's hash through the shuffle.
+_GROUP = "__policytargets_group__"
+
+
+def _aliases(plan: Plan, key: str) -> dict[str, str]:
+    """Each other text the evaluation takes as a key, with the key it stands for.
+
+    By ``indicator_id``, an indicator's name (中文 or English) stands for its
+    id: a group's rows may name it either way, in one partition or in two.
+    """
+    from .prepare import _lookup
+
+    if key != "indicator_id":
+        return {}
+    targets = list(plan.targets)
+    lookup = _lookup(targets, key)
+    named = {text: targets[found[0]].indicator.id for text, found in lookup.items() if found}
+    return {text: id for text, id in named.items() if text != id}
+
+
+def _canonical(values: pd.Series[Any], aliases: dict[str, str]) -> pd.Series[Any]:
+    """``values`` (a key column) with each alias replaced by the key it stands for."""
+    import numpy as np
+    import pandas as pd
+
+    if not aliases:
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = list(values.cat.categories)
+        named = [aliases.get(c, c) if isinstance(c, str) else c for c in categories]
+        if named == categories:
+            return values
+        texts = np.asarray([*named, None], dtype=object)  # a missing value's code, -1: None
+        return pd.Series(texts[values.cat.codes.to_numpy()], index=values.index, name=values.name)
+    return values.replace(aliases)
+
+
+def _split_groups(
+    observations: Any, group: list[str], aliases: dict[str, str]
+) -> npt.NDArray[np.int64]:
     """Hashes of the groups seen in more than one partition.
 
     Read when called, from the group columns alone where Dask allows it, as
     a stream (holding every partition until the check ends would hold the
-    whole input). First, column by column, each partition's distinct values:
-    when a column has no value in two partitions (files by target, by
-    region), no group is split and nothing more is read. Else the group
-    columns are read again, and each row's group hashed.
+    whole input). First the parquet files' own statistics, where they tell
+    (:func:`_parted_by_statistics`); then, column by column, each
+    partition's distinct values: when a column has no value in two
+    partitions (files by target, by region), no group is split and nothing
+    more is read. Else the group columns are read again, and each row's
+    group hashed. A key is taken with the ``aliases`` it has (an indicator's
+    name for its id), as the evaluation takes it.
     """
     import numpy as np
 
-    for column in group:
-        values = _per_partition(observations, [column], _distinct_values)["v"]
+    if _parted_by_statistics(observations, group[1:] if aliases else group):
+        return np.zeros(0, dtype=np.int64)
+    for i, column in enumerate(group):
+        named = aliases if i == 0 else {}
+        values = _per_partition(observations, [column], _distinct_values, named)["v"]
         if not values.duplicated().any():  # each partition's values are distinct
             return np.zeros(0, dtype=np.int64)
-    return _spanning([_per_partition(observations, group, _group_hashes)["h"].to_numpy()])
+    hashes = _per_partition(observations, group, _group_hashes, aliases)["h"]
+    return _spanning([hashes.to_numpy()])
+
+
+def _parted_by_statistics(observations: Any, group: list[str]) -> bool:
+    """Whether the parquet footers show a group column whose values lie each in one partition.
+
+    Only for a plain read of local parquet files (``dd.read_parquet``, its
+    columns chosen or dropped), whose partitions Dask's plan names file by
+    file and row group by row group. A column tells when every row group of
+    every partition has the text column's minimum and maximum and no
+    missing value, and the partitions' ranges (by code point, the order
+    parquet keeps for UTF-8) do not overlap: then no value lies in two
+    partitions, so no group is split. Anything else (no statistics, a
+    missing value, other types, a column from the folder names, another
+    file system, a layout Dask's plan does not show, another version of
+    Dask's plan) tells nothing, and the check reads the columns instead.
+    """
+    try:
+        from dask.dataframe.dask_expr.io.parquet import ReadParquetFSSpec
+        from dask.dataframe.io.utils import _is_local_fs
+
+        expr = observations.expr
+        if not isinstance(expr, ReadParquetFSSpec):
+            expr = observations[group].expr.simplify()
+        if not isinstance(expr, ReadParquetFSSpec) or expr.npartitions != observations.npartitions:
+            return False
+        plan, fs = expr._plan, expr._dataset_info["fs"]
+        if plan["empty"] or not _is_local_fs(fs):  # type: ignore[no-untyped-call]
+            return False
+        parts = [plan["parts"][i] for i in expr._partitions]
+        if len(parts) != observations.npartitions:
+            return False
+        footers: dict[str, Any] = {}
+        return any(_apart(parts, column, fs, footers) for column in group)
+    except Exception:  # Dask's plan is not public: whatever else it holds tells nothing
+        return False
+
+
+def _apart(parts: list[Any], column: str, fs: Any, footers: dict[str, Any]) -> bool:
+    """Whether ``column``'s statistics put each partition's values in a range of its own."""
+    import itertools
+
+    import pyarrow.parquet as pq
+
+    ranges: list[tuple[str, str]] = []
+    for part in parts:
+        low = high = None
+        for piece in part if isinstance(part, list) else [part]:
+            path, row_groups, keys = piece["piece"]
+            if keys and any(name == column for name, _ in keys):
+                return False  # from the folder names, not the file
+            if path not in footers:
+                with fs.open(path, "rb") as file:
+                    footers[path] = pq.ParquetFile(file).metadata
+            footer = footers[path]
+            names = [footer.schema.column(i).path for i in range(footer.num_columns)]
+            if names.count(column) != 1:
+                return False
+            j = names.index(column)
+            if footer.schema.column(j).logical_type.type != "STRING":
+                return False
+            chosen = range(footer.num_row_groups) if row_groups in (None, [None]) else row_groups
+            for g in chosen:
+                rows = footer.row_group(g)
+                if not rows.num_rows:
+                    continue
+                stats = rows.column(j).statistics
+                if (
+                    stats is None
+                    or not stats.has_min_max
+                    or not stats.has_null_count
+                    or stats.null_count
+                    or not isinstance(stats.min, str)
+                    or not isinstance(stats.max, str)
+                ):
+                    return False
+                low = stats.min if low is None else min(low, stats.min)
+                high = stats.max if high is None else max(high, stats.max)
+        if low is not None and high is not None:
+            ranges.append((low, high))
+    ranges.sort()
+    return all(before[1] < after[0] for before, after in itertools.pairwise(ranges))
 
 
 def _per_partition(
-    observations: Any, group: list[str], summary: Callable[..., pd.DataFrame]
+    observations: Any,
+    group: list[str],
+    summary: Callable[..., pd.DataFrame],
+    aliases: dict[str, str],
 ) -> pd.DataFrame:
     """``summary`` of each partition's group columns, one frame after another.
 
@@ -158,19 +296,19 @@ def _per_partition(
     import pandas as pd
 
     keys = observations[group]
-    meta = summary(_known_empty(observations._meta), group)
+    meta = summary(_known_empty(observations._meta), group, aliases)
     with dask.config.set(_UNTUNED):
-        checked = keys.map_partitions(summary, group, meta=meta).optimize()
+        checked = keys.map_partitions(summary, group, aliases, meta=meta).optimize()
         if checked.npartitions == observations.npartitions:  # not fused
             whole: pd.DataFrame = checked.compute()
             return whole
     if observations.npartitions <= _PER_PARTITION_GRAPHS:
         parts = (
-            keys.partitions[i].map_partitions(summary, group, meta=meta)
+            keys.partitions[i].map_partitions(summary, group, aliases, meta=meta)
             for i in range(observations.npartitions)
         )
     else:
-        parts = observations.map_partitions(summary, group, meta=meta).to_delayed()
+        parts = observations.map_partitions(summary, group, aliases, meta=meta).to_delayed()
     frames: tuple[pd.DataFrame, ...] = dask.compute(*parts)  # type: ignore[attr-defined, no-untyped-call]
     return pd.concat(frames, ignore_index=True)
 
@@ -249,7 +387,9 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
+def _row_hashes(
+    part: pd.DataFrame, group: list[str], aliases: dict[str, str]
+) -> npt.NDArray[np.int64]:
     """One 64-bit hash of each row's group, the same for the same text in any partition.
 
     pandas hashes a categorical's categories, then takes them by code: the
@@ -262,6 +402,8 @@ def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
     import pandas as pd
 
     keys = part[group]
+    if aliases:  # the key as the evaluation takes it
+        keys = keys.assign(**{group[0]: _canonical(keys[group[0]], aliases)})
     for column in group:
         values = keys[column]
         if isinstance(values.dtype, pd.CategoricalDtype) and len(values.dtype.categories) > len(
@@ -272,16 +414,16 @@ def _row_hashes(part: pd.DataFrame, group: list[str]) -> npt.NDArray[np.int64]:
     return hashed.view(np.int64)
 
 
-def _group_hashes(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+def _group_hashes(part: pd.DataFrame, group: list[str], aliases: dict[str, str]) -> pd.DataFrame:
     """The partition's distinct group hashes, sorted."""
     import numpy as np
     import pandas as pd
 
-    h = np.sort(_row_hashes(part, group))
+    h = np.sort(_row_hashes(part, group, aliases))
     return pd.DataFrame({"h": h[np.r_[True, h[1:] != h[:-1]]] if len(h) else h})
 
 
-def _distinct_values(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+def _distinct_values(part: pd.DataFrame, group: list[str], aliases: dict[str, str]) -> pd.DataFrame:
     """The partition's distinct values of its one group column (missing as ``None``), as objects.
 
     A categorical's values are the categories its rows use, found from the
@@ -302,6 +444,10 @@ def _distinct_values(part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
         present = values.notna().to_numpy()
         distinct = list(pd.unique(values[present]))
         missing = not present.all()
+    if aliases:  # two names of one key are one value
+        distinct = list(
+            dict.fromkeys(aliases.get(v, v) if isinstance(v, str) else v for v in distinct)
+        )
     return pd.DataFrame({"v": pd.Series([*distinct, *([None] if missing else [])], dtype=object)})
 
 
@@ -315,13 +461,20 @@ def _spanning(hashes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
 
 
 def _groups(
-    part: pd.DataFrame, split: npt.NDArray[np.int64], group: list[str], spanning: bool
+    part: pd.DataFrame,
+    split: npt.NDArray[np.int64],
+    group: list[str],
+    aliases: dict[str, str],
+    spanning: bool,
 ) -> pd.DataFrame:
-    """The partition's rows of split groups (``spanning``) or of whole groups."""
+    """The partition's rows of split groups (``spanning``, with their hash) or of whole groups."""
     import numpy as np
 
-    inside = np.isin(_row_hashes(part, group), split)
-    return part[inside if spanning else ~inside]
+    hashes = _row_hashes(part, group, aliases)
+    inside = np.isin(hashes, split)
+    if not spanning:
+        return part[~inside]
+    return part[inside].assign(**{_GROUP: hashes[inside]})
 
 
 def _target_ids(result: pd.DataFrame) -> pd.DataFrame:
