@@ -541,3 +541,42 @@ class TestAssessmentDisplay:
         assert "'t'" in text
         assert "met" in text
         assert "百分点" in text
+
+
+class TestCheckedObservation:
+    """evaluate's kernel builds observations without validators: the very same objects."""
+
+    @pytest.mark.parametrize(
+        ("value", "unit", "numerator", "denominator", "measure"),
+        [
+            (96.5, "%", None, None, pt.Measure.LEVEL),
+            (float("nan"), "", 3.0, 4.0, pt.Measure.LEVEL),
+            (-2.5, "‰", None, None, pt.Measure.GROWTH),
+        ],
+    )
+    def test_equal_to_the_checked_constructor(
+        self,
+        value: float,
+        unit: str,
+        numerator: float | None,
+        denominator: float | None,
+        measure: pt.Measure,
+    ) -> None:
+        import attrs
+
+        from policytargets._assessment import checked_observation
+
+        period = pt.Period.parse("2022-H1")
+        fast = checked_observation(period, value, unit, numerator, denominator, measure)
+        slow = pt.Observation(
+            period=period,
+            value=value,
+            unit=unit,
+            numerator=numerator,
+            denominator=denominator,
+            measure=measure,
+        )
+        # Every field set (a new field of Observation must be set there too), and equal.
+        for field in attrs.fields(pt.Observation):
+            got, want = getattr(fast, field.name), getattr(slow, field.name)
+            assert got == want or (got != got and want != want), field.name

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from .._assessment import (
     Assessment,
     Measure,
-    Observation,
     ProgressThresholds,
     _Judge,
     base_period,
+    checked_observation,
     relevant,
     years_of,
 )
@@ -200,13 +200,14 @@ def _one(
     for r in rows.tolist():
         unit = p.units[p.unit_codes[r]]
         observations.append(
-            Observation(
-                period=p.periods[p.period_codes[r]],
-                value=float(p.value[r]),
-                unit=unit or "",
-                numerator=None if p.numerator is None else _nan_none(p.numerator[r]),
-                denominator=None if p.denominator is None else _nan_none(p.denominator[r]),
-                measure=Measure.GROWTH if growth is not None and growth[r] else Measure.LEVEL,
+            # The rows were checked by prepare: periods parsed, units read, numbers finite.
+            checked_observation(
+                p.periods[p.period_codes[r]],
+                float(p.value[r]),
+                unit or "",
+                None if p.numerator is None else _nan_none(p.numerator[r]),
+                None if p.denominator is None else _nan_none(p.denominator[r]),
+                Measure.GROWTH if growth is not None and growth[r] else Measure.LEVEL,
             )
         )
     current = [o for o in observations if target.period.contains(o.period)]
