@@ -314,6 +314,48 @@ class TestUnusedCategories:
             pt.evaluate(plan, frame.assign(target_id="not-a-target"))
 
 
+class TestOneThreadAPartition:
+    """Dask runs a partition a thread: the judging inside it starts no pool of its own."""
+
+    def test_serial_runs_every_chunk_in_the_calling_thread(self) -> None:
+        import threading
+
+        from policytargets._evaluation.chunks import _chunks, _run, serial
+
+        seen: set[int] = set()
+
+        def work(rows: slice) -> bool:
+            seen.add(threading.get_ident())
+            return True
+
+        with serial():
+            assert _run(_chunks(100, 10), work, False, "test")
+        assert seen == {threading.get_ident()}
+
+    def test_partitions_are_judged_serially(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Checked in Dask's threads (the lazy frame's types are worked out in the caller's)."""
+        import threading
+
+        from policytargets._evaluation import chunks
+
+        states: list[bool] = []
+        real = chunks._run
+
+        def spy(*args: Any) -> bool:
+            if threading.current_thread() is not threading.main_thread():
+                states.append(getattr(chunks._local, "serial", False))
+            return real(*args)
+
+        monkeypatch.setattr(chunks, "_run", spy)
+        for module in ("fast", "grouped"):
+            monkeypatch.setattr(f"policytargets._evaluation.{module}._run", spy)
+        plan, frame = _plan(), _observations()
+        lazy = pt.evaluate(plan, dd.from_pandas(frame, npartitions=2))
+        lazy.compute(scheduler="threads")
+        assert states
+        assert all(states)
+
+
 class TestBenchmark:
     """The Dask benchmark runs and ends with the ratio line."""
 

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+
+#: Set in a thread whose caller already runs work in parallel (Dask's threads,
+#: a partition each): a second pool there would only contend for the cores.
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def serial() -> Iterator[None]:
+    """Run ``_run``'s chunks in this thread only, for the duration."""
+    before = getattr(_local, "serial", False)
+    _local.serial = True
+    try:
+        yield
+    finally:
+        _local.serial = before
 
 
 def _chunks(n: int, size: int) -> list[slice]:
@@ -14,7 +31,7 @@ def _run(chunks: list[slice], work: Callable[[slice], bool], progress: bool, wha
     """Run ``work`` over chunks on up to two threads; False as soon as one chunk says so."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(2, os.cpu_count() or 1)
+    workers = 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
     bar = None
     if progress:
         from tqdm import tqdm

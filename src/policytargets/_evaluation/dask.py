@@ -340,8 +340,10 @@ class _Evaluator:
 
     def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
         from .._units import using_scope
+        from .chunks import serial
 
-        with using_scope(self.plan.units):  # run later, in Dask's threads or processes
+        # Run later, in Dask's threads or processes: a partition a thread already.
+        with using_scope(self.plan.units), serial():
             prepared = prepare(self.plan, _used_categories(part, self.by), by=self.by)
             result = _evaluate_prepared(
                 prepared, self.scorer, self.rtol, False, absent=False, thresholds=self.thresholds
