@@ -875,20 +875,7 @@ def _judged(
         ],
         axis=1,
     )
-    unique, inverse = np.unique(fields, axis=0, return_inverse=True)
-    texts = []
-    for row in unique.tolist():
-        t_index, kind = int(row[0]), int(row[1])
-        if kind < 0:
-            texts.append(_reason_text(cx, t_index, -1 - kind))
-            continue
-        shown = None if row[6] < 0 else f"{row[6]:.0%}"
-        at = int(row[5])
-        when_text = _period_text(p.periods[at]) if at >= 0 else str(-1 - at)
-        texts.append(
-            _text(cx, t_index, kind, statuses[int(row[2])], int(row[3]), row[4], when_text, shown)
-        )
-    reasons = np.array(texts, dtype=object)[np.asarray(inverse).ravel()]
+    reasons = _worded(cx, fields, statuses)
 
     # Outputs of groups without a verdict.
     nan = np.nan
@@ -955,22 +942,80 @@ def _rows(
     return {name: frame[name] for name in columns}
 
 
+#: Where a path's expected value goes in a reason worded once for many groups.
+_SLOT = "\x00"
+
+
+def _worded(cx: _Context, fields: Any, statuses: list[Status]) -> Any:
+    """Each group's reason, from its row of ``fields`` (see ``_judged``), as an object array.
+
+    Groups judged against a path differ mostly in the value expected by now
+    (a baseline per region makes each path its own): each wording is made
+    once per distinct row of the other fields, with a slot for that value,
+    and each distinct value is written once (``.6g``, as ``assess`` writes it).
+    """
+    import numpy as np
+
+    p = cx.prepared
+    n = len(fields)
+    reasons = np.empty(n, dtype=object)
+    if not n:
+        return reasons
+    key = fields[:, [0, 1, 2, 3, 5, 6]]
+    order = np.lexsort(key.T[::-1])
+    ordered = key[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    template = np.empty(n, dtype=np.intp)
+    template[order] = np.cumsum(new) - 1
+    heads: list[str] = []
+    tails: list[str | None] = []
+    for row in ordered[new].tolist():
+        t_index, kind = int(row[0]), int(row[1])
+        if kind < 0:
+            heads.append(_reason_text(cx, t_index, -1 - kind))
+            tails.append(None)
+            continue
+        shown = None if row[5] < 0 else f"{row[5]:.0%}"
+        at = int(row[4])
+        when_text = _period_text(p.periods[at]) if at >= 0 else str(-1 - at)
+        status = statuses[int(row[2])]
+        text = _text(cx, t_index, kind, status, int(row[3]), _SLOT, when_text, shown)
+        head, _, tail = text.partition(_SLOT)
+        heads.append(head)
+        tails.append(tail if kind == 2 else None)
+    slotted = np.array([t is not None for t in tails], dtype=bool)[template]
+    plain = np.flatnonzero(~slotted)
+    reasons[plain] = np.array(heads, dtype=object)[template[plain]]
+    on_path = np.flatnonzero(slotted)
+    if len(on_path):
+        distinct, back = np.unique(fields[on_path, 4], return_inverse=True)
+        shown_values = [f"{x:.6g}" for x in distinct.tolist()]
+        reasons[on_path] = [
+            heads[t] + shown_values[e] + tails[t]
+            for t, e in zip(
+                template[on_path].tolist(), np.asarray(back).ravel().tolist(), strict=True
+            )
+        ]
+    return reasons
+
+
 def _text(
     cx: _Context,
     ti: int,
     kind: int,
     status: Status,
     projected: int,
-    expected: float,
+    expected: str,
     when_text: str,
     pct: str | None,
 ) -> str:
     """A judged group's reason, worded as ``_Judge._judge`` words it.
 
     ``kind``: 0 judged against the condition, 1 met already, 2 against the
-    path (``expected`` by ``when_text``); ``projected``: whether the value
-    judged is a projection; ``pct``: how much of the period is observed,
-    when not all of it.
+    path (``expected``, the value written, by ``when_text``); ``projected``:
+    whether the value judged is a projection; ``pct``: how much of the period
+    is observed, when not all of it.
     """
     target = cx.prepared.targets[ti]
     described = cx.described.get(ti)
@@ -980,8 +1025,7 @@ def _text(
     what = "projected value" if projected else "observed value"
     if kind == 2:
         text = (
-            f"{what} {_VERB[status]} the path to '{described}' "
-            f"({expected:.6g} expected by {when_text})"
+            f"{what} {_VERB[status]} the path to '{described}' ({expected} expected by {when_text})"
         )
     elif kind == 1:
         text = f"observed value {_VERB[Status.ON_TRACK]} '{described}' already"
