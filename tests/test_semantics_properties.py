@@ -493,40 +493,65 @@ class TestMultiYearByRegion:
     @settings(max_examples=60)
     @given(regional_years_cases())
     def test_equal_to_assess(self, case: tuple[pt.Target, dict[str, list[pt.Observation]]]) -> None:
-        target, regions = case
-        rows, wanted, contradicted = [], {}, False
-        for region, observations in regions.items():
-            try:
-                wanted[region] = pt.assess(target, observations)
-            except pt.InvalidValueError:
-                contradicted = True
-            for o in observations:
-                rows.append(
-                    {
-                        "target_id": "t",
-                        "region": region,
-                        "period": str(o.period),
-                        "value": o.value,
-                        "unit": o.unit,
-                        "numerator": math.nan if o.numerator is None else o.numerator,
-                        "denominator": math.nan if o.denominator is None else o.denominator,
-                    }
-                )
-        frame = pd.DataFrame(
-            rows,
-            columns=["target_id", "region", "period", "value", "unit", "numerator", "denominator"],
-        )
-        if contradicted:
-            with pytest.raises(pt.ObservationError):
-                pt.evaluate(_plan(target), frame)
-            return
-        result = pt.evaluate(_plan(target), frame)
-        got = {row["region"]: row for _, row in result.iterrows()}
-        for region, assessment in wanted.items():
-            if region in got:
-                _check(assessment, {name: got[region][name] for name in result.columns})
-            else:  # only observations no verdict reads: no row, as for one-year targets
-                assert assessment.status is pt.Status.NO_DATA
+        _equal_by_region(*case)
+
+
+#: The columns of the observation tables built here (``_observation_row``).
+_ROW_COLUMNS = [
+    "target_id",
+    "region",
+    "period",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "measure",
+]
+
+
+def _observation_row(region: str, o: pt.Observation) -> dict[str, Any]:
+    """One observation as a row of an observation table, its region and measure included."""
+
+    def number(x: float | None) -> float:
+        return math.nan if x is None else x
+
+    return {
+        "target_id": "t",
+        "region": region,
+        "period": str(o.period),
+        "value": number(o.value),
+        "unit": o.unit,
+        "numerator": number(o.numerator),
+        "denominator": number(o.denominator),
+        "measure": o.measure.value,
+    }
+
+
+def _equal_by_region(target: pt.Target, regions: dict[str, list[pt.Observation]]) -> None:
+    """Each region's row of evaluate is assess's assessment of its observations.
+
+    A contradiction in any region makes evaluate raise; a region whose
+    observations no verdict reads has no row (assess: no data).
+    """
+    rows, wanted, contradicted = [], {}, False
+    for region, observations in regions.items():
+        try:
+            wanted[region] = pt.assess(target, observations)
+        except pt.InvalidValueError:
+            contradicted = True
+        rows += [_observation_row(region, o) for o in observations]
+    frame = pd.DataFrame(rows, columns=_ROW_COLUMNS)
+    if contradicted:
+        with pytest.raises(pt.ObservationError):
+            pt.evaluate(_plan(target), frame)
+        return
+    result = pt.evaluate(_plan(target), frame)
+    got = {row["region"]: row for _, row in result.iterrows()}
+    for region, assessment in wanted.items():
+        if region in got:
+            _check(assessment, {name: got[region][name] for name in result.columns})
+        else:
+            assert assessment.status is pt.Status.NO_DATA
 
 
 class TestScoresEqualAssessExactly:
@@ -621,33 +646,4 @@ class TestGrowthRatesByRegion:
     @settings(max_examples=150)
     @given(growth_cases())
     def test_equal_to_assess(self, case: tuple[pt.Target, dict[str, list[pt.Observation]]]) -> None:
-        target, regions = case
-        rows, wanted, contradicted = [], {}, False
-        for region, observations in regions.items():
-            try:
-                wanted[region] = pt.assess(target, observations)
-            except pt.InvalidValueError:
-                contradicted = True
-            rows += [
-                {
-                    "target_id": "t",
-                    "region": region,
-                    "period": str(o.period),
-                    "value": math.nan if o.value is None else o.value,
-                    "unit": o.unit,
-                    "measure": o.measure.value,
-                }
-                for o in observations
-            ]
-        frame = pd.DataFrame(rows)
-        if contradicted:
-            with pytest.raises(pt.ObservationError):
-                pt.evaluate(_plan(target), frame)
-            return
-        result = pt.evaluate(_plan(target), frame)
-        got = {row["region"]: row for _, row in result.iterrows()}
-        for region, assessment in wanted.items():
-            if region in got:
-                _check(assessment, {name: got[region][name] for name in result.columns})
-            else:  # only observations no verdict reads: no row
-                assert assessment.status is pt.Status.NO_DATA
+        _equal_by_region(*case)
