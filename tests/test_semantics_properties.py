@@ -647,3 +647,54 @@ class TestGrowthRatesByRegion:
     @given(growth_cases())
     def test_equal_to_assess(self, case: tuple[pt.Target, dict[str, list[pt.Observation]]]) -> None:
         _equal_by_region(*case)
+
+
+@st.composite
+def growth_plans(
+    draw: st.DrawFn,
+) -> tuple[pt.Plan, dict[str, dict[str, list[pt.Observation]]]]:
+    """Up to three growth targets in one plan, each with its own rates by region."""
+    import attrs
+
+    targets, observed = [], {}
+    for k in range(draw(st.integers(1, 3))):
+        target, regions = draw(growth_cases())
+        indicator = attrs.evolve(target.indicator, id=f"i{k}")
+        target = attrs.evolve(target, id=f"t{k}", indicator=indicator)
+        targets.append(target)
+        observed[target.id] = regions
+    goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=tuple(targets))
+    return pt.Plan(id="p", title=pt.Label(zh="计划"), period="2022", goals=(goal,)), observed
+
+
+class TestGrowthRatesOfSeveralTargets:
+    """Growth targets judged together, some by numpy and some by the kernel, are assess's."""
+
+    @settings(max_examples=80)
+    @given(growth_plans())
+    def test_equal_to_assess(
+        self, case: tuple[pt.Plan, dict[str, dict[str, list[pt.Observation]]]]
+    ) -> None:
+        plan, observed = case
+        rows, wanted, contradicted = [], {}, False
+        for target in plan.targets:
+            for region, observations in observed[target.id].items():
+                try:
+                    wanted[target.id, region] = pt.assess(target, observations)
+                except pt.InvalidValueError:
+                    contradicted = True
+                rows += [
+                    {**_observation_row(region, o), "target_id": target.id} for o in observations
+                ]
+        frame = pd.DataFrame(rows, columns=_ROW_COLUMNS)
+        if contradicted:
+            with pytest.raises(pt.ObservationError):
+                pt.evaluate(plan, frame)
+            return
+        result = pt.evaluate(plan, frame)
+        got = {(row["target_id"], row["region"]): row for _, row in result.iterrows()}
+        for key, assessment in wanted.items():
+            if key in got:
+                _check(assessment, {name: got[key][name] for name in result.columns})
+            else:
+                assert assessment.status is pt.Status.NO_DATA

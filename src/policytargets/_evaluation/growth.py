@@ -50,19 +50,63 @@ def judge_growth(
 ) -> tuple[Any, Any, dict[str, Any], list[int]]:
     """The groups of ``chosen`` targets judged from their growth rates.
 
-    Returns the groups' first rows, their targets, their result columns (plain
-    values, as ``years`` gives them) and the targets left to the kernel.
+    Every target's groups at once: Python runs once per target (its bounds,
+    texts and relevant periods) and once per distinct wording, never per
+    group. Returns the groups' first rows, their targets, their result
+    columns (plain values, as ``years`` gives them) and the targets left to
+    the kernel.
     """
     import numpy as np
 
+    from .._assessment import _VERB, _fmt
     from .._units import conversion_factor, is_compatible
     from . import years
+    from .judging import _STATUSES
+    from .kernel import _rows_of_keys
 
-    p = cx.prepared
+    p: Prepared = cx.prepared
+    targets = p.targets
+    nt, n_by, n_p = len(targets), max(len(p.by_values), 1), max(len(p.periods), 1)
+    empty: tuple[Any, Any, dict[str, Any]] = (
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.intp),
+        {},
+    )
     keys_of: dict[int, list[int]] = {}
     for code, indices in enumerate(p.key_targets):
         for ti in indices:
             keys_of.setdefault(ti, []).append(code)
+    with_rows = [ti for ti in chosen if ti in keys_of]
+    if not with_rows:
+        return (*empty, list(chosen))
+    # Every (target, row) pair: one sort of the rows shared by every target.
+    rows_of = _rows_of_keys(p.key_codes, len(with_rows))
+    parts = [rows_of(keys_of[ti]) for ti in with_rows]
+    rows = np.concatenate(parts)
+    t = np.repeat(np.array(with_rows, dtype=np.int64), [len(x) for x in parts])
+
+    # The rows the kernel's groups are made of: periods relevant to each target.
+    pair = t * n_p + p.period_codes[rows]
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    keep_pair = np.empty(len(distinct), dtype=bool)
+    current_pair = np.empty(len(distinct), dtype=bool)
+    for k, code in enumerate(distinct.tolist()):
+        target, period = targets[code // n_p], p.periods[code % n_p]
+        keep_pair[k] = relevant(target, period)
+        current_pair[k] = target.period.contains(period)
+    keep = keep_pair[inverse]
+    rows, t, current = rows[keep], t[keep], current_pair[inverse][keep]
+    group_key = t * n_by + np.asarray(p.by_codes[rows], dtype=np.int64)
+    groups, group_of = np.unique(group_key, return_inverse=True)
+    group_of = np.asarray(group_of).ravel()
+    n = len(groups)
+    gt = groups // n_by  # each group's target
+    rate = current & growth[rows]  # the rows growth mode reads
+    # A group without a current growth rate reads levels: its target goes to the kernel.
+    declined = np.zeros(nt, dtype=bool)
+    declined[gt[np.bincount(group_of[rate], minlength=n) == 0]] = True
+
     percent = np.array([u is not None and is_compatible(u, "%") for u in p.units], dtype=bool)
     to_percent = np.array(
         [
@@ -70,70 +114,8 @@ def judge_growth(
             for u, ok in zip(p.units, percent, strict=True)
         ]
     )
-    start = np.array([q.start.toordinal() for q in p.periods], dtype=np.int64)
-    end = np.array([q.end.toordinal() for q in p.periods], dtype=np.int64)
-
-    parts: list[dict[str, Any]] = []
-    left: list[int] = []
-    for ti in chosen:
-        codes = keys_of.get(ti)
-        if not codes:
-            left.append(ti)
-            continue
-        part = _target_groups(cx, ti, codes, growth, percent, to_percent, start, end)
-        if part is None:
-            left.append(ti)
-        else:
-            parts.append(part)
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp), {}, left
-    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
-    ti_all = joined.pop("ti")
-    first = joined.pop("first")
-    b = joined.pop("b")
-    status = joined.pop("status")
-    rows = years._rows(cx, ti_all, b, columns, status=status, **joined)
-    return first, ti_all, rows, left
-
-
-def _target_groups(
-    cx: _Context,
-    ti: int,
-    codes: list[int],
-    growth: npt.NDArray[np.bool_],
-    percent: npt.NDArray[np.bool_],
-    to_percent: npt.NDArray[np.float64],
-    start: npt.NDArray[np.int64],
-    end: npt.NDArray[np.int64],
-) -> dict[str, Any] | None:
-    """One target's groups (columns of plain values), or None to leave it to the kernel."""
-    import numpy as np
-
-    from .._assessment import _VERB
-    from .judging import _STATUSES
-
-    p: Prepared = cx.prepared
-    target = p.targets[ti]
-    period = target.period
-    rows = np.flatnonzero(np.isin(p.key_codes, codes))
-    # The rows the kernel's groups are made of: periods relevant to the target.
-    distinct, inverse = np.unique(p.period_codes[rows], return_inverse=True)
-    keep = np.array([relevant(target, p.periods[c]) for c in distinct.tolist()], dtype=bool)
-    current_of = np.array([period.contains(p.periods[c]) for c in distinct.tolist()], dtype=bool)
-    inverse = np.asarray(inverse).ravel()
-    rows, current = rows[keep[inverse]], current_of[inverse][keep[inverse]]
-    if not len(rows):
-        return None
-    b_all = np.asarray(p.by_codes[rows], dtype=np.int64)
-    groups, group_of = np.unique(b_all, return_inverse=True)
-    group_of = np.asarray(group_of).ravel()
-    n = len(groups)
-    rate = current & growth[rows]  # the rows growth mode reads
-    if not np.bincount(group_of[rate], minlength=n).all():
-        return None  # a group without a current growth rate reads levels
-    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, group_of, rows)
-
+    p_start = np.array([q.start.toordinal() for q in p.periods], dtype=np.int64)
+    p_end = np.array([q.end.toordinal() for q in p.periods], dtype=np.int64)
     value = p.value[rows]
     usable = rate & ~np.isnan(value)
     unit = p.unit_codes[rows]
@@ -152,108 +134,149 @@ def _target_groups(
     by = group_of[w]
     order = np.lexsort((g, pcode, by))
     same = (by[order][1:] == by[order][:-1]) & (pcode[order][1:] == pcode[order][:-1])
-    if (same & (g[order][1:] != g[order][:-1])).any():
-        return None  # contradictory rates: the kernel raises, listing the rows
+    clash = same & (g[order][1:] != g[order][:-1])
+    # Contradictory rates: the kernel raises, listing the rows.
+    declined[gt[by[order][1:][clash]]] = True
     # Latest end, then the longest (earliest start), then the last row.
-    order = np.lexsort((w, -start[pcode], end[pcode], by))
+    order = np.lexsort((w, -p_start[pcode], p_end[pcode], by))
     last = np.flatnonzero(np.append(by[order][1:] != by[order][:-1], True)) if len(w) else w
     pick = order[last]
     judged_at = np.flatnonzero(judged)
     index = 100.0 * (1 + g[pick] / 100)
     chosen_p = pcode[pick]
+    jt = gt[judged_at]
 
-    c = target.condition
-    final = c.bounds(target.indicator.direction, 100.0, years=None, limit=natural_limit(target))
-    coverage = (end[chosen_p] - period.start.toordinal() + 1) / period.days
+    # Per target, from the plan alone: bounds on the index, texts, the year.
+    low, high, thr = (np.full(nt, np.nan) for _ in range(3))
+    lc, hc = np.ones(nt, dtype=bool), np.ones(nt, dtype=bool)
+    annual = np.zeros(nt, dtype=bool)
+    first_day = np.zeros(nt, dtype=np.int64)
+    days = np.ones(nt, dtype=np.int64)
+    year = np.zeros(nt, dtype=np.int64)
+    described: dict[int, str] = {}
+    for ti in with_rows:
+        target = targets[ti]
+        c = target.condition
+        final = c.bounds(target.indicator.direction, 100.0, years=None, limit=natural_limit(target))
+        low[ti], high[ti], lc[ti], hc[ti] = (
+            final.low,
+            final.high,
+            final.low_closed,
+            final.high_closed,
+        )
+        thr[ti] = np.nan if final.threshold is None else final.threshold
+        annual[ti] = c.comparator.value == "annual_growth"
+        first_day[ti], days[ti] = target.period.start.toordinal(), target.period.days
+        year[ti] = target.period.start.year
+        text = cx.described.get(ti)
+        if text is None:
+            text = cx.described[ti] = c.describe(target.unit, "en", target.indicator.direction)
+        described[ti] = text
+
+    coverage = (p_end[chosen_p] - first_day[jt] + 1) / days[jt]
     complete = ~(coverage < 1 - 1e-12)
-    holds = satisfies(index, final.low, final.high, final.low_closed, final.high_closed, cx.rtol)
+    holds = satisfies(index, low[jt], high[jt], lc[jt], hc[jt], cx.rtol)
     code_of = {s: i for i, s in enumerate(_STATUSES)}
     status_j = np.where(
         complete,
         np.where(holds, code_of[Status.MET.value], code_of[Status.NOT_MET.value]),
         np.where(holds, code_of[Status.ON_TRACK.value], code_of[Status.OFF_TRACK.value]),
     )
-    reference = _reference(index, final)
-    base_p = Period.year(period.start.year - 1)
-    years_to = np.array(
-        [base_p.years_until(p.periods[q]) for q in chosen_p.tolist()], dtype=np.float64
+    # Bounds.reference: the threshold, else the finite end, else the nearer end.
+    nearer_low = np.abs(index - low[jt]) <= np.abs(index - high[jt])
+    reference = np.where(
+        ~np.isnan(thr[jt]),
+        thr[jt],
+        np.where(
+            np.isinf(low[jt]),
+            high[jt],
+            np.where(np.isinf(high[jt]) | nearer_low, low[jt], high[jt]),
+        ),
     )
+    # Years from the base year (the one before) to each rate's period, per distinct pair.
+    span_key = year[jt] * n_p + chosen_p
+    distinct_s, at_s = np.unique(span_key, return_inverse=True)
+    years_to = np.array(
+        [Period.year(k // n_p - 1).years_until(p.periods[k % n_p]) for k in distinct_s.tolist()],
+        dtype=np.float64,
+    )[np.asarray(at_s).ravel()]
     # An average annual growth after a fall of 100 % or more: none (see undefined_average).
-    undefined = np.zeros(len(index), dtype=bool)
-    if c.comparator.value == "annual_growth":
-        undefined = (index <= 0) & (years_to != 1)
+    undefined = annual[jt] & (index <= 0) & (years_to != 1)
     safe = np.where(undefined, 100.0, index)  # their growth is not reported
-    g_obs, g_ref = _as_growth(c, safe, years_to), _as_growth(c, reference, years_to)
+    g_obs = _as_growth(annual[jt], safe, years_to)
+    g_ref = _as_growth(annual[jt], reference, years_to)
     margin = g_obs - g_ref
     margin[np.abs(margin) <= cx.rtol * np.abs(g_ref)] = 0.0
 
-    # Reasons: one text per distinct (status, coverage).
-    described = cx.described.get(ti)
-    if described is None:
-        described = c.describe(target.unit, "en", target.indicator.direction)
-        cx.described[ti] = described
-    reason_j = np.empty(len(judged_at), dtype=object)
-    keys = np.stack([status_j.astype(np.float64), coverage], axis=1)
-    distinct_keys, back = np.unique(keys, axis=0, return_inverse=True)
+    # Reasons: one text per distinct (target, status, coverage).
+    keys = np.stack([jt.astype(np.float64), status_j.astype(np.float64), coverage], axis=1)
+    distinct_k, back = np.unique(keys, axis=0, return_inverse=True)
     texts = []
-    for code, cov in distinct_keys.tolist():
+    for ti_f, code, cov in distinct_k.tolist():
         verb = _VERB[Status(_STATUSES[int(code)])]
-        text = f"observed growth {verb} '{described}'"
+        text = f"observed growth {verb} '{described[int(ti_f)]}'"
         if not cov >= 1 - 1e-12:
-            text += f" ({cov:.0%} of {period} observed)"
+            text += f" ({cov:.0%} of {targets[int(ti_f)].period} observed)"
         texts.append(text)
-    reason_j[:] = [texts[k] for k in np.asarray(back).ravel().tolist()]
+    reason_j = np.array(texts, dtype=object)[np.asarray(back).ravel()]
+    for k in np.flatnonzero(undefined).tolist():
+        reason_j[k] = (
+            "average annual growth is undefined after a fall of 100 % or more "
+            f"(the growth rates chain to {_fmt(float(index[k]) - 100)}% since {year[jt[k]] - 1})"
+        )
+    status_j[undefined] = code_of[Status.NOT_COMPARABLE.value]
 
+    # Every group: no data, not comparable, or judged.
     nan = np.full(n, np.nan)
     status = np.full(n, code_of[Status.NO_DATA.value], dtype=np.int64)
-    reason = np.full(n, f"every observation for {period} is missing", dtype=object)
-    target_unit, target_margin = target.unit, _margin_unit(target.unit)
-    unit_out = np.full(n, target_unit, dtype=object)
-    margin_unit = np.full(n, target_margin, dtype=object)
-    observed, threshold, margin_out, cover = nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    missing_text = {
+        ti: f"every observation for {targets[ti].period} is missing" for ti in with_rows
+    }
+    reason = np.array([missing_text[int(x)] for x in gt.tolist()], dtype=object)
+    unit_out = np.array([targets[int(x)].unit for x in gt.tolist()], dtype=object)
+    margin_unit = np.array([_margin_unit(str(u)) for u in unit_out.tolist()], dtype=object)
+    observed, threshold, margin_out = nan.copy(), nan.copy(), nan.copy()
+    cover = np.zeros(n)  # Assessment's default: what _done leaves
     status[incomparable] = code_of[Status.NOT_COMPARABLE.value]
     for k in np.flatnonzero(incomparable).tolist():
-        text = p.units[unit[first_bad[k]]] or ""
-        reason[k] = f"a growth rate is a %, not {text!r}"
-    if undefined.any():
-        from .._assessment import _fmt
-
-        base_text = f"{period.start.year - 1}"
-        for k in np.flatnonzero(undefined).tolist():
-            reason_j[k] = (
-                "average annual growth is undefined after a fall of 100 % or more "
-                f"(the growth rates chain to {_fmt(float(index[k]) - 100)}% since {base_text})"
-            )
-        status_j[undefined] = code_of[Status.NOT_COMPARABLE.value]
-    ok = judged_at[~undefined]
+        reason[k] = f"a growth rate is a %, not {p.units[unit[first_bad[k]]] or ''!r}"
     status[judged_at] = status_j
     reason[judged_at] = reason_j
+    ok = judged_at[~undefined]
     observed[ok] = g_obs[~undefined]
     threshold[ok] = g_ref[~undefined]
     margin_out[ok] = margin[~undefined]
     cover[ok] = np.minimum(coverage, 1.0)[~undefined]
     unit_out[ok] = "%"
     margin_unit[ok] = "百分点"
-    judged[judged_at[undefined]] = False
-    cover[~judged] = 0.0  # Assessment's default: what _done leaves
-    return {
-        "ti": np.full(n, ti, dtype=np.intp),
-        "first": first,
-        "b": np.where(groups < 0, -1, groups),
-        "status": status,
-        "progress": np.full(n, None, dtype=object),
-        "observed": observed,
-        "projected": nan.copy(),
-        "threshold": threshold,
-        "margin": margin_out,
-        "baseline": nan.copy(),
-        "coverage": cover,
-        "score": nan.copy(),
-        "score_method": np.full(n, None, dtype=object),
-        "reason": reason,
-        "unit": unit_out,
-        "margin_unit": margin_unit,
-    }
+
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, group_of, rows)
+    out = ~declined[gt]
+    left = [ti for ti in chosen if ti not in keys_of or declined[ti]]
+    if not out.any():
+        return (*empty, left)
+    b = (groups % n_by)[out]
+    columns_out = years._rows(
+        cx,
+        gt[out].astype(np.intp),
+        b,
+        columns,
+        status=status[out],
+        progress=np.full(int(out.sum()), None, dtype=object),
+        observed=observed[out],
+        projected=nan[out],
+        threshold=threshold[out],
+        margin=margin_out[out],
+        baseline=nan[out],
+        coverage=cover[out],
+        score=nan[out],
+        score_method=np.full(int(out.sum()), None, dtype=object),
+        reason=reason[out],
+        unit=unit_out[out],
+        margin_unit=margin_unit[out],
+    )
+    return first[out], gt[out].astype(np.intp), columns_out, left
 
 
 def _margin_unit(unit: str) -> str:
@@ -262,28 +285,12 @@ def _margin_unit(unit: str) -> str:
     return margin_unit(unit)
 
 
-def _reference(index: Any, final: Any) -> Any:
-    """``Bounds.reference`` of each index."""
+def _as_growth(annual: Any, index: Any, years: Any) -> Any:
+    """``_Judge._growth``: an index as growth in %, average annual for 年均增长 (``annual``)."""
     import numpy as np
 
-    if final.threshold is not None:
-        return np.full(len(index), float(final.threshold))
-    if np.isinf(final.low):
-        return np.full(len(index), float(final.high))
-    if np.isinf(final.high):
-        return np.full(len(index), float(final.low))
-    nearer_low = np.abs(index - final.low) <= np.abs(index - final.high)
-    return np.where(nearer_low, final.low, final.high)
-
-
-def _as_growth(condition: Any, index: Any, years: Any) -> Any:
-    """``_Judge._growth``: an index as growth in %, average annual for 年均增长."""
-    import numpy as np
-
-    if condition.comparator.value != "annual_growth":
-        return index - 100
     out = index - 100
-    w = np.flatnonzero(years > 0)
+    w = np.flatnonzero(annual & (years > 0))
     if len(w):
         from .judging import _python_power
 
