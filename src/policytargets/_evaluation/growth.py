@@ -229,12 +229,17 @@ def judge_growth(
     # Every group: no data, not comparable, or judged.
     nan = np.full(n, np.nan)
     status = np.full(n, code_of[Status.NO_DATA.value], dtype=np.int64)
-    missing_text = {
-        ti: f"every observation for {targets[ti].period} is missing" for ti in with_rows
-    }
-    reason = np.array([missing_text[int(x)] for x in gt.tolist()], dtype=object)
-    unit_out = np.array([targets[int(x)].unit for x in gt.tolist()], dtype=object)
-    margin_unit = np.array([_margin_unit(str(u)) for u in unit_out.tolist()], dtype=object)
+    # Texts per target, gathered per group.
+    missing_text = np.full(nt, None, dtype=object)
+    target_unit = np.full(nt, None, dtype=object)
+    target_margin_unit = np.full(nt, None, dtype=object)
+    for ti in with_rows:
+        missing_text[ti] = f"every observation for {targets[ti].period} is missing"
+        target_unit[ti] = targets[ti].unit
+        target_margin_unit[ti] = _margin_unit(targets[ti].unit)
+    reason = missing_text[gt]
+    unit_out = target_unit[gt]
+    margin_unit = target_margin_unit[gt]
     observed, threshold, margin_out = nan.copy(), nan.copy(), nan.copy()
     cover = np.zeros(n)  # Assessment's default: what _done leaves
     status[incomparable] = code_of[Status.NOT_COMPARABLE.value]
