@@ -141,3 +141,30 @@ def _plain_text(result: pd.DataFrame) -> pd.DataFrame:
     for column in text:
         plain[column] = plain[column].where(plain[column].notna(), None)
     return plain
+
+
+class TestTwoAtATime:
+    def test_columns_encoded_on_two_threads_are_each_column_own(self) -> None:
+        """On a long table the text columns are numbered two at a time: the same codes."""
+        from policytargets._evaluation.chunks import serial
+
+        frame = pd.DataFrame(
+            {
+                "target_id": pd.Series(["t1", "t2", None, "t1"] * 3, dtype="str"),
+                "period": pd.Series(["2022", "2023"] * 6, dtype="str"),
+                "unit": pd.Series(["%", "‰", "%"] * 4, dtype="str"),
+                "value": 1.0,
+            }
+        )
+        names = ["target_id", "period", "unit", "value", "absent"]
+        with mock.patch.object(prepare_module, "RUN_ROWS", 1):
+            together = prepare_module._encode_text(frame, names)
+            with serial():
+                alone = prepare_module._encode_text(frame, names)
+        assert set(together) == set(alone) == {"target_id", "period", "unit"}
+        for name, (codes, values) in together.items():
+            want_codes, want_values = prepare_module._arrow_factorize(frame[name])
+            assert codes.tolist() == want_codes.tolist() == alone[name][0].tolist()
+            assert values.to_pylist() == want_values.to_pylist()
+        # A short table: nothing worked out ahead.
+        assert prepare_module._encode_text(frame, names) == {}

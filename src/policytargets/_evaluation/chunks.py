@@ -6,6 +6,10 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 #: Set in a thread whose caller already runs work in parallel (Dask's threads,
 #: a partition each): a second pool there would only contend for the cores.
@@ -55,3 +59,14 @@ def _run(chunks: list[slice], work: Callable[[slice], bool], progress: bool, wha
     finally:
         if bar is not None:
             bar.close()
+
+
+def _map(work: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+    """``work`` of each item, on up to two threads (one where ``serial`` is in force)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
+    if workers == 1 or len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(work, items))

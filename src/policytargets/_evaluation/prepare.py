@@ -154,17 +154,20 @@ class Prepared:
     pairs: npt.NDArray[np.bool_] | None = None
 
 
-def _factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], list[Any]]:
+def _factorize(
+    column: pd.Series[Any], done: tuple[Any, Any] | None = None
+) -> tuple[npt.NDArray[np.integer[Any]], list[Any]]:
     """Integer codes and distinct values; a categorical's own codes are used as they are.
 
-    Missing values get code -1.
+    Missing values get code -1. ``done``: ``_arrow_factorize``'s result, when
+    worked out already (see ``_encode_text``).
     """
     import pandas as pd
 
     if isinstance(column.dtype, pd.CategoricalDtype):
         # The categorical's own codes (int8, int16…), not copied: free.
         return column.array.codes, list(column.array.categories)
-    encoded = _arrow_factorize(column)
+    encoded = _arrow_factorize(column) if done is None else done
     if encoded is not None:
         return encoded[0], encoded[1].to_pylist()
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
@@ -184,13 +187,7 @@ def _arrow_factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.int32], Any
     costs half as much. Values are numbered in order of first appearance, as
     pandas numbers them.
     """
-    import pandas as pd
-
-    dtype = column.dtype
-    arrow = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
-        isinstance(dtype, pd.ArrowDtype) and dtype.kind in "OU"
-    )
-    if not arrow:
+    if not _held_by_arrow(column.dtype):
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -210,6 +207,36 @@ def _arrow_factorize(column: pd.Series[Any]) -> tuple[npt.NDArray[np.int32], Any
     if indices.null_count:
         indices = pc.fill_null(indices, -1)
     return indices.to_numpy(zero_copy_only=False), encoded.dictionary
+
+
+def _held_by_arrow(dtype: Any) -> bool:
+    """Whether a column's text is held by pyarrow (pandas 3's ``str``, an ``ArrowDtype``)."""
+    import pandas as pd
+
+    return (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype) and dtype.kind in "OU"
+    )
+
+
+def _encode_text(frame: pd.DataFrame, names: list[str]) -> dict[str, Any]:
+    """``_arrow_factorize`` of the named text columns held by pyarrow, two at a time.
+
+    pyarrow releases the GIL while it hashes: on a long table the columns are
+    encoded on two threads (one inside Dask's own threads). Short tables and
+    other columns: nothing here, each is numbered when it is needed.
+    """
+    from .chunks import _map
+
+    if len(frame) < RUN_ROWS:
+        return {}
+    text = [
+        name
+        for name in dict.fromkeys(names)
+        if name in frame.columns and _held_by_arrow(frame[name].dtype)
+    ]
+    if len(text) < 2:
+        return {}
+    return dict(zip(text, _map(lambda name: _arrow_factorize(frame[name]), text), strict=True))
 
 
 def _narrow(codes: Any) -> npt.NDArray[np.integer[Any]]:
@@ -285,7 +312,9 @@ def prepare(
     # worked out once per plan.
     cache = plan_cache(plan)
     # Keys: each distinct id is looked up once.
-    key_codes, key_values = _factorize(frame[key])
+    # Text columns held by pyarrow, numbered two at a time on long tables.
+    encoded = _encode_text(frame, [key, "period", "unit", *by_list])
+    key_codes, key_values = _factorize(frame[key], encoded.get(key))
     lookup = cache.get(("lookup", key), lambda: _lookup(targets, key))
     none: list[int] = []
     key_targets = [lookup.get(k, none) if isinstance(k, str) else none for k in key_values]
@@ -301,7 +330,7 @@ def prepare(
             failures.append(failure_table(frame, np.flatnonzero(bad), key, "unknown_id"))
 
     # Periods.
-    period_codes, period_values = _factorize(frame["period"])
+    period_codes, period_values = _factorize(frame["period"], encoded.get("period"))
     periods: list[Period] = []
     bad_period = np.zeros(len(period_values), dtype=bool)
     for i, text in enumerate(period_values):
@@ -360,7 +389,7 @@ def prepare(
     value = numbers["value"]
 
     # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
-    unit_codes, unit_values = _factorize(frame["unit"])
+    unit_codes, unit_values = _factorize(frame["unit"], encoded.get("unit"))
     units: list[str | None] = []
     bad_unit = np.zeros(len(unit_values) + 1, dtype=bool)
     from .._units import parse_unit
@@ -398,7 +427,7 @@ def prepare(
     by_codes: Any = np.zeros(n, dtype=np.int8)
     by_values = pd.DataFrame(index=pd.RangeIndex(1))
     if by_list:
-        parts = [_by_codes(frame[b]) for b in by_list]
+        parts = [_by_codes(frame[b], encoded.get(b)) for b in by_list]
         if len(parts) == 1:
             by_codes = parts[0][0]
             by_values = pd.DataFrame({by_list[0]: parts[0][1]})
@@ -666,7 +695,9 @@ def _run_factorize(data: Any) -> tuple[npt.NDArray[np.int32], Any]:
     return np.repeat(indices.astype(np.int32), lengths), encoded.dictionary
 
 
-def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
+def _by_codes(
+    column: pd.Series[Any], done: tuple[Any, Any] | None = None
+) -> tuple[npt.NDArray[np.integer[Any]], pd.Index[Any]]:
     """Codes for a disaggregation column; a missing value is a group of its own."""
     import numpy as np
     import pandas as pd
@@ -678,7 +709,7 @@ def _by_codes(column: pd.Series[Any]) -> tuple[npt.NDArray[np.integer[Any]], pd.
             codes = np.where(codes < 0, len(categories), codes)
             return codes, pd.Index([*categories, None], dtype=object)
         return codes, categories
-    encoded = _arrow_factorize(column)
+    encoded = _arrow_factorize(column) if done is None else done
     if encoded is not None and (not len(encoded[0]) or encoded[0].min() >= 0):
         return encoded[0], pd.Index(pd.array(encoded[1], dtype=column.dtype))
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
