@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status, natural_limit, relevant
+from .._assessment import margin_unit as margin_unit_of
 from .._conditions import satisfies
 from .._periods import Period
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
     from .judging import _Context
     from .prepare import Prepared
-
-    Ints = npt.NDArray[np.intp]
 
 
 def eligible(target: Any, base: Period) -> bool:
@@ -236,7 +235,7 @@ def judge_growth(
     for ti in with_rows:
         missing_text[ti] = f"every observation for {targets[ti].period} is missing"
         target_unit[ti] = targets[ti].unit
-        target_margin_unit[ti] = _margin_unit(targets[ti].unit)
+        target_margin_unit[ti] = margin_unit_of(targets[ti].unit)
     reason = missing_text[gt]
     unit_out = target_unit[gt]
     margin_unit = target_margin_unit[gt]
@@ -282,12 +281,6 @@ def judge_growth(
         margin_unit=margin_unit[out],
     )
     return first[out], gt[out].astype(np.intp), columns_out, left
-
-
-def _margin_unit(unit: str) -> str:
-    from .._assessment import margin_unit
-
-    return margin_unit(unit)
 
 
 def _as_growth(annual: Any, index: Any, years: Any) -> Any:
