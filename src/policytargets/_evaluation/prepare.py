@@ -537,8 +537,9 @@ def _rate_candidates(
     """Rows of a rate whose value is below 0, or above 1 in a plain fraction unit, ascending.
 
     A superset of the rows ``rate_problems`` refuses without numerators
-    (fraction factors are positive, and a plain unit's factor is 1): chunks
-    that stay in the CPU cache, skipped whole by their extremes.
+    (fraction factors are positive, and a plain unit's factor is 1), found in
+    chunks that stay in the CPU cache; a search the column's extremes rule
+    out (no value below 0, none above 1) is not made at all.
     """
     import numpy as np
 
