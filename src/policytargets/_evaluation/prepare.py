@@ -236,7 +236,8 @@ def _encode_text(frame: pd.DataFrame, names: list[str]) -> dict[str, Any]:
     ]
     if len(text) < 2:
         return {}
-    return dict(zip(text, _map(lambda name: _arrow_factorize(frame[name]), text), strict=True))
+    columns = [frame[name] for name in text]  # taken out of the frame in this thread
+    return dict(zip(text, _map(_arrow_factorize, columns), strict=True))
 
 
 def _narrow(codes: Any) -> npt.NDArray[np.integer[Any]]:
