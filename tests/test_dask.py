@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import policytargets as pt
 
@@ -272,6 +274,33 @@ class TestLayoutCheck:
             got = pt.evaluate(plan, lazy).compute()
             assert got["status"].astype(str).tolist() == ["met"]
             assert got["observed"].tolist() == [120.0]
+
+
+class TestAnyLayout:
+    """Whatever file holds each row, the rows equal pandas'."""
+
+    @settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        regions=st.integers(1, 4),
+        files=st.lists(st.integers(0, 3), min_size=40, max_size=40),
+        categorical=st.booleans(),
+    )
+    def test_rows_spread_over_files_at_random(
+        self, regions: int, files: list[int], categorical: bool
+    ) -> None:
+        """Files hold any mix of rows: split groups are shuffled, whole ones judged in place."""
+        import tempfile
+
+        plan, frame = _plan(), _observations(regions)
+        file = pd.Series(files[: len(frame)], index=frame.index)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for name, part in frame.groupby(file, sort=True):
+                part = part.reset_index(drop=True)
+                if categorical:
+                    part = part.astype(dict.fromkeys(("target_id", "region", "period"), "category"))
+                part.to_parquet(folder / f"part{name}.parquet", index=False)
+            _same_as_pandas(plan, frame, pt.evaluate(plan, dd.read_parquet(folder)))
 
 
 class TestTypes:
