@@ -283,3 +283,70 @@ class TestMultiYearChunks:
         assert isinstance(whole, pt.ObservationError)
         assert len(whole.failures) == 4  # both pairs
         _assert_same(whole, _evaluate(plan, frame, budget))
+
+
+class TestManyPairsFewRows:
+    """A plan of many targets and regions against a small table stays on the fast path.
+
+    The fast path refused any table with fewer than an eighth as many rows as
+    (target, region) pairs: a Dask partition or a filtered frame of a large
+    plan went to the general path, about ten times slower.
+    """
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans_and_observations())
+    def test_keys_instead_of_a_bitmap_give_the_same_result(self, data: Any) -> None:
+        from policytargets._evaluation import fast
+
+        plan, frame = data
+        whole = _evaluate_or_error(plan, frame)
+        with mock.patch.object(fast, "DENSE_PAIRS", -(1 << 62)):
+            sparse = _evaluate_or_error(plan, frame)
+        _assert_same(whole, sparse)
+
+    def test_a_small_table_of_a_large_plan(self) -> None:
+        from policytargets._evaluation import dispatch
+
+        n_targets, n_regions = 400, 3000  # 1.2 M pairs against 2,400 rows
+        targets = [
+            pt.Target(
+                id=f"t{i}",
+                indicator=_indicator(i, flow=False),
+                condition=pt.AtLeast(value=10),
+                period="2024",
+            )
+            for i in range(n_targets)
+        ]
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(zh="计划"),
+            period="2024",
+            goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=tuple(targets)),),
+        )
+        rows = [
+            (f"t{i}", f"r{(7 * i + 13 * j) % n_regions}")
+            for i in range(0, n_targets, 50)
+            for j in range(300)
+        ]
+        rows += [rows[5]]  # one group twice (the same value): the general path judges it
+        frame = pd.DataFrame(
+            {
+                "target_id": [t for t, _ in rows],
+                "region": pd.Categorical([r for _, r in rows], [f"r{k}" for k in range(n_regions)]),
+                "period": "2024",
+                "value": [float(k % 20) for k in range(len(rows) - 1)] + [5.0],
+                "unit": "家",
+            }
+        )
+        for table in (frame.iloc[:-1], frame):
+            general = mock.patch.object(dispatch, "_general", wraps=dispatch._general)
+            with general as spy:
+                got = pt.evaluate(plan, table)
+            # Distinct groups: the fast path; a group twice: the general path.
+            assert spy.called is (len(table) == len(frame))
+            with mock.patch.object(dispatch, "_fast", return_value=None):
+                want = pt.evaluate(plan, table)
+            # The fast path keeps the input's categorical region; the general path writes text.
+            pd.testing.assert_frame_equal(
+                got, want, check_exact=True, check_dtype=False, check_categorical=False
+            )

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Rows per chunk on the fast path: a chunk's temporaries stay in the CPU cache.
 CHUNK = 1 << 16
+#: (target, breakdown) pairs beyond eight a row that a bitmap of them may have.
+DENSE_PAIRS = 1 << 20
 
 
 def _concat_parts(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
@@ -58,8 +60,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         return None
     key_target = np.array([k[0] for k in p.key_targets], dtype=np.intp)
     n_by = len(p.by_values)
-    if nt * n_by > 8 * n + (1 << 20):
-        return None
+    # Groups seen out of order are marked in a bitmap of every (target, breakdown)
+    # pair when it is small, else kept as keys and sorted: a plan of many targets
+    # and regions against a small table (a Dask partition, a filtered frame) stays here.
+    dense = nt * n_by <= 8 * n + DENSE_PAIRS
     # Every (key, period) pair that occurs is its target's own whole period.
     kk, pp = np.nonzero(p.pairs)
     if not tb.full[key_target[kk] * tb.n_periods + pp].all():
@@ -127,7 +131,8 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         return arrays
 
     out = buffers(m)
-    seen = np.zeros(nt * n_by, dtype=bool)
+    seen = np.zeros(nt * n_by if dense else 0, dtype=bool)
+    marked: list[Any] = []  # keys of groups seen out of order, when not dense
     counted: list[int] = []
     runs: list[tuple[int, int, int]] = []  # (target, first by code, last by code)
     used = np.zeros((nt, 2), dtype=bool)  # some row got the met / not-met reason
@@ -211,7 +216,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     def once(ti: int, by: Ints) -> None:
         # One target's rows with increasing breakdown codes are distinct groups.
         if len(by) > 1 and not bool((by[1:] > by[:-1]).all()):
-            seen[ti * n_by + by.astype(np.intp)] = True
+            if dense:
+                seen[ti * n_by + by.astype(np.intp)] = True
+            else:
+                marked.append(ti * n_by + by.astype(np.int64))
             counted.append(len(by))
         else:
             runs.append((ti, int(by[0]), int(by[-1])))
@@ -244,20 +252,29 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
 
     if not _run(_chunks(n, CHUNK), work, progress, "evaluating"):
         return None
+    keys = np.sort(np.concatenate(marked)) if marked else np.zeros(0, dtype=np.int64)
     if runs:
         # Runs with increasing breakdown codes hold distinct groups; they must
-        # not overlap one another, nor the groups marked in ``seen``.
+        # not overlap one another, nor the groups marked in ``seen`` (``keys``).
         r = np.array(runs, dtype=np.intp)
         r = r[np.lexsort((r[:, 1], r[:, 0]))]
         same = r[1:, 0] == r[:-1, 0]
         if (same & (r[1:, 1] <= r[:-1, 2])).any():
             return None
-        if counted:
+        if counted and dense:
             for ti, first, last in r.tolist():
                 if seen[ti * n_by + first : ti * n_by + last + 1].any():
                     return None
-    if int(np.count_nonzero(seen)) != sum(counted):
-        return None  # a group has several observations: the general path handles it
+        if len(keys):
+            lo = r[:, 0].astype(np.int64) * n_by + r[:, 1]
+            hi = r[:, 0].astype(np.int64) * n_by + r[:, 2]
+            if (np.searchsorted(keys, lo, "left") < np.searchsorted(keys, hi, "right")).any():
+                return None
+    # A group with several observations: the general path handles it.
+    if dense and int(np.count_nonzero(seen)) != sum(counted):
+        return None
+    if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+        return None
 
     # Rare rows, then one no_data row per absent target; codes in (target, reason) order.
     bad_rows, bad_keys = _concat_parts(bad_parts)
