@@ -9,6 +9,7 @@ conflict) changes the result. Example data are illustrative.
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -350,3 +351,78 @@ class TestManyPairsFewRows:
             pd.testing.assert_frame_equal(
                 got, want, check_exact=True, check_dtype=False, check_categorical=False
             )
+
+
+@st.composite
+def fast_tables(draw: st.DrawFn) -> tuple[pt.Plan, pd.DataFrame]:
+    """One-year targets of one bound and one row a (target, region) over the whole period.
+
+    The fast path's tables: rows in any order, several units, a few missing values.
+    """
+    conditions = [
+        lambda v: pt.AtLeast(value=v),
+        lambda v: pt.AtMost(value=v),
+        lambda v: pt.MoreThan(value=v),
+        lambda v: pt.Between(low=v * 0.9, high=v * 1.1),
+        lambda v: pt.Approximately(value=v, rel_tol=0.05),
+    ]
+    targets = []
+    for i in range(draw(st.integers(1, 5))):
+        value = float(draw(st.integers(1, 40)))
+        targets.append(
+            pt.Target(
+                id=f"t{i}",
+                indicator=_indicator(i, flow=draw(st.booleans())),
+                condition=draw(st.sampled_from(conditions))(value),
+                period=draw(st.sampled_from(["2023", "2024", "2024-H1", "2025-Q2"])),
+            )
+        )
+    plan = pt.Plan(
+        id="p",
+        title=pt.Label(zh="计划"),
+        period="2024",
+        goals=(pt.Goal(id="g", title=pt.Label(zh="目标"), targets=tuple(targets)),),
+    )
+    rows = []
+    for target in targets:
+        for region in draw(st.lists(st.integers(0, 30), unique=True, max_size=12)):
+            value = draw(st.one_of(st.integers(0, 50).map(float), st.just(math.nan)))
+            unit = draw(
+                st.sampled_from(
+                    ["个", "万个"] if target.indicator.basis == "flow" else ["家", "万个"]
+                )
+            )
+            rows.append((target.id, f"r{region}", str(target.period), value, unit))
+    rows = draw(st.permutations(rows))
+    frame = pd.DataFrame(rows, columns=["target_id", "region", "period", "value", "unit"])
+    return plan, frame.astype({"value": float})
+
+
+class TestFastPathChunks:
+    """The fast path judged in chunks of a few rows gives the very result of one chunk."""
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(fast_tables(), st.integers(1, 7), st.booleans())
+    def test_any_chunk_size(self, data: Any, size: int, repeat: bool) -> None:
+        """With ``repeat`` the first row comes again at the end: the fast path must see it
+        across chunks and leave the table to the general path."""
+        from policytargets._evaluation import dispatch, fast
+
+        plan, frame = data
+        if repeat and len(frame):
+            frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+        with mock.patch.object(fast, "CHUNK", 1 << 30):
+            whole = _evaluate_or_error(plan, frame)
+        with (
+            mock.patch.object(fast, "CHUNK", size),
+            mock.patch.object(dispatch, "_fast", wraps=dispatch._fast) as judged,
+        ):
+            chunked = _evaluate_or_error(plan, frame)
+        if isinstance(whole, Exception) or isinstance(chunked, Exception):
+            _assert_same(whole, chunked)
+            return
+        # Small chunks can cut a target's rows into runs whose code ranges overlap,
+        # which sends the table to the general path: the same rows, values and texts,
+        # the categories of a text column perhaps in another order.
+        pd.testing.assert_frame_equal(chunked, whole, check_exact=True, check_categorical=False)
+        assert judged.called or not len(frame)

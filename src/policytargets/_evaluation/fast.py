@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
     from .tables import F64, Ints
 
-#: Rows per chunk on the fast path: a chunk's temporaries stay in the CPU cache.
-CHUNK = 1 << 16
+#: Rows per chunk on the fast path: a chunk's temporaries stay in the CPU's caches, and
+#: chunks are few enough that two threads rarely wait for each other's Python (2**16 rows:
+#: 12.5–13.4 ns/row; 2**18: 11.2–12.1, on 10**7 categorical rows).
+CHUNK = 1 << 18
 #: (target, breakdown) pairs beyond eight a row that a bitmap of them may have.
 DENSE_PAIRS = 1 << 20
 
