@@ -23,10 +23,16 @@ row over the numpy comparison's.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evaluate_bench import numpy_compare_ns
 
 import policytargets as pt
 
@@ -122,18 +128,6 @@ def seconds(plan: pt.Plan, frame: pd.DataFrame, repeats: int) -> float:
     return best
 
 
-def numpy_floor(n: int, repeats: int = 7) -> float:
-    """Best seconds per element of ``a >= b`` on two float64 arrays of length ``n``."""
-    rng = np.random.default_rng(1)
-    a, b = rng.random(n), rng.random(n)
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        _ = a >= b
-        best = min(best, time.perf_counter() - start)
-    return best / n
-
-
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=2000)
@@ -149,7 +143,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         print(f"{name}_rows={len(frame)} groups={groups} {name}_us_per_group={figures[name]:.2f}")
     plan, frame = growth(args.regions, rng)
     per_row = seconds(plan, frame, args.repeats) / len(frame)
-    floor = numpy_floor(len(frame))
+    floor = numpy_compare_ns(len(frame)) / 1e9
     print(f"numpy_ge_ns_per_element={floor * 1e9:.3f}")
     ratio = per_row / floor
     print(f"ratio_to_numpy={ratio:.1f}")
