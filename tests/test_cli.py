@@ -537,18 +537,25 @@ class TestShowStartsFast:
     """``show`` on a plan file imports no pandas (its start-up is most of the wait)."""
 
     def test_no_pandas(self, tmp_path: Path) -> None:
-        pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
-        code = (
-            "import io, contextlib, sys\n"
-            "from policytargets._cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-            f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
+        _show_in_a_new_process(
+            tmp_path,
             "assert out.getvalue().startswith('taicang2022: ')\n"
-            "assert 'pandas' not in sys.modules, 'show imported pandas'\n"
+            "assert 'pandas' not in sys.modules, 'show imported pandas'\n",
         )
-        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-        assert done.returncode == 0, done.stderr
+
+
+def _show_in_a_new_process(tmp_path: Path, checks: str) -> None:
+    """``main(['show', plan])`` in a fresh interpreter, then the Python lines ``checks``."""
+    pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
+    code = (
+        "import io, contextlib, sys\n"
+        "from policytargets._cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
+    ) + checks
+    env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
 
 
 class TestStartUp:
@@ -581,18 +588,7 @@ class TestStartUp:
     def test_called_with_arguments_pint_is_left_as_it_is(self, tmp_path: Path) -> None:
         """main(argv), as from Python, may run beside a user's code: pint still sees dask."""
         pytest.importorskip("dask")
-        pt.dump_plan(pt.taicang2022.plan, tmp_path / "plan.json")
-        code = (
-            "import io, contextlib, sys\n"
-            "from policytargets._cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            f"    assert main(['show', {str(tmp_path / 'plan.json')!r}]) == 0\n"
-            "import pint.compat\n"
-            "assert pint.compat.HAS_DASK\n"
-        )
-        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-        assert done.returncode == 0, done.stderr
+        _show_in_a_new_process(tmp_path, "import pint.compat\nassert pint.compat.HAS_DASK\n")
 
 
 class TestPlanOwnUnitsInObservationFiles:
