@@ -402,10 +402,11 @@ class TestFastPathChunks:
     """The fast path judged in chunks of a few rows gives the very result of one chunk."""
 
     @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(fast_tables(), st.integers(1, 7), st.booleans())
-    def test_any_chunk_size(self, data: Any, size: int, repeat: bool) -> None:
+    @given(fast_tables(), st.integers(1, 7), st.booleans(), st.booleans())
+    def test_any_chunk_size(self, data: Any, size: int, repeat: bool, sparse: bool) -> None:
         """With ``repeat`` the first row comes again at the end: the fast path must see it
-        across chunks and leave the table to the general path."""
+        across chunks and leave the table to the general path. With ``sparse`` groups
+        seen out of order are checked by sorted keys, not a bitmap."""
         from policytargets._evaluation import dispatch, fast
 
         plan, frame = data
@@ -415,6 +416,7 @@ class TestFastPathChunks:
             whole = _evaluate_or_error(plan, frame)
         with (
             mock.patch.object(fast, "CHUNK", size),
+            mock.patch.object(fast, "DENSE_PAIRS", -(1 << 62) if sparse else fast.DENSE_PAIRS),
             mock.patch.object(dispatch, "_fast", wraps=dispatch._fast) as judged,
         ):
             chunked = _evaluate_or_error(plan, frame)
