@@ -153,6 +153,10 @@ def _frame(
         # On the fast path the result rows are the input rows: the column is reused.
         source = p.frame[name] if by_frame is None else by_frame[name]
         col = source.reset_index(drop=True)
+        given = p.frame[name].dtype
+        if by_frame is not None and isinstance(given, pd.CategoricalDtype):
+            # A categorical breakdown stays one, with the input's categories, on every path.
+            col = col.astype(given)
         columns[name] = with_missing(col, len(missing))
     columns["period"] = per_target("period")
     columns["status"] = _categorical(out.status, _STATUSES)
