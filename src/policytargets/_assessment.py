@@ -749,13 +749,22 @@ def _growth_index(
     return values, None
 
 
-def undefined_average(index: float, years: float) -> bool:
+def undefined_average(index: Any, years: Any) -> Any:
     """Whether an average annual growth from an index (100 at the base) is undefined.
 
     A fall of 100 % or more leaves no positive figure to take a root of: over
     a year it is the fall itself, over any other span there is no average.
+    Numbers or numpy arrays alike.
     """
-    return index <= 0 and years != 1
+    return (index <= 0) & (years != 1)
+
+
+def undefined_average_reason(index: float, base: Period | int) -> str:
+    """The reason given when ``undefined_average`` holds (``base``: the base period)."""
+    return (
+        f"average annual growth is undefined after a fall of 100 % or more "
+        f"(the growth rates chain to {_fmt(index - 100)}% since {base})"
+    )
 
 
 def _undefined_average(condition: Condition, values: Values, base_p: Period) -> str | None:
@@ -766,10 +775,7 @@ def _undefined_average(condition: Condition, values: Values, base_p: Period) -> 
     years = base_p.years_until(values[-1][0].period)
     if not undefined_average(index, years):
         return None
-    return (
-        f"average annual growth is undefined after a fall of 100 % or more "
-        f"(the growth rates chain to {_fmt(index - 100)}% since {base_p})"
-    )
+    return undefined_average_reason(index, base_p)
 
 
 def _project(

@@ -27,6 +27,11 @@ def serial() -> Iterator[None]:
         _local.serial = before
 
 
+def _workers() -> int:
+    """Threads for work over chunks: two at most, one where ``serial`` is in force."""
+    return 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
+
+
 def _chunks(n: int, size: int) -> list[slice]:
     return [slice(i, min(i + size, n)) for i in range(0, n, size)] or [slice(0, 0)]
 
@@ -35,7 +40,7 @@ def _run(chunks: list[slice], work: Callable[[slice], bool], progress: bool, wha
     """Run ``work`` over chunks on up to two threads; False as soon as one chunk says so."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
+    workers = _workers()
     bar = None
     if progress:
         from tqdm import tqdm
@@ -65,7 +70,7 @@ def _map(work: Callable[[_T], _R], items: list[_T]) -> list[_R]:
     """``work`` of each item, on up to two threads (one where ``serial`` is in force)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
+    workers = _workers()
     if workers == 1 or len(items) < 2:
         return [work(item) for item in items]
     with ThreadPoolExecutor(workers) as pool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from .._assessment import Status, margin_unit
+from .._assessment import Status
 from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_texts
 from .tables import plan_cache
 
@@ -37,10 +37,6 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     import pandas as pd
 
     return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
-
-
-#: margin_unit per unit text, cached: pint's formatting costs ~150 µs a call.
-cached_margin_unit = margin_unit  # cached itself, by text
 
 
 def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:

@@ -57,7 +57,7 @@ def judge_growth(
     """
     import numpy as np
 
-    from .._assessment import _VERB, _fmt
+    from .._assessment import _VERB, undefined_average, undefined_average_reason
     from .._units import conversion_factor, is_compatible
     from . import years
     from .judging import _STATUSES
@@ -199,8 +199,8 @@ def judge_growth(
         [Period.year(k // n_p - 1).years_until(p.periods[k % n_p]) for k in distinct_s.tolist()],
         dtype=np.float64,
     )[np.asarray(at_s).ravel()]
-    # An average annual growth after a fall of 100 % or more: none (see undefined_average).
-    undefined = annual[jt] & (index <= 0) & (years_to != 1)
+    # An average annual growth after a fall of 100 % or more: none.
+    undefined = annual[jt] & undefined_average(index, years_to)
     safe = np.where(undefined, 100.0, index)  # their growth is not reported
     g_obs = _as_growth(annual[jt], safe, years_to)
     g_ref = _as_growth(annual[jt], reference, years_to)
@@ -219,10 +219,7 @@ def judge_growth(
         texts.append(text)
     reason_j = np.array(texts, dtype=object)[np.asarray(back).ravel()]
     for k in np.flatnonzero(undefined).tolist():
-        reason_j[k] = (
-            "average annual growth is undefined after a fall of 100 % or more "
-            f"(the growth rates chain to {_fmt(float(index[k]) - 100)}% since {year[jt[k]] - 1})"
-        )
+        reason_j[k] = undefined_average_reason(float(index[k]), int(year[jt[k]]) - 1)
     status_j[undefined] = code_of[Status.NOT_COMPARABLE.value]
 
     # Every group: no data, not comparable, or judged.

@@ -244,7 +244,8 @@ class PlanCache:
     def _texts(self) -> dict[str, tuple[Ints, list[str]]]:
         import numpy as np
 
-        from .frame import _code_dtype, cached_margin_unit
+        from .._assessment import margin_unit  # cached by unit text
+        from .frame import _code_dtype
 
         def factorised(codes: Ints, values: list[str]) -> tuple[Ints, list[str]]:
             """Codes into ``values`` renumbered by first appearance, equal values merged."""
@@ -259,7 +260,7 @@ class PlanCache:
 
         return {
             "period": factorised(self.period_of, [_period_text(q) for q in self.periods]),
-            "margin_unit": factorised(self.unit_of, [cached_margin_unit(u) for u in self.units]),
+            "margin_unit": factorised(self.unit_of, [margin_unit(u) for u in self.units]),
             "unit": factorised(self.unit_of, self.units),
         }
 
