@@ -447,6 +447,44 @@ class TestCells:
         assert list(info.value.failures["row"]) == sorted(info.value.failures["row"])
         assert "line 5, column 'value', value '96,8': bad_thousands_separator" in str(info.value)
 
+    @pytest.mark.parametrize("block", [1, 2, 5, 1 << 22])
+    @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+    @pytest.mark.parametrize(
+        ("body", "lines"),
+        [
+            ("t,2022,1,%\nt,2022,lots,%\n", [3, 4]),
+            ("t,2022,1,%\nt,2022,lots,%", [3, 4]),  # no final line break
+            ("t,2022,1,%\n\nt,2022,lots,%\n", [3, 5]),
+            ("t,2022,1,%\n\nt,2022,lots,%", [3, 5]),  # said line 4 before
+            ("t,2022,1,%\r\n\r\nt,2022,lots,%", [3, 5]),  # said line 4 before
+            ("\nt,2022,1,%\nt,2022,lots,%\n\n\n", [4, 5]),
+        ],
+    )
+    def test_file_lines_whatever_block_the_line_breaks_are_counted_in(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        block: int,
+        encoding: str,
+        body: str,
+        lines: list[int],
+    ) -> None:
+        """The rows' lines (the frame's index, the errors'), the file scanned a few bytes at a
+        time or all at once: a blank line, a missing final line break (with a blank line
+        above: lines were counted one short) or a block's edge shifts nothing."""
+        from policytargets._observation_files import delimited
+
+        monkeypatch.setattr(delimited, "_COUNT_BLOCK", block)
+        text = f"# 说明\ntarget_id,period,value,unit\n{body}"
+        given = None if encoding == "utf-8" else encoding  # decoded in memory first
+        good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+        good.write_bytes(text.replace("lots", "2").encode(encoding))
+        bad.write_bytes(text.encode(encoding))
+        assert list(pt.read_observations(good, encoding=given).index) == lines
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(bad, encoding=given)
+        assert _failures(info) == {(lines[1], "value", "non_numeric_value")}
+
     def test_a_fraction_column_and_a_percent_cell_agree(self, tmp_path: Path) -> None:
         path = tmp_path / "obs.csv"
         path.write_text("target_id,period,value,unit\nt,2022,96.9%,1\n", "utf-8")
