@@ -533,6 +533,95 @@ class TestProgram:
         assert (code, out.strip()) == (0, f"policytargets {pt.__version__}")
 
 
+class _Ended(Exception):
+    """``os._exit`` as the tests below replace it: the process would have ended here."""
+
+
+class _Stream(io.StringIO):
+    """A text stream that notes each flush in ``events`` and may refuse it."""
+
+    def __init__(self, name: str, events: list[str], fail: bool = False) -> None:
+        super().__init__()
+        self.name, self.events, self.fail = name, events, fail
+
+    def flush(self) -> None:
+        if self.fail:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.events.append(f"flush {self.name}")
+
+
+class TestConsole:
+    """The installed program ends its process as soon as its output is flushed."""
+
+    def _console(
+        self, monkeypatch: pytest.MonkeyPatch, *args: str | Path, fail: bool = False
+    ) -> tuple[list[str], str, str]:
+        """``console()`` on ``args``: the events (flushes, exit) and stdout and stderr."""
+        from policytargets._cli import console
+
+        events: list[str] = []
+
+        def exit_(code: int) -> None:
+            events.append(f"exit {code}")
+            raise _Ended
+
+        out, err = _Stream("stdout", events, fail), _Stream("stderr", events)
+        monkeypatch.setattr(os, "_exit", exit_)
+        monkeypatch.setattr(sys, "argv", ["policytargets", *map(str, args)])
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        try:
+            code = console()
+        except _Ended:
+            pass
+        else:
+            events.append(f"returned {code}")
+        return events, out.getvalue(), err.getvalue()
+
+    def test_flushed_then_ended_with_the_status(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The same output as main(), stdout and stderr flushed, then os._exit(status)."""
+        args = ("evaluate", "taicang2022", OBSERVATIONS, "--format", "csv")
+        events, out, err = self._console(monkeypatch, *args)
+        assert events[-3:] == ["flush stdout", "flush stderr", "exit 0"]
+        monkeypatch.undo()
+        assert (out, err) == (_run(capsys, *args)[1], "")
+
+    def test_a_bad_input_ends_with_status_1_after_its_message(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        missing = tmp_path / "missing.csv"
+        events, out, err = self._console(monkeypatch, "evaluate", "taicang2022", missing)
+        assert events[-3:] == ["flush stdout", "flush stderr", "exit 1"]
+        assert out == ""
+        _assert_one_line_error(err, "missing.csv")
+
+    def test_output_that_cannot_be_flushed_exits_the_usual_way(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A closed pipe: no os._exit; the interpreter's own exit reports it, as before."""
+        events, _, _ = self._console(monkeypatch, "--version", fail=True)
+        assert events == ["returned 0"]
+
+    def test_a_fresh_process_writes_all_its_output(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """``python -m policytargets`` to stdout and to a file: every byte main() writes."""
+        args = ["evaluate", "taicang2022", str(OBSERVATIONS), "--format", "csv"]
+        _, expected, _ = _run(capsys, *args)
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        program = [sys.executable, "-m", "policytargets", *args]
+        done = subprocess.run(program, capture_output=True, env=env, check=False)
+        assert (done.returncode, done.stderr) == (0, b"")
+        assert done.stdout.decode("utf-8") == expected
+        out = tmp_path / "r.csv"
+        done = subprocess.run([*program, "--out", out], capture_output=True, env=env, check=False)
+        assert done.returncode == 0
+        assert done.stderr.decode("utf-8").startswith(f"{out}: ")
+        assert out.read_text(encoding="utf-8") == expected
+
+
 class TestShowStartsFast:
     """``show`` on a plan file imports no pandas (its start-up is most of the wait)."""
 

@@ -1,6 +1,6 @@
 """``python -m policytargets``: the command line."""
 
-from ._cli import main
+from ._cli import console
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(console())
