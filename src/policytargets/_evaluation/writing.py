@@ -151,16 +151,14 @@ def _text_columns(frame: pd.DataFrame, *, csv: bool) -> dict[str, Any]:
     return out
 
 
-def _arrow_chunk(
-    frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any], empty: set[str]
-) -> pa.Table:
+def _arrow_chunk(frame: pd.DataFrame, s: slice, dictionaries: dict[str, Any]) -> pa.Table:
     """Rows ``s`` as an arrow table of what the CSV cells say: no Python per cell.
 
     Categorical text is taken from its (prepared) categories as plain text,
     which pyarrow's writer copies faster than it decodes a dictionary; a
-    category column with no value in the chunk, and the number columns
-    ``empty`` (no number in any row), are nulls (empty cells), which it
-    writes without formatting anything.
+    category column with no value in the chunk, and a number column with no
+    number in it, are nulls (empty cells), which it writes without formatting
+    anything.
     """
     import numpy as np
     import pandas as pd
@@ -173,9 +171,6 @@ def _arrow_chunk(
             codes = np.asarray(column.array.codes[s])
             arrays.append(_taken(dictionaries[str(name)], codes))
         elif pd.api.types.is_float_dtype(column.dtype):
-            if str(name) in empty:
-                arrays.append(pa.nulls(s.stop - s.start, pa.string()))
-                continue
             arrays.append(_numbers(column.to_numpy(dtype=np.float64)[s]))
         elif pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_integer_dtype(
             column.dtype
@@ -204,15 +199,19 @@ _PLAIN_WHOLE = 1e9
 def _numbers(values: Any) -> pa.Array:
     """Floats, rounded, as an arrow array whose text is what pyarrow writes for a double.
 
-    When every number is whole (a count, a coverage of 1, a score of 80) and
+    Rows with no number at all are null text, which is written (as empty
+    cells) without formatting anything. When every number is whole (a count,
+    a coverage of 1, a score of 80) and
     plainly written (below 10 ** 9, no -0), they are given as integers, which
     pyarrow formats several times faster, to the same digits.
     """
     import numpy as np
     import pyarrow as pa
 
-    values = _rounded(values)
     nan = np.isnan(values)
+    if nan.all():  # no number in these rows (a baseline, a score): empty cells, nothing to format
+        return pa.nulls(len(values), pa.string())
+    values = _rounded(values)
     mask = nan if nan.any() else None
     with np.errstate(invalid="ignore"):
         whole = np.where(nan, 0.0, values)
@@ -256,23 +255,14 @@ def _write_csv(frame: pd.DataFrame, path: Any, *, bom: bool) -> None:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     dictionaries = _text_columns(frame, csv=True)
-    # A number column with no number at all is written as empty text, quickly.
-    empty = {
-        str(c)
-        for c in frame.columns
-        if pd.api.types.is_float_dtype(frame[c].dtype)
-        and bool(np.isnan(frame[c].to_numpy(dtype=np.float64)).all())
-    }
     chunks = _chunks(len(frame))
 
     def text(i: int) -> pa.Buffer:
-        table = _arrow_chunk(frame, chunks[i], dictionaries, empty)
+        table = _arrow_chunk(frame, chunks[i], dictionaries)
         sink = pa.BufferOutputStream()
         # One batch per chunk: pyarrow's default of 1,024 rows costs ~13 % more CPU.
         options = pacsv.WriteOptions(include_header=i == 0, batch_size=max(1, CHUNK_ROWS))
