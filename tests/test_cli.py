@@ -604,6 +604,18 @@ class TestConsole:
         events, _, _ = self._console(monkeypatch, "--version", fail=True)
         assert events == ["returned 0"]
 
+    @pytest.mark.parametrize(("given", "used"), [(None, "1"), ("3", "3")])
+    def test_openblas_starts_no_thread_unless_told_to(
+        self, monkeypatch: pytest.MonkeyPatch, given: str | None, used: str
+    ) -> None:
+        """Its thread, started when numpy is imported, spun ~0.1 s of CPU beside the read."""
+        if given is None:
+            monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+        else:
+            monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+        self._console(monkeypatch, "--version")
+        assert os.environ["OPENBLAS_NUM_THREADS"] == used
+
     def test_a_fresh_process_writes_all_its_output(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
