@@ -743,3 +743,35 @@ class TestIntegerBreakdownWithAbsentTargets:
         assert absent["status"].tolist() == ["no_data"]
         assert absent["region"].isna().all()
         assert result.loc[result["target_id"] == "t0", "region"].tolist()[0] == 1
+
+
+class TestResultDoesNotAliasInput:
+    """Writing into a result leaves the observation table alone (once it changed it).
+
+    The fast path hands back the input's own key and breakdown columns without
+    a copy; copy-on-write must still guard them, on every path and dtype.
+    """
+
+    @pytest.mark.parametrize("dtype", ["category", "str", "int64"])
+    @pytest.mark.parametrize("periods", [["2022", "2022"], ["2022", "2022-H1"]])  # fast, general
+    def test_writing_a_result_cell(self, dtype: str, periods: list[str]) -> None:
+        plan = _plan(_rate(id="a", condition=pt.AtLeast(value=50)))
+        frame = pd.DataFrame(
+            {
+                "target_id": pd.Categorical(["a", "a"]),
+                "region": pd.Series(["1", "2"], index=[7, 9]).astype(dtype),
+                "period": periods,
+                "value": [60.0, 40.0],
+                "unit": ["%", "%"],
+            },
+            index=[7, 9],
+        )
+        before = frame.copy(deep=True)
+        result = pt.evaluate(plan, frame)
+        assert list(result.index) == list(range(len(result)))
+        first = result["region"].iloc[0]
+        result.loc[0, "region"] = result["region"].iloc[1]
+        result.loc[0, "target_id"] = "a"
+        result.loc[1, "observed"] = 1.0
+        assert result["region"].iloc[1] != first
+        pd.testing.assert_frame_equal(frame, before)

@@ -307,14 +307,17 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         reason_codes = recode[reason_codes]
         texts = [x for x, k in zip(texts, keep, strict=True) if k]
 
+    # The input's own columns are handed over as Series, not arrays: pandas then
+    # knows the result shares them and copies on a write (copy-on-write), so
+    # writing into the result never changes the caller's table.
     columns: dict[str, Any] = {}
     if reuse_key:
-        columns["target_id"] = key_column.array
+        columns["target_id"] = key_column.reset_index(drop=True)
     else:
         columns["target_id"] = _categorical(out["target_id"], plan.ids())
     for name in p.by:
         # The result rows are the input rows: the input column is reused as it is.
-        columns[name] = with_missing(p.frame[name], len(absent_t)).array
+        columns[name] = with_missing(p.frame[name].reset_index(drop=True), len(absent_t))
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
     columns["progress"] = _categorical(np.full(m, -1, dtype=np.int8), _PROGRESS)
