@@ -348,7 +348,16 @@ def prepare(
     # A period that straddles a target period's edge is refused, as assess does.
     # Which (key, period) pairs occur is a small table; rows are only looked at
     # again when a pair that occurs straddles.
-    pairs = used_pairs(key_codes, period_codes, len(key_values), len(periods))
+    # The numbers are read here so that the value column's extremes are found in
+    # the same pass over the rows as the pairs (their failures are reported below).
+    converted: dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]] = {}
+    for column in _NUMERIC:
+        if column in frame.columns:
+            values, bad = to_float(frame[column])
+            converted[column] = (np.ascontiguousarray(values.to_numpy(dtype=np.float64)), bad)
+    pairs, value_extremes = _pairs_and_extremes(
+        key_codes, period_codes, len(key_values), len(periods), converted["value"][0]
+    )
     straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
     if len(pair_target) and periods:
         # Period.overlaps and not Period.contains, on ordinal days, for every pair at once.
@@ -374,16 +383,15 @@ def prepare(
     numbers: dict[str, Any] = {}
     extremes: dict[str, tuple[float, float]] = {}
     for column in _NUMERIC:
-        if column not in frame.columns:
+        if column not in converted:
             numbers[column] = None
             continue
-        values, bad = to_float(frame[column])
-        array = np.ascontiguousarray(values.to_numpy(dtype=np.float64))
+        array, bad = converted[column]
         numbers[column] = array
         if bad.any():
             failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
         # NaN-ignoring extremes: no temporary mask (one only when something is infinite).
-        low, high = extremes[column] = _extremes(array)
+        low, high = extremes[column] = value_extremes if column == "value" else _extremes(array)
         if high == np.inf or low == -np.inf:
             infinite = np.flatnonzero(np.isinf(array))
             failures.append(failure_table(frame, infinite, column, "non_finite_value"))
@@ -556,12 +564,31 @@ def _rate_candidates(
 
     negative = low < 0  # else no chunk need look for a value below 0
     big = high > above  # else none for a plain fraction above 1
+    # A chunk's keys span a range of codes; only a range holding a rate is searched
+    # (the code of a missing key, -1, is the table's last entry, never a rate).
+    rate_codes = rate_key[:-1]
+    missing_rate = bool(rate_key[-1])
+    # Few units are plain fractions ("1", a bare number): one comparison each
+    # beats a gather through a table indexed by every row's unit code.
+    plain_codes = np.flatnonzero(plain).tolist()
+
+    def plain_rows(uc: Any) -> Any:
+        if len(plain_codes) > 4:
+            return plain.take(uc, mode="clip")
+        found = uc == plain_codes[0]
+        for code in plain_codes[1:]:
+            found |= uc == code
+        return found
 
     def work(s: slice) -> bool:
+        kc = key_codes[s]
+        k_lo, k_hi = int(kc.min()), int(kc.max())
+        if not rate_codes[max(k_lo, 0) : k_hi + 1].any() and not (k_lo < 0 and missing_rate):
+            return True
         v = value[s]
         mask = v < 0 if negative else None
-        if big:
-            fraction = plain.take(unit_codes[s], mode="clip")
+        if big and plain_codes:
+            fraction = plain_rows(unit_codes[s])
             if fraction.any():
                 fraction &= v > above
                 mask = fraction if mask is None else mask | fraction
@@ -574,6 +601,39 @@ def _rate_candidates(
 
     _run(_chunks(len(value), 1 << 16), work, False, "checking rates")
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+
+
+#: Rows from which the passes over a whole table run on two threads, each over half the rows.
+PARALLEL_ROWS = 1 << 20
+
+
+def _pairs_and_extremes(
+    key_codes: npt.NDArray[np.integer[Any]],
+    period_codes: npt.NDArray[np.integer[Any]],
+    n_keys: int,
+    n_periods: int,
+    value: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
+    """:func:`used_pairs` and the value column's :func:`_extremes`.
+
+    On a long table each of two threads takes half the rows (numpy's
+    reductions run without the GIL), and the halves are combined.
+    """
+    import numpy as np
+
+    from .chunks import _map
+
+    n = len(value)
+    if n < PARALLEL_ROWS:
+        return used_pairs(key_codes, period_codes, n_keys, n_periods), _extremes(value)
+    half = n // 2
+
+    def part(s: slice) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
+        return used_pairs(key_codes[s], period_codes[s], n_keys, n_periods), _extremes(value[s])
+
+    (pairs, (low, high)), (other, (low2, high2)) = _map(part, [slice(0, half), slice(half, n)])
+    pairs |= other
+    return pairs, (float(np.fmin(low, low2)), float(np.fmax(high, high2)))
 
 
 def _extremes(array: npt.NDArray[np.float64]) -> tuple[float, float]:
