@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status
 from .._conditions import satisfies
+from . import memory
 from .chunks import _chunks, _run
 from .frame import _categorical, _code_dtype, with_missing
 from .judging import _PROGRESS, _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
@@ -115,21 +116,21 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
 
     def buffers(k: int) -> dict[str, Any]:
         arrays = {
-            "status": np.empty(k, dtype=np.int8),
-            "observed": np.empty(k),
-            "threshold": np.empty(k),
-            "margin": np.empty(k),
-            "projected": np.empty(k),
-            "baseline": np.empty(k),
-            "coverage": np.empty(k),
-            "score": np.empty(k),
-            "reason": np.empty(k, dtype=_code_dtype(predicted + nt * (2 + tb.n_units))),
-            "method": np.empty(k, dtype=np.int8),
-            "aspirational": np.empty(k, dtype=bool),
-            **{name: np.empty(k, dtype=tab.dtype) for name, (tab, _) in per_target.items()},
+            "status": memory.empty(k, np.int8),
+            "observed": memory.empty(k),
+            "threshold": memory.empty(k),
+            "margin": memory.empty(k),
+            "projected": memory.empty(k),
+            "baseline": memory.empty(k),
+            "coverage": memory.empty(k),
+            "score": memory.empty(k),
+            "reason": memory.empty(k, _code_dtype(predicted + nt * (2 + tb.n_units))),
+            "method": memory.empty(k, np.int8),
+            "aspirational": memory.empty(k, bool),
+            **{name: memory.empty(k, tab.dtype) for name, (tab, _) in per_target.items()},
         }
         if not reuse_key:
-            arrays["target_id"] = np.empty(k, dtype=_code_dtype(nt))
+            arrays["target_id"] = memory.empty(k, _code_dtype(nt))
         return arrays
 
     out = buffers(m)
@@ -158,18 +159,11 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         # table), which makes take several times faster than v[uc].
         np.take(factor2d[ti], uc, out=v, mode="clip")
         np.multiply(v, value, out=v)
-        for name, (tab, _) in per_target.items():
-            o[name][s] = tab[ti]
-        o["aspirational"][s] = aspirational[ti]
-        o["projected"][s] = np.nan
-        o["coverage"][s] = 1.0
-        o["baseline"][s] = base[ti] if has_base[ti] else np.nan
-        sc = o["score"][s]
-        o["method"][s] = method_tab[ti]
-        if not reuse_key:
-            o["target_id"][s] = ti
+        # What reads the observed values comes first, while they are in the CPU's
+        # cache; the columns that are merely filled come last.
         bad = np.flatnonzero(np.isnan(v))
         th, mg, st, rs = o["threshold"][s], o["margin"][s], o["status"][s], o["reason"][s]
+        sc = o["score"][s]
         if no_base[ti]:
             st.fill(code_nb)
             rs.fill(met_code[ti])
@@ -189,7 +183,6 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             used[ti, 1] |= n_met + len(bad) < len(v)
             tol: Any
             if not np.isnan(ref):
-                th.fill(ref)
                 np.subtract(v, ref, out=mg)
                 tol = rtol * abs(ref)
             else:  # two-sided: the margin is measured from the nearer end
@@ -198,11 +191,25 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
                     np.copyto(th, lo, where=np.abs(v - lo) <= np.abs(v - hi))
                 np.subtract(v, th, out=mg)
                 tol = rtol * np.abs(th)
-            np.copyto(mg, 0.0, where=np.abs(mg) <= tol)
+            # Within the tolerance of the bound the margin is 0 (rare: no masked copy else).
+            near = np.abs(mg) <= tol
+            if near.any():
+                np.copyto(mg, 0.0, where=near)
             if has_score[ti]:
                 sc[:] = _scores(scoring, base[ti], v, goal[ti], sign[ti], total[ti], total[ti])
             else:
                 sc.fill(np.nan)
+            if not np.isnan(ref):
+                th.fill(ref)
+        for name, (tab, _) in per_target.items():
+            o[name][s] = tab[ti]
+        o["aspirational"][s] = aspirational[ti]
+        o["projected"][s] = np.nan
+        o["coverage"][s] = 1.0
+        o["baseline"][s] = base[ti] if has_base[ti] else np.nan
+        o["method"][s] = method_tab[ti]
+        if not reuse_key:
+            o["target_id"][s] = ti
         if len(bad):
             missing = np.isnan(value[bad])
             st[bad] = np.where(missing, code_nd, code_nc)
@@ -320,7 +327,7 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
         columns[name] = with_missing(p.frame[name].reset_index(drop=True), len(absent_t))
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
-    columns["progress"] = _categorical(np.full(m, -1, dtype=np.int8), _PROGRESS)
+    columns["progress"] = _categorical(memory.full(m, -1, np.int8), _PROGRESS)
     columns["observed"] = out["observed"]
     columns["projected"] = out["projected"]
     columns["threshold"] = out["threshold"]

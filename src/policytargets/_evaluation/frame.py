@@ -11,6 +11,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .._assessment import Status
+from . import memory
 from .judging import _PROGRESS, _S, _STATUSES, _Context, _Out, _reason_texts
 from .tables import plan_cache
 
@@ -83,9 +84,19 @@ def _filled(rows: Any, values: Any, length: int, fill: float) -> Any:
     """
     import numpy as np
 
-    array = np.full(length, fill, dtype=np.float64)
+    array = memory.full(length, fill)
     array[np.asarray(rows, dtype=np.int64)] = values
     return array
+
+
+def _joined(first: Any, second: Any) -> Any:
+    """``np.concatenate([first, second])``, into pooled memory when large."""
+    import numpy as np
+
+    joined = memory.empty(len(first) + len(second), np.result_type(first, second))
+    joined[: len(first)] = first
+    joined[len(first) :] = second
+    return joined
 
 
 def _frame(
@@ -110,9 +121,7 @@ def _frame(
             method=np.full(k, -1, dtype=np.int16),
             reason=np.zeros(k, dtype=np.int32),
         )
-        out = _Out(
-            **{f: np.concatenate([getattr(out, f), getattr(extra, f)]) for f in out.__dict__}
-        )
+        out = _Out(**{f: _joined(getattr(out, f), getattr(extra, f)) for f in out.__dict__})
         t = np.concatenate([t, missing])
     plan = plan_cache(p.plan)
     small = _code_dtype(tb.n_targets)
@@ -157,7 +166,7 @@ def _frame(
     columns["period"] = per_target("period")
     columns["status"] = _categorical(out.status, _STATUSES)
     # Progress categories are given to multi-year targets, judged on other paths.
-    columns["progress"] = _categorical(np.full(len(t), -1, dtype=np.int8), _PROGRESS)
+    columns["progress"] = _categorical(memory.full(len(t), -1, np.int8), _PROGRESS)
     columns["observed"] = out.observed
     columns["projected"] = out.projected
     columns["threshold"] = out.threshold
