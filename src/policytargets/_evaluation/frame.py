@@ -33,11 +33,27 @@ def _code_dtype(n: int) -> Any:
 
 @functools.lru_cache(maxsize=256)
 def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
-    # Building a str index and checking it is unique costs about a millisecond:
-    # paid once per distinct list (statuses, a plan's ids, units, periods).
+    """The categorical type over ``categories`` (distinct texts), built once per distinct list.
+
+    pandas checks a list of categories by building a hash table of its
+    index (about a hundred microseconds a list, the first time in a
+    process, and a result has eight such lists): texts that a set shows to
+    be distinct skip that check; anything else goes through it (and is
+    refused as pandas refuses it).
+    """
     import pandas as pd
 
-    return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    index = pd.Index(categories, dtype="str")
+    checked = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    if checked is None or not _distinct_texts(categories):
+        return pd.CategoricalDtype(index)
+    dtype: pd.CategoricalDtype = checked(index, False)
+    return dtype
+
+
+def _distinct_texts(values: tuple[Any, ...]) -> bool:
+    """Whether ``values`` are distinct texts, none missing (what pandas checks categories for)."""
+    return all(type(v) is str for v in values) and len(set(values)) == len(values)
 
 
 def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
@@ -58,6 +74,7 @@ def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
     nullable pandas types (``int32`` → ``Int32``), so the rows keep their
     numbers rather than failing or turning into floats.
     """
+    import numpy as np
     import pandas as pd
 
     if not k:
@@ -72,6 +89,15 @@ def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
             else "Int" + name[3:]
         )
         column = column.astype(pd.api.types.pandas_dtype(nullable))
+    array = column.array
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
+        array, pd.arrays.NumpyExtensionArray
+    ):
+        # The extension type's own take (text, categorical, nullable numbers) fills
+        # with its missing value: what the concatenation below gives, at half the cost.
+        positions = np.arange(len(array) + k)
+        positions[len(array) :] = -1
+        return pd.Series(array.take(positions, allow_fill=True), copy=False)
     filler = pd.Series([None] * k, dtype=column.dtype)
     return pd.concat([column.reset_index(drop=True), filler], ignore_index=True)
 
