@@ -35,7 +35,10 @@ __all__ = ["MEANINGS", "RATIO_TOLERANCE", "fraction_factor", "is_plain", "rate_p
 RATIO_TOLERANCE = 0.005
 # Float noise at the bounds (100 % written as 1 - 1e-16) is no misreading.
 _SLACK = 1e-9
-_LEVELS = ("%", "‰", "1")
+#: The level units and their factors to a plain fraction: pint's own definitions
+#: (percent = 0.01, permille = 0.001), so that no unit conversion is needed (a test
+#: holds them equal to ``conversion_factor``).
+_LEVELS = {"%": 0.01, "‰": 0.001, "1": 1.0}
 
 #: What each problem means, for messages.
 MEANINGS: dict[str, str] = {
@@ -52,7 +55,7 @@ MEANINGS: dict[str, str] = {
 def fraction_factor(unit: str | None) -> float | None:
     """The factor from ``unit`` to a plain fraction, for a level (%, ‰, 1); else ``None``."""
     from ._errors import PolicyTargetsError
-    from ._units import conversion_factor, parse_unit
+    from ._units import parse_unit
 
     if unit is None:
         return None
@@ -60,11 +63,10 @@ def fraction_factor(unit: str | None) -> float | None:
         return 1.0  # a bare number: no unit says it is anything but a plain fraction
     try:
         parsed = parse_unit(unit)
-        if not any(parsed == parse_unit(level) for level in _LEVELS):
-            return None
-        return conversion_factor(unit, "1")
     except PolicyTargetsError:
         return None
+    # A unit that is a level (percent is %) has the level's factor.
+    return next((f for level, f in _LEVELS.items() if parsed == parse_unit(level)), None)
 
 
 def is_plain(unit: str | None) -> bool:

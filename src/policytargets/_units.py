@@ -445,7 +445,8 @@ def _parse_unit(scope: tuple[str, ...], text: str) -> pint.Unit:
     normalised = _normalise(text)
     if len(normalised) > 2 * MAX_UNIT_CHARS:
         raise UnitParseError(text, f"a unit is at most {MAX_UNIT_CHARS} characters")
-    if not normalised:
+    if not normalised or normalised == "1":
+        # What pint parses "1" to, without its tokenizer (costly the first time in a process).
         return registry.dimensionless
     _check_exponents(text, normalised)
     try:

@@ -40,6 +40,7 @@ from .._errors import InvalidValueError, UnitParseError
 from .._failures import failure_cases, failure_table, raise_failures
 from .._observations import NUMERIC_COLUMNS, to_float
 from .._periods import Period
+from .._plausibility import fraction_factor, is_plain, rate_problems
 
 if TYPE_CHECKING:
     import numpy as np
@@ -500,7 +501,6 @@ def _rate_checks(
     import numpy as np
 
     from .._assessment import Measure
-    from .._plausibility import fraction_factor, is_plain, rate_problems
     from .kernel import MEASURE_COLUMN
 
     value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
