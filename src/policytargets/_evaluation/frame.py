@@ -74,11 +74,29 @@ def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
     nullable pandas types (``int32`` → ``Int32``), so the rows keep their
     numbers rather than failing or turning into floats.
     """
-    import numpy as np
     import pandas as pd
 
     if not k:
         return column
+    extended = _extended(column, k)
+    return extended if isinstance(extended, pd.Series) else pd.Series(extended, copy=False)
+
+
+def with_missing_array(column: pd.Series[Any], k: int) -> Any:
+    """``with_missing(column, k).array``, without the Series (a tenth of a ms on a first call)."""
+    import pandas as pd
+
+    if not k:
+        return column.array
+    extended = _extended(column, k)
+    return extended.array if isinstance(extended, pd.Series) else extended
+
+
+def _extended(column: pd.Series[Any], k: int) -> Any:
+    """``with_missing``'s values: an extension array, or a Series of a numpy type."""
+    import numpy as np
+    import pandas as pd
+
     kind, name = column.dtype.kind, column.dtype.name
     if kind in "iub" and not isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
         nullable = (
@@ -97,7 +115,7 @@ def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
         # with its missing value: what the concatenation below gives, at half the cost.
         positions = np.arange(len(array) + k)
         positions[len(array) :] = -1
-        return pd.Series(array.take(positions, allow_fill=True), copy=False)
+        return array.take(positions, allow_fill=True)
     filler = pd.Series([None] * k, dtype=column.dtype)
     return pd.concat([column.reset_index(drop=True), filler], ignore_index=True)
 
