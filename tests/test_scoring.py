@@ -205,6 +205,31 @@ class TestChoosingAMethod:
         )
         assert p.direction is pt.Direction.HIGHER_IS_BETTER
 
+    @pytest.mark.parametrize("method", list(pt.ScoringMethod))
+    def test_evaluate_scores_one_row_a_target_as_assess_does(
+        self, method: pt.ScoringMethod
+    ) -> None:
+        """One observation a target (evaluate's fast path): assess's score, to the bit."""
+        firms = pt.Indicator(
+            id="f", name=pt.Label(zh="企业"), kind="count", unit="家", basis="stock"
+        )
+        target = pt.Target(
+            id="t",
+            indicator=firms,
+            condition=pt.RelativeChange(percent=3.0),
+            period="2022",
+            baseline=pt.Baseline(value=200, period="2021"),
+        )
+        goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(zh="计划"), period="2021-2025", goals=(goal,))
+        rows = {"target_id": ["t"], "period": ["2022"], "value": [205.0], "unit": ["家"]}
+        got = pt.evaluate(plan, rows, scoring=method.value)
+        want = pt.assess(
+            target, [pt.Observation(period="2022", value=205.0, unit="家")], scoring=method
+        )
+        assert want.score is not None and want.score.value is not None
+        assert got["score"].tolist() == [want.score.value]
+
     @pytest.mark.parametrize("name", ["magic", "Linear", "", "escap"])
     def test_an_unknown_method_name_is_an_invalid_value_error(self, name: str) -> None:
         with pytest.raises(pt.InvalidValueError, match="scoring") as info:

@@ -192,10 +192,12 @@ def _python_power(base: F64, exponent: F64) -> F64:
     """
     import numpy as np
 
-    pairs = np.stack([base, exponent], axis=1)
+    # The fast path passes one target's numbers as scalars (0-d arrays): broadcast first.
+    shape = np.broadcast_shapes(np.shape(base), np.shape(exponent))
+    pairs = np.stack([np.broadcast_to(x, shape).ravel() for x in (base, exponent)], axis=1)
     distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
     powers = np.array([b**e for b, e in distinct.tolist()], dtype=np.float64)
-    return powers[np.asarray(inverse).ravel()]
+    return powers[np.asarray(inverse).ravel()].reshape(shape)
 
 
 @dataclass
