@@ -17,12 +17,7 @@ import pandas as pd
 import pytest
 
 from policytargets import _units
-from policytargets._evaluation.frame import (
-    _categorical,
-    _dtype,
-    with_missing,
-    with_missing_array,
-)
+from policytargets._evaluation.frame import _categorical, _dtype, with_missing
 from policytargets._plausibility import _LEVELS, fraction_factor
 
 
@@ -98,7 +93,6 @@ class TestWithMissing:
         shifted = column.set_axis(range(10, 10 + len(column)))  # the index is not kept
         want = _concatenated(shifted, k)
         pd.testing.assert_series_equal(with_missing(shifted, k), want)
-        pd.testing.assert_extension_array_equal(with_missing_array(shifted, k), want.array)
 
     @pytest.mark.parametrize(
         ("values", "dtype", "nullable"),
@@ -116,7 +110,6 @@ class TestWithMissing:
         """Nothing to add: the same column, not a copy."""
         column = pd.Series(["太仓"], dtype="str")
         assert with_missing(column, 0) is column
-        assert with_missing_array(column, 0) is column.array
 
 
 class TestLevelUnits:

@@ -82,16 +82,6 @@ def with_missing(column: pd.Series[Any], k: int) -> pd.Series[Any]:
     return extended if isinstance(extended, pd.Series) else pd.Series(extended, copy=False)
 
 
-def with_missing_array(column: pd.Series[Any], k: int) -> Any:
-    """``with_missing(column, k).array``, without the Series (a tenth of a ms on a first call)."""
-    import pandas as pd
-
-    if not k:
-        return column.array
-    extended = _extended(column, k)
-    return extended.array if isinstance(extended, pd.Series) else extended
-
-
 def _extended(column: pd.Series[Any], k: int) -> Any:
     """``with_missing``'s values: an extension array, or a Series of a numpy type."""
     import numpy as np
