@@ -227,7 +227,8 @@ class TestChoosingAMethod:
         want = pt.assess(
             target, [pt.Observation(period="2022", value=205.0, unit="家")], scoring=method
         )
-        assert want.score is not None and want.score.value is not None
+        assert want.score is not None
+        assert want.score.value is not None
         assert got["score"].tolist() == [want.score.value]
 
     @pytest.mark.parametrize("name", ["magic", "Linear", "", "escap"])
