@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from policytargets import _units
+from policytargets._assessment import margin_unit
 from policytargets._evaluation.frame import _categorical, _dtype, with_missing
 from policytargets._plausibility import _LEVELS, fraction_factor
 
@@ -139,6 +140,19 @@ class TestLevelUnits:
         assert _units.parse_unit("1") == registry.parse_units("1") == registry.dimensionless
         assert _units.parse_unit("１") == registry.dimensionless
         assert _units.dimensionality("1") == "dimensionless"
+
+
+class TestMarginUnit:
+    """A margin's unit: percentage points for percent by any name, else the unit itself."""
+
+    @pytest.mark.parametrize(
+        "unit",
+        ["%", "％", "percent", "‰", "1", "", "百分点", "万人", "%/年", "万平方米", "批次/千人"],
+    )
+    def test_as_pints_own_name_of_the_unit_says(self, unit: str) -> None:
+        """百分点 exactly where pint names the unit ``percent`` (what the formatter said)."""
+        named = format(_units.parse_unit(unit), "D")
+        assert margin_unit(unit) == ("百分点" if named == "percent" else unit)
 
 
 #: Run in a fresh interpreter: the first evaluate of a process, then the same again.

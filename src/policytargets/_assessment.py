@@ -260,7 +260,9 @@ def margin_unit(unit: str) -> str:
     """
     from ._units import parse_unit
 
-    if format(parse_unit(unit), "D") == "percent":
+    # The unit itself is percent (% or another name of it): pint's units compare by their
+    # names and powers, as format(unit, "D") == "percent" did, without its formatter.
+    if parse_unit(unit) == parse_unit("%"):
         return "百分点"
     return unit
 

@@ -25,10 +25,13 @@ def _code_dtype(n: int) -> Any:
     """The smallest integer type that holds codes 0..n-1 and -1 (what pandas keeps)."""
     import numpy as np
 
-    for dtype in (np.int8, np.int16, np.int32):
-        if n < np.iinfo(dtype).max:
-            return dtype
-    return np.int64
+    # The types' maxima, written out: np.iinfo costs microseconds a call, and a
+    # result asks for about ten of them.
+    if n < 127:
+        return np.int8
+    if n < 32767:
+        return np.int16
+    return np.int32 if n < 2**31 - 1 else np.int64
 
 
 @functools.lru_cache(maxsize=256)

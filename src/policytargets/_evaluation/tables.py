@@ -173,7 +173,7 @@ class PlanCache:
         distinct = list(periods)
         info = np.array([_period_info(q) for q in distinct] or [(False, 0, 0, 0)], dtype=np.int64)
         prev_info = np.zeros_like(info)
-        for i in np.unique(period_of).tolist():
+        for i in set(period_of.tolist()):  # the targets' own periods
             prev_info[i] = _period_info(_previous(distinct[i]))
         target_info, prev_of_target = info[period_of], prev_info[period_of]
         base_info = np.where((base_of < 0)[:, None], prev_of_target, info[base_of])
@@ -250,11 +250,12 @@ class PlanCache:
         def factorised(codes: Ints, values: list[str]) -> tuple[Ints, list[str]]:
             """Codes into ``values`` renumbered by first appearance, equal values merged."""
             index: dict[str, int] = {}
-            first = np.full(len(values), -1, dtype=np.intp)
-            used, at = np.unique(codes, return_index=True)
-            for value_code in used[np.argsort(at, kind="stable")].tolist():
+            first = [-1] * len(values)
+            # The distinct codes in order of first appearance: a dict, not np.unique and a
+            # sort (whose first calls in a process cost more than a plan's targets do).
+            for value_code in dict.fromkeys(codes.tolist()):
                 first[value_code] = index.setdefault(values[value_code], len(index))
-            out = first[codes].astype(_code_dtype(len(index)))
+            out = np.array(first, dtype=np.intp)[codes].astype(_code_dtype(len(index)))
             out.flags.writeable = False
             return out, list(index)
 
