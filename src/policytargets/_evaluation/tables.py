@@ -109,7 +109,7 @@ class PlanCache:
     def __init__(self, targets: Sequence[Target], bases: Sequence[Period] | None = None) -> None:
         import numpy as np
 
-        from .._assessment import years_of
+        from .._assessment import _years_of as multi_year  # years_of, without a list copy
         from .._conditions import Condition
         from .._units import conversion_factor
 
@@ -135,17 +135,12 @@ class PlanCache:
                 bounds = (b.low, b.high, b.low_closed, b.high_closed, thr, goal)
             # The base period as base_period gives it; None for the period before.
             base = t.baseline
-            named = (
-                bases[i]
-                if bases is not None
-                else c.base
-                if c.base is not None
-                else base.period
-                if base is not None
-                else Period.year(t.period.start.year - 1)
-                if years_of(t.period) is not None
-                else None
-            )
+            named = bases[i] if bases is not None else c.base
+            if bases is None and named is None:
+                if base is not None:
+                    named = base.period
+                elif multi_year(t.period) is not None:
+                    named = Period.year(t.period.start.year - 1)
             if base is not None and base.period != named:
                 base = None  # a plan baseline of another period is not the base (as in assess)
             rows.append(
