@@ -440,6 +440,35 @@ class TestSatisfiesKernel:
             for value in (observed, *near):  # near a bound, the tolerance decides
                 assert satisfies_one(value, *args) is bool(satisfies(value, *args))
 
+    @settings(max_examples=400, deadline=None)
+    @given(
+        values=st.lists(_edgy, min_size=1, max_size=20),
+        ends=st.tuples(_edgy, _edgy).filter(lambda e: all(map(math.isfinite, e))),
+    )
+    def test_the_nearer_end_of_many_values_is_bounds_reference(
+        self, values: list[float], ends: tuple[float, float]
+    ) -> None:
+        """evaluate's selection of the nearer end is Bounds.reference's, value for value."""
+        from policytargets._evaluation.judging import _nearer_end
+
+        low, high = sorted(ends)
+        bounds = pt.Bounds(low=low, high=high)
+        # The midpoint and its neighbours, where the two ends tie or nearly do.
+        middle = low / 2 + high / 2
+        values = [
+            *values,
+            middle,
+            math.nextafter(middle, -math.inf),
+            math.nextafter(middle, math.inf),
+        ]
+        array = np.array(values, dtype=np.float64)
+        out = np.empty(len(array))
+        with np.errstate(over="ignore", invalid="ignore"):
+            chosen = _nearer_end(array, low, high, out=out)
+        assert chosen is out
+        wanted = [bounds.reference(v) for v in values]
+        assert [x.hex() for x in chosen.tolist()] == [float(x).hex() for x in wanted]
+
 
 class TestConstruction:
     """Conditions refuse numbers they cannot judge, naming the field."""

@@ -16,7 +16,16 @@ from .._conditions import satisfies
 from . import memory
 from .chunks import _chunks, _run
 from .frame import _categorical, _code_dtype, with_missing
-from .judging import _PROGRESS, _S, _STATUSES, _bounds, _Context, _ReasonCodes, _scores
+from .judging import (
+    _PROGRESS,
+    _S,
+    _STATUSES,
+    _bounds,
+    _Context,
+    _nearer_end,
+    _ReasonCodes,
+    _scores,
+)
 from .tables import plan_cache
 
 if TYPE_CHECKING:
@@ -176,8 +185,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             holds = satisfies(v, lo, hi, bool(lc[ti]), bool(hc[ti]), rtol)
             np.logical_not(holds, out=st.view(np.bool_))  # MET is 0, NOT_MET 1
             # reason = met + status * (not met - met): arithmetic beats a masked copy.
-            np.multiply(st, not_code[ti] - met_code[ti], out=rs, casting="unsafe")
-            rs += met_code[ti]
+            # Both codes fit the reason's dtype: computed in it, not in int64 and cast.
+            code = rs.dtype.type
+            np.multiply(st, code(not_code[ti] - met_code[ti]), out=rs, casting="unsafe")
+            rs += code(met_code[ti])
             n_met = int(np.count_nonzero(holds))
             used[ti, 0] |= n_met > 0
             used[ti, 1] |= n_met + len(bad) < len(v)
@@ -186,9 +197,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
                 np.subtract(v, ref, out=mg)
                 tol = rtol * abs(ref)
             else:  # two-sided: the margin is measured from the nearer end
-                th.fill(lo if np.isinf(hi) else hi)
-                if not (np.isinf(lo) or np.isinf(hi)):
-                    np.copyto(th, lo, where=np.abs(v - lo) <= np.abs(v - hi))
+                if np.isinf(lo) or np.isinf(hi):
+                    th.fill(lo if np.isinf(hi) else hi)
+                else:
+                    _nearer_end(v, lo, hi, out=th)
                 np.subtract(v, th, out=mg)
                 tol = rtol * np.abs(th)
             # Within the tolerance of the bound the margin is 0 (rare: no masked copy else).

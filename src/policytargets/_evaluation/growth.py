@@ -60,7 +60,7 @@ def judge_growth(
     from .._assessment import _VERB, undefined_average, undefined_average_reason
     from .._units import conversion_factor, is_compatible
     from . import years
-    from .judging import _STATUSES
+    from .judging import _STATUSES, _reference
     from .kernel import _rows_of_keys
 
     p: Prepared = cx.prepared
@@ -181,17 +181,7 @@ def judge_growth(
         np.where(holds, code_of[Status.MET.value], code_of[Status.NOT_MET.value]),
         np.where(holds, code_of[Status.ON_TRACK.value], code_of[Status.OFF_TRACK.value]),
     )
-    # Bounds.reference: the threshold, else the finite end, else the nearer end.
-    nearer_low = np.abs(index - low[jt]) <= np.abs(index - high[jt])
-    reference = np.where(
-        ~np.isnan(thr[jt]),
-        thr[jt],
-        np.where(
-            np.isinf(low[jt]),
-            high[jt],
-            np.where(np.isinf(high[jt]) | nearer_low, low[jt], high[jt]),
-        ),
-    )
+    reference = _reference(index, low[jt], high[jt], thr[jt])
     # Years from the base year (the one before) to each rate's period, per distinct pair.
     span_key = year[jt] * n_p + chosen_p
     distinct_s, at_s = np.unique(span_key, return_inverse=True)
