@@ -43,6 +43,11 @@ class TestArrays:
         assert array.dtype == np.int8
         assert (array == -1).all()
 
+    def test_object_arrays_are_numpys_own(self, pooled: None) -> None:
+        array = memory.full(1000, "x", object)
+        assert array.flags.owndata
+        assert list(array[:2]) == ["x", "x"]
+
     def test_other_pools_get_numpy_arrays(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(memory, "POOLED_BYTES", 1 << 10)
         monkeypatch.setattr(memory, "_pooled", lambda: False)

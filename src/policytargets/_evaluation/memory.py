@@ -45,7 +45,8 @@ def empty(n: int, dtype: Any = "float64") -> npt.NDArray[Any]:
 
     dt = np.dtype(dtype)
     size = n * dt.itemsize
-    if size < POOLED_BYTES or not _pooled():
+    # Python objects need numpy's own memory (pyarrow's buffers hold no references).
+    if size < POOLED_BYTES or dt.hasobject or not _pooled():
         return np.empty(n, dtype=dt)
     import pyarrow as pa
 
