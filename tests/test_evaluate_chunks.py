@@ -9,6 +9,7 @@ conflict) changes the result. Example data are illustrative.
 
 from __future__ import annotations
 
+import importlib
 import math
 import subprocess
 import sys
@@ -428,3 +429,105 @@ class TestFastPathChunks:
         # the categories of a text column perhaps in another order.
         pd.testing.assert_frame_equal(chunked, whole, check_exact=True, check_categorical=False)
         assert judged.called or not len(frame)
+
+
+@st.composite
+def scanned_rows(draw: st.DrawFn) -> Any:
+    """Codes (some missing, -1), values (missing, negative, huge) and a rate screen."""
+    n = draw(st.integers(0, 40))
+    n_keys, n_periods, n_units = draw(st.integers(1, 5)), draw(st.integers(1, 4)), 4
+    sorted_keys = draw(st.booleans())  # runs of one key, as exports usually come
+    keys = draw(st.lists(st.integers(-1, n_keys - 1), min_size=n, max_size=n))
+    key_codes = np.array(sorted(keys) if sorted_keys else keys, dtype=np.int16)
+    period_codes = np.array(
+        draw(st.lists(st.integers(-1, n_periods - 1), min_size=n, max_size=n)), dtype=np.int8
+    )
+    values = st.one_of(
+        st.sampled_from([math.nan, -0.5, 0.0, 0.5, 1.0, 1.5, 96.8, 1e300, -1e300]),
+        st.floats(-1e3, 1e3),
+    )
+    value = np.array(draw(st.lists(values, min_size=n, max_size=n)), dtype=np.float64)
+    unit_codes = np.array(
+        draw(st.lists(st.integers(0, n_units - 1), min_size=n, max_size=n)), dtype=np.int8
+    )
+    rate_key = np.array([*draw(st.lists(st.booleans(), min_size=n_keys, max_size=n_keys)), False])
+    # Units: %, ‰, a bare number (plain), another plain one; factors to a fraction.
+    factors = np.array([0.01, 0.001, 1.0, 1.0])
+    plain = np.array([False, False, True, draw(st.booleans())])
+    return key_codes, period_codes, n_keys, n_periods, value, unit_codes, rate_key, factors, plain
+
+
+class TestScan:
+    """prepare's one pass over the rows, in chunks and halves, equals the row-by-row rules."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(scanned_rows(), st.integers(1, 7), st.integers(2, 30), st.booleans())
+    def test_equals_row_by_row(self, data: Any, rows: int, parallel: int, screened: bool) -> None:
+        module = importlib.import_module("policytargets._evaluation.prepare")
+
+        kc, pc, n_keys, n_periods, value, uc, rate_key, factors, plain = data
+        screen = module._RateScreen.of(rate_key, factors, plain) if screened else None
+        with (
+            mock.patch.object(module, "SCAN_ROWS", rows),
+            mock.patch.object(module, "PARALLEL_ROWS", parallel),
+        ):
+            pairs, (low, high), found = module._scan(kc, pc, n_keys, n_periods, value, uc, screen)
+        occurs = {(k, p) for k, p in zip(kc.tolist(), pc.tolist(), strict=True) if k >= 0 <= p}
+        assert set(zip(*np.nonzero(pairs), strict=True)) == occurs
+        present = value[~np.isnan(value)]
+        assert (low, high) == (
+            (float(present.min()), float(present.max())) if len(present) else (low, high)
+        )
+        if not len(present):
+            assert math.isnan(low)
+            assert math.isnan(high)
+        wanted = [
+            i
+            for i, (k, v, u) in enumerate(
+                zip(kc.tolist(), value.tolist(), uc.tolist(), strict=True)
+            )
+            if screened and rate_key[k] and (v < 0 or (plain[u] and v > 1.0))
+        ]
+        assert found.tolist() == wanted
+
+
+class TestRatesRefusedInEveryChunk:
+    """A plain-fraction rate above 1 is refused wherever it falls among chunks and halves."""
+
+    @pytest.mark.parametrize("at", [0, 5, 11, 12, 23])
+    def test_refused(self, at: int) -> None:
+        module = importlib.import_module("policytargets._evaluation.prepare")
+
+        rate = pt.Indicator(id="r", name=pt.Label(zh="合格率"), kind="rate", unit="%")
+        count = pt.Indicator(
+            id="c", name=pt.Label(zh="企业数"), kind="count", unit="家", basis="stock"
+        )
+        targets = (
+            pt.Target(id="a", indicator=count, condition=pt.AtLeast(value=1), period="2022"),
+            pt.Target(id="b", indicator=rate, condition=pt.AtLeast(value=90), period="2022"),
+        )
+        plan = pt.Plan(
+            id="p",
+            title=pt.Label(en="p"),
+            period="2022",
+            goals=(pt.Goal(id="g", title=pt.Label(en="g"), targets=targets),),
+        )
+        rows = [("a", f"r{i}", 5.0, "家") for i in range(12)]
+        rows += [("b", f"r{i}", 0.95, "") for i in range(12)]  # illustrative fractions
+        ids, regions, values, units = map(list, zip(*rows, strict=True))
+        values[at] = 1.5 if at >= 12 else values[at]
+        frame = pd.DataFrame(
+            {"target_id": ids, "region": regions, "period": "2022", "value": values, "unit": units}
+        )
+        with (
+            mock.patch.object(module, "SCAN_ROWS", 5),
+            mock.patch.object(module, "PARALLEL_ROWS", 8),
+        ):
+            if at < 12:  # a count of 5 家 is no rate: nothing to refuse
+                pt.evaluate(plan, frame)
+                return
+            with pytest.raises(pt.ObservationError) as info:
+                pt.evaluate(plan, frame)
+        failures = info.value.failures
+        assert failures["row"].tolist() == [at]
+        assert failures["reason"].tolist() == ["implausible_rate"]

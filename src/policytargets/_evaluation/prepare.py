@@ -349,15 +349,55 @@ def prepare(
     # A period that straddles a target period's edge is refused, as assess does.
     # Which (key, period) pairs occur is a small table; rows are only looked at
     # again when a pair that occurs straddles.
-    # The numbers are read here so that the value column's extremes are found in
-    # the same pass over the rows as the pairs (their failures are reported below).
+    # The numbers and units are read here, so that one pass over the rows finds the
+    # pairs, the value column's extremes and the rates to check (failures below).
     converted: dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]] = {}
     for column in _NUMERIC:
         if column in frame.columns:
             values, bad = to_float(frame[column])
             converted[column] = (np.ascontiguousarray(values.to_numpy(dtype=np.float64)), bad)
-    pairs, value_extremes = _pairs_and_extremes(
-        key_codes, period_codes, len(key_values), len(periods), converted["value"][0]
+    value = converted["value"][0]
+    # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
+    # (Before the pass over the rows, which screens rates by unit; reported below.)
+    unit_failure: pd.DataFrame | None = None
+    unit_codes, unit_values = _factorize(frame["unit"], encoded.get("unit"))
+    units: list[str | None] = []
+    bad_unit = np.zeros(len(unit_values) + 1, dtype=bool)
+    from .._units import parse_unit
+
+    for i, text in enumerate(unit_values):
+        if not isinstance(text, str):
+            units.append(None)
+            bad_unit[i] = True
+            continue
+        try:
+            parse_unit(text)
+            units.append(text)
+        except UnitParseError:
+            units.append(None)
+            bad_unit[i] = True
+    units.append(None)  # the code of a missing unit
+    if n and unit_codes.min() < 0:
+        unit_codes = np.where(unit_codes < 0, len(unit_values), unit_codes)
+    bad_unit[len(unit_values)] = True
+    if bad_unit[: len(unit_values)].any() or (unit_codes == len(unit_values)).any():
+        unusable = bad_unit[unit_codes]
+        named = unit_codes < len(unit_values)
+        unusable &= named | ~np.isnan(value)
+        if unusable.any():
+            unit_failure = failure_table(frame, np.flatnonzero(unusable), "unit", "unparsable_unit")
+
+    # Keys that name a rate (one more entry for the code of a missing key).
+    rate_key = np.zeros(len(key_targets) + 1, dtype=bool)
+    rate_key[pair_key[cache.columns["pool"][pair_target]]] = True
+    # Each unit as a fraction (%, ‰, 1), for the rates' plausibility rule.
+    fractions = _fractions(units) if rate_key.any() else None
+    # With numerators and denominators every row of a rate is checked: no screen.
+    screen = None
+    if fractions is not None and not ("numerator" in converted and "denominator" in converted):
+        screen = _RateScreen.of(rate_key, *fractions)
+    pairs, value_extremes, candidates = _scan(
+        key_codes, period_codes, len(key_values), len(periods), value, unit_codes, screen
     )
     straddle = np.zeros((len(key_values), max(len(periods), 1)), dtype=bool)
     if len(pair_target) and periods:
@@ -382,7 +422,6 @@ def prepare(
 
     # Numbers.
     numbers: dict[str, Any] = {}
-    extremes: dict[str, tuple[float, float]] = {}
     for column in _NUMERIC:
         if column not in converted:
             numbers[column] = None
@@ -392,46 +431,18 @@ def prepare(
         if bad.any():
             failures.append(failure_table(frame, np.flatnonzero(bad), column, "non_numeric_value"))
         # NaN-ignoring extremes: no temporary mask (one only when something is infinite).
-        low, high = extremes[column] = value_extremes if column == "value" else _extremes(array)
+        low, high = value_extremes if column == "value" else _extremes(array)
         if high == np.inf or low == -np.inf:
             infinite = np.flatnonzero(np.isinf(array))
             failures.append(failure_table(frame, infinite, column, "non_finite_value"))
-    value = numbers["value"]
 
-    # Units: each distinct unit is parsed once; a missing unit is fine on a missing value.
-    unit_codes, unit_values = _factorize(frame["unit"], encoded.get("unit"))
-    units: list[str | None] = []
-    bad_unit = np.zeros(len(unit_values) + 1, dtype=bool)
-    from .._units import parse_unit
+    if unit_failure is not None:
+        failures.append(unit_failure)
 
-    for i, text in enumerate(unit_values):
-        if not isinstance(text, str):
-            units.append(None)
-            bad_unit[i] = True
-            continue
-        try:
-            parse_unit(text)
-            units.append(text)
-        except UnitParseError:
-            units.append(None)
-            bad_unit[i] = True
-    units.append(None)  # the code of a missing unit
-    if n and unit_codes.min() < 0:
-        unit_codes = np.where(unit_codes < 0, len(unit_values), unit_codes)
-    bad_unit[len(unit_values)] = True
-    if bad_unit[: len(unit_values)].any() or (unit_codes == len(unit_values)).any():
-        unusable = bad_unit[unit_codes]
-        named = unit_codes < len(unit_values)
-        bad_rows = unusable & (named | ~np.isnan(value))
-        if bad_rows.any():
-            failures.append(
-                failure_table(frame, np.flatnonzero(bad_rows), "unit", "unparsable_unit")
-            )
-
-    # Keys that name a rate (one more entry for the code of a missing key).
-    rate_key = np.zeros(len(key_targets) + 1, dtype=bool)
-    rate_key[pair_key[cache.columns["pool"][pair_target]]] = True
-    _rate_checks(frame, rate_key, key_codes, unit_codes, units, numbers, extremes, failures)
+    if fractions is not None:
+        _rate_checks(
+            frame, rate_key, key_codes, unit_codes, fractions, numbers, candidates, failures
+        )
 
     # Disaggregation: one integer code per distinct combination.
     by_codes: Any = np.zeros(n, dtype=np.int8)
@@ -488,17 +499,17 @@ def _rate_checks(
     rate_key: npt.NDArray[np.bool_],
     key_codes: npt.NDArray[np.integer[Any]],
     unit_codes: npt.NDArray[np.integer[Any]],
-    units: list[str | None],
+    fractions: tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]],
     numbers: dict[str, Any],
-    extremes: dict[str, tuple[float, float]],
+    candidates: npt.NDArray[np.intp],
     failures: list[pd.DataFrame],
 ) -> None:
     """Observations of a rate outside 0–100 %, or at odds with their numerator and denominator.
 
     The rule is ``_plausibility``'s, as in :func:`~policytargets.assess`. Without
     numerators and denominators only a value below 0, or above 1 in a plain
-    fraction unit, can break it: those rows are found chunk by chunk, and the
-    rule is applied to them alone.
+    fraction unit, can break it: those rows (``candidates``, from :func:`_scan`)
+    are all the rule is applied to.
     """
     import numpy as np
 
@@ -509,15 +520,14 @@ def _rate_checks(
     n = len(value)
     if n == 0 or not rate_key.any():
         return
-    factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
-    plain = np.array([is_plain(u) for u in units], dtype=bool)
+    factors, plain = fractions
     pooled = numerator is not None and denominator is not None
     if pooled:
         # Every row of a rate: its numerator and denominator are checked too.
         keys = np.where(key_codes < 0, len(rate_key) - 1, key_codes)
         rows = np.flatnonzero(rate_key[keys])
     else:
-        rows = _rate_candidates(value, key_codes, unit_codes, rate_key, factors, plain, extremes)
+        rows = candidates
     if MEASURE_COLUMN in frame.columns and len(rows):
         # Only levels: a growth rate (同比) may be negative.
         measure = frame[MEASURE_COLUMN].iloc[rows].astype(object).to_numpy()
@@ -536,106 +546,155 @@ def _rate_checks(
         failures.append(failure_table(frame, rows[mask], column, reason))
 
 
-def _rate_candidates(
-    value: npt.NDArray[np.float64],
-    key_codes: npt.NDArray[np.integer[Any]],
-    unit_codes: npt.NDArray[np.integer[Any]],
-    rate_key: npt.NDArray[np.bool_],
-    factors: npt.NDArray[np.float64],
-    plain: npt.NDArray[np.bool_],
-    extremes: dict[str, tuple[float, float]],
-) -> npt.NDArray[np.intp]:
-    """Rows of a rate whose value is below 0, or above 1 in a plain fraction unit, ascending.
+@dataclass(frozen=True)
+class _RateScreen:
+    """Which rows may break a rate's plausibility rule without numerators (see ``_scan``).
 
-    A superset of the rows ``rate_problems`` refuses without numerators
-    (fraction factors are positive, and a plain unit's factor is 1), found in
-    chunks that stay in the CPU cache; a search the column's extremes rule
-    out (no value below 0, none above 1) is not made at all.
+    A value below 0, or above ``above`` in a plain fraction unit ("1", a bare
+    number): a superset of the rows ``rate_problems`` refuses, as fraction
+    factors are positive and a plain unit's factor is 1.
     """
+
+    rate_codes: npt.NDArray[np.bool_]  # by key code: names a rate
+    missing_rate: bool  # the code of a missing key, -1
+    rate_key: npt.NDArray[np.bool_]  # rate_codes, then missing_rate
+    plain: npt.NDArray[np.bool_]  # by unit code: a plain fraction
+    plain_codes: list[int]
+    above: float
+
+    @classmethod
+    def of(
+        cls,
+        rate_key: npt.NDArray[np.bool_],
+        factors: npt.NDArray[np.float64],
+        plain: npt.NDArray[np.bool_],
+    ) -> _RateScreen:
+        import numpy as np
+
+        scale = factors[plain & np.isfinite(factors)]
+        # A plain unit's value v is refused above (1 + slack) / factor: v > 1 / max factor is wider.
+        above = 1.0 / float(scale.max()) if len(scale) else np.inf
+        return cls(
+            rate_codes=rate_key[:-1],
+            missing_rate=bool(rate_key[-1]),
+            rate_key=rate_key,
+            plain=plain,
+            plain_codes=np.flatnonzero(plain).tolist(),
+            above=above,
+        )
+
+    def search(
+        self,
+        start: int,
+        k_lo: int,
+        k_hi: int,
+        key_codes: Any,
+        v: npt.NDArray[np.float64],
+        v_lo: float,
+        v_hi: float,
+        unit_codes: Any,
+    ) -> npt.NDArray[np.intp] | None:
+        """The rows of one chunk (from ``start``) to check, or None when there are none.
+
+        A chunk whose key codes span no rate is skipped at once; so is one whose
+        extremes rule both tests out.
+        """
+        import numpy as np
+
+        if not self.rate_codes[max(k_lo, 0) : k_hi + 1].any() and not (
+            k_lo < 0 and self.missing_rate
+        ):
+            return None
+        mask = v < 0 if v_lo < 0 else None
+        if v_hi > self.above and self.plain_codes:
+            # Few units are plain fractions: one comparison each beats a gather
+            # through a table indexed by every row's unit code.
+            if len(self.plain_codes) > 4:
+                fraction = self.plain.take(unit_codes, mode="clip")
+            else:
+                fraction = unit_codes == self.plain_codes[0]
+                for code in self.plain_codes[1:]:
+                    fraction |= unit_codes == code
+            if fraction.any():
+                fraction &= v > self.above
+                mask = fraction if mask is None else mask | fraction
+        if mask is None:
+            return None
+        found = np.flatnonzero(mask)
+        if not len(found):
+            return None
+        keys = key_codes[found]
+        found = found[self.rate_key[np.where(keys < 0, len(self.rate_key) - 1, keys)]]
+        return found + start
+
+
+def _fractions(units: list[str | None]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Each unit's factor to a plain fraction (NaN if it is none) and whether it is plain."""
     import numpy as np
 
-    from .chunks import _chunks, _run
-
-    low, high = extremes["value"]
-    scale = factors[plain & np.isfinite(factors)]
-    # A plain unit's value v is refused above (1 + slack) / factor: v > 1 / max factor is wider.
-    above = 1.0 / float(scale.max()) if len(scale) else np.inf
-    if not low < 0 and not high > above:
-        return np.zeros(0, dtype=np.intp)
-    parts: list[npt.NDArray[np.intp]] = []
-
-    negative = low < 0  # else no chunk need look for a value below 0
-    big = high > above  # else none for a plain fraction above 1
-    # A chunk's keys span a range of codes; only a range holding a rate is searched
-    # (the code of a missing key, -1, is the table's last entry, never a rate).
-    rate_codes = rate_key[:-1]
-    missing_rate = bool(rate_key[-1])
-    # Few units are plain fractions ("1", a bare number): one comparison each
-    # beats a gather through a table indexed by every row's unit code.
-    plain_codes = np.flatnonzero(plain).tolist()
-
-    def plain_rows(uc: Any) -> Any:
-        if len(plain_codes) > 4:
-            return plain.take(uc, mode="clip")
-        found = uc == plain_codes[0]
-        for code in plain_codes[1:]:
-            found |= uc == code
-        return found
-
-    def work(s: slice) -> bool:
-        kc = key_codes[s]
-        k_lo, k_hi = int(kc.min()), int(kc.max())
-        if not rate_codes[max(k_lo, 0) : k_hi + 1].any() and not (k_lo < 0 and missing_rate):
-            return True
-        v = value[s]
-        mask = v < 0 if negative else None
-        if big and plain_codes:
-            fraction = plain_rows(unit_codes[s])
-            if fraction.any():
-                fraction &= v > above
-                mask = fraction if mask is None else mask | fraction
-        found = np.flatnonzero(mask) if mask is not None else ()
-        if len(found):
-            found += s.start
-            keys = key_codes[found]
-            parts.append(found[rate_key[np.where(keys < 0, len(rate_key) - 1, keys)]])
-        return True
-
-    _run(_chunks(len(value), 1 << 16), work, False, "checking rates")
-    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+    factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
+    plain = np.array([is_plain(u) for u in units], dtype=bool)
+    return factors, plain
 
 
-#: Rows from which the passes over a whole table run on two threads, each over half the rows.
+#: Rows from which the pass over a whole table runs on two threads, each over half the rows.
 PARALLEL_ROWS = 1 << 20
+#: Rows a chunk of that pass: its columns stay in the CPU cache between the tests.
+SCAN_ROWS = 1 << 16
 
 
-def _pairs_and_extremes(
+def _scan(
     key_codes: npt.NDArray[np.integer[Any]],
     period_codes: npt.NDArray[np.integer[Any]],
     n_keys: int,
     n_periods: int,
     value: npt.NDArray[np.float64],
-) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
-    """:func:`used_pairs` and the value column's :func:`_extremes`.
+    unit_codes: npt.NDArray[np.integer[Any]],
+    screen: _RateScreen | None,
+) -> tuple[npt.NDArray[np.bool_], tuple[float, float], npt.NDArray[np.intp]]:
+    """One pass over the rows, a chunk at a time, while the chunk is in the CPU cache.
 
-    On a long table each of two threads takes half the rows (numpy's
-    reductions run without the GIL), and the halves are combined.
+    Returns which (key code, period code) pairs occur (rows with a missing
+    code left out, as :func:`used_pairs`), the value column's NaN-ignoring
+    extremes (as :func:`_extremes`), and, with a ``screen``, the rows of a
+    rate to check, ascending. On a long table each of two threads takes half
+    the rows (numpy's reductions run without the GIL).
     """
     import numpy as np
 
     from .chunks import _map
 
     n = len(value)
+    shape = (max(n_keys, 1), max(n_periods, 1))
+
+    def part(s: slice) -> tuple[npt.NDArray[np.bool_], float, float, list[npt.NDArray[np.intp]]]:
+        pairs = np.zeros(shape, dtype=bool)
+        low, high = np.nan, np.nan
+        found: list[npt.NDArray[np.intp]] = []
+        for i in range(s.start, s.stop, SCAN_ROWS):
+            c = slice(i, min(i + SCAN_ROWS, s.stop))
+            kc, v = key_codes[c], value[c]
+            k_lo, k_hi = _mark_pairs(pairs, kc, period_codes[c])
+            v_lo, v_hi = np.fmin.reduce(v), np.fmax.reduce(v)
+            low, high = np.fmin(low, v_lo), np.fmax(high, v_hi)
+            if screen is not None:
+                rows = screen.search(i, k_lo, k_hi, kc, v, v_lo, v_hi, unit_codes[c])
+                if rows is not None:
+                    found.append(rows)
+        return pairs, float(low), float(high), found
+
     if n < PARALLEL_ROWS:
-        return used_pairs(key_codes, period_codes, n_keys, n_periods), _extremes(value)
-    half = n // 2
-
-    def part(s: slice) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
-        return used_pairs(key_codes[s], period_codes[s], n_keys, n_periods), _extremes(value[s])
-
-    (pairs, (low, high)), (other, (low2, high2)) = _map(part, [slice(0, half), slice(half, n)])
-    pairs |= other
-    return pairs, (float(np.fmin(low, low2)), float(np.fmax(high, high2)))
+        parts = [part(slice(0, n))]
+    else:
+        parts = _map(part, [slice(0, n // 2), slice(n // 2, n)])
+    pairs = parts[0][0]
+    for other, *_ in parts[1:]:
+        pairs |= other
+    low = float(np.fmin.reduce([p[1] for p in parts]))
+    high = float(np.fmax.reduce([p[2] for p in parts]))
+    found = [rows for p in parts for rows in p[3]]  # halves in order: ascending
+    candidates = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+    return pairs, (low, high), candidates
 
 
 def _extremes(array: npt.NDArray[np.float64]) -> tuple[float, float]:
@@ -689,38 +748,50 @@ def used_pairs(
     n_keys: int,
     n_periods: int,
 ) -> npt.NDArray[np.bool_]:
-    """Which (key code, period code) pairs occur; rows with a missing code are left out.
-
-    Chunk by chunk: a chunk holding one pair (rows sorted by key, the usual
-    export) costs four reductions and no temporary.
-    """
+    """Which (key code, period code) pairs occur; rows with a missing code are left out."""
     import numpy as np
 
     pairs = np.zeros((max(n_keys, 1), max(n_periods, 1)), dtype=bool)
-    flat = pairs.reshape(-1)
-    step = 1 << 16
-    for i in range(0, len(key_codes), step):
-        kc, pc = key_codes[i : i + step], period_codes[i : i + step]
-        if _one_pair(pairs, kc, pc):
-            continue
-        edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
-        if len(edges) < 16 and all(
-            _one_pair(pairs, kc[a:b], pc[a:b])
-            for a, b in zip([0, *edges.tolist()], [*edges.tolist(), len(kc)], strict=True)
-        ):
-            continue
-        k_lo, p_lo = int(kc.min()), int(pc.min())
-        ok = (kc >= 0) & (pc >= 0) if min(k_lo, p_lo) < 0 else slice(None)
-        combined = kc[ok].astype(np.int64) * pairs.shape[1]
-        combined += pc[ok]
-        flat[combined] = True
+    for i in range(0, len(key_codes), SCAN_ROWS):
+        _mark_pairs(pairs, key_codes[i : i + SCAN_ROWS], period_codes[i : i + SCAN_ROWS])
     return pairs
 
 
-def _one_pair(pairs: npt.NDArray[np.bool_], kc: Any, pc: Any) -> bool:
+def _mark_pairs(pairs: npt.NDArray[np.bool_], kc: Any, pc: Any) -> tuple[int, int]:
+    """Mark the pairs of one chunk of rows in ``pairs``; the chunk's lowest and highest key code.
+
+    A chunk holding one pair (rows sorted by key, the usual export) costs four
+    reductions and no temporary; one of a few runs of keys, four a run.
+    """
+    import numpy as np
+
+    k_lo, k_hi = int(kc.min()), int(kc.max())
+    if _one_pair(pairs, kc, pc, k_lo, k_hi):
+        return k_lo, k_hi
+    edges = np.flatnonzero(kc[1:] != kc[:-1]) + 1
+    if len(edges) < 16 and all(
+        _one_pair(pairs, kc[a:b], pc[a:b])
+        for a, b in zip([0, *edges.tolist()], [*edges.tolist(), len(kc)], strict=True)
+    ):
+        return k_lo, k_hi
+    p_lo = int(pc.min())
+    ok = (kc >= 0) & (pc >= 0) if min(k_lo, p_lo) < 0 else slice(None)
+    combined = kc[ok].astype(np.int64) * pairs.shape[1]
+    combined += pc[ok]
+    pairs.reshape(-1)[combined] = True
+    return k_lo, k_hi
+
+
+def _one_pair(
+    pairs: npt.NDArray[np.bool_], kc: Any, pc: Any, k_lo: int | None = None, k_hi: int | None = None
+) -> bool:
     """Mark the pair of rows that all share one key and one period; False if they do not."""
-    k_lo, k_hi, p_lo, p_hi = int(kc.min()), int(kc.max()), int(pc.min()), int(pc.max())
-    if k_lo != k_hi or p_lo != p_hi:
+    if k_lo is None or k_hi is None:
+        k_lo, k_hi = int(kc.min()), int(kc.max())
+    if k_lo != k_hi:
+        return False
+    p_lo, p_hi = int(pc.min()), int(pc.max())
+    if p_lo != p_hi:
         return False
     if k_lo >= 0 and p_lo >= 0:
         pairs[k_lo, p_lo] = True
