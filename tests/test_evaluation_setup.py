@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import policytargets as pt
+
 from policytargets import _units
 from policytargets._assessment import margin_unit
-from policytargets._evaluation.frame import _categorical, _dtype, with_missing
+from policytargets._evaluation.frame import _categorical, _dtype, _numbered, with_missing
 from policytargets._plausibility import _LEVELS, fraction_factor
 
 
@@ -153,6 +155,58 @@ class TestMarginUnit:
         """百分点 exactly where pint names the unit ``percent`` (what the formatter said)."""
         named = format(_units.parse_unit(unit), "D")
         assert margin_unit(unit) == ("百分点" if named == "percent" else unit)
+
+
+class TestNumberedTexts:
+    """Reason texts numbered as ``pd.factorize`` numbers them."""
+
+    @pytest.mark.parametrize(
+        "texts", [[], ["a"], ["b", "a", "b", "c", "a"], ["达到", "", "达到", " "]]
+    )
+    def test_equals_pandas_factorize(self, texts: list[str]) -> None:
+        """Codes in order of first appearance, and the distinct texts in that order."""
+        codes, uniques = _numbered(texts)
+        want_codes, want_uniques = pd.factorize(pd.Series(texts, dtype=object))
+        assert codes.tolist() == want_codes.tolist()
+        assert uniques == list(want_uniques)
+
+
+def _plan() -> pt.Plan:
+    rate = pt.Indicator(id="pass_rate", name=pt.Label(zh="合格率"), kind="rate", unit="%")
+    targets = tuple(
+        pt.Target(id=f"t{i}", indicator=rate, condition=pt.AtLeast(value=90.0), period="2022")
+        for i in range(3)
+    )
+    goal = pt.Goal(id="g", title=pt.Label(zh="目标"), targets=targets)
+    return pt.Plan(id="p", title=pt.Label(zh="计划"), period="2021-2025", goals=(goal,))
+
+
+class TestIndexOfTheObservations:
+    """A table's own index (file lines, a filter's labels) never moves a breakdown value."""
+
+    @pytest.mark.parametrize(
+        "periods", [["2022", "2022"], ["2022-H1", "2022-H2"]], ids=["fast", "general"]
+    )
+    @pytest.mark.parametrize("every_target", [True, False], ids=["all", "absent"])
+    def test_a_shifted_index_gives_the_same_result(
+        self, periods: list[str], every_target: bool
+    ) -> None:
+        """Rows labelled from 100 down give what rows labelled from 0 up give."""
+        rows = pd.DataFrame(
+            {
+                "target_id": ["t0", "t1"],
+                "period": periods,
+                "value": [95.0, 85.0],
+                "unit": ["%", "%"],
+                "region": ["太仓", "昆山"],
+            }
+        )
+        if every_target:
+            rows = pd.concat([rows, rows.assign(target_id="t2")], ignore_index=True)
+        want = pt.evaluate(_plan(), rows)
+        assert want["region"].isna().sum() == (0 if every_target else 1)
+        shifted = rows.set_axis(range(100 + len(rows) - 1, 99, -1))
+        pd.testing.assert_frame_equal(pt.evaluate(_plan(), shifted), want)
 
 
 #: Run in a fresh interpreter: the first evaluate of a process, then the same again.

@@ -121,6 +121,21 @@ def _extended(column: pd.Series[Any], k: int) -> Any:
     return pd.concat([column.reset_index(drop=True), filler], ignore_index=True)
 
 
+def _numbered(texts: list[str]) -> tuple[Any, list[str]]:
+    """Each text's code in order of first appearance, and the distinct texts.
+
+    ``pd.factorize``'s numbering, by a dict: a Series and pandas' hash table
+    cost more on a first call than the few texts a result has.
+    """
+    import numpy as np
+
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(text, len(index)) for text in texts), dtype=np.intp, count=len(texts)
+    )
+    return codes, list(index)
+
+
 def _filled(rows: Any, values: Any, length: int, fill: float) -> Any:
     """A float64 array holding ``values`` at ``rows`` and ``fill`` elsewhere.
 
@@ -187,22 +202,23 @@ def _frame(
         used[key] = True
         uniq = np.flatnonzero(used)
         texts = _reason_texts(cx, uniq // cx.n_reason, uniq % cx.n_reason)
-        text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
+        text_codes, text_values = _numbered(texts)
         code_of_key = np.zeros(len(used), dtype=_code_dtype(len(text_values)))
         code_of_key[uniq] = text_codes
         reason_codes = code_of_key[key]
     else:
         uniq, inverse = np.unique(key, return_inverse=True)
         texts = _reason_texts(cx, uniq // cx.n_reason, uniq % cx.n_reason)
-        text_codes, text_values = pd.factorize(pd.Series(texts, dtype=object))
-        reason_codes = np.asarray(text_codes)[np.asarray(inverse).ravel()]
-    reason = _categorical(reason_codes, list(text_values))
+        text_codes, text_values = _numbered(texts)
+        reason_codes = text_codes[np.asarray(inverse).ravel()]
+    reason = _categorical(reason_codes, text_values)
 
     columns: dict[str, Any] = {"target_id": _categorical(t, plan.ids())}
     for name in p.by:
         # On the fast path the result rows are the input rows: the column is reused.
         source = p.frame[name] if by_frame is None else by_frame[name]
-        col = source.reset_index(drop=True)
+        # Missing rows after it make a new column whatever its index: no reset needed.
+        col = source if len(missing) else source.reset_index(drop=True)
         given = p.frame[name].dtype
         if by_frame is not None and isinstance(given, pd.CategoricalDtype):
             # A categorical breakdown stays one, with the input's categories, on every path.
