@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 import policytargets as pt
-
 from policytargets import _units
 from policytargets._assessment import margin_unit
 from policytargets._evaluation.frame import _categorical, _dtype, _numbered, with_missing
