@@ -46,20 +46,12 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     """
     import pandas as pd
 
-    index = pd.Index(categories, dtype=_text())
+    index = pd.Index(categories, dtype="str")
     checked = getattr(pd.CategoricalDtype, "_from_fastpath", None)
     if checked is None or not _distinct_texts(categories):
         return pd.CategoricalDtype(index)
     dtype: pd.CategoricalDtype = checked(index, False)
     return dtype
-
-
-@functools.cache
-def _text() -> Any:
-    """pandas' ``"str"`` type, looked up once (each lookup by name asks every type pandas has)."""
-    import pandas as pd
-
-    return pd.api.types.pandas_dtype("str")
 
 
 def _distinct_texts(values: tuple[Any, ...]) -> bool:
