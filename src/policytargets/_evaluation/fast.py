@@ -204,7 +204,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
                 np.subtract(v, th, out=mg)
                 tol = rtol * np.abs(th)
             # Within the tolerance of the bound the margin is 0 (rare: no masked copy else).
-            near = np.abs(mg) <= tol
+            # |margin| <= tol as two comparisons: no float temporary for the absolute value.
+            near = mg <= tol
+            near &= mg >= -tol
             if near.any():
                 np.copyto(mg, 0.0, where=near)
             if has_score[ti]:
