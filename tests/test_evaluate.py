@@ -752,10 +752,14 @@ class TestResultDoesNotAliasInput:
     a copy; copy-on-write must still guard them, on every path and dtype.
     """
 
+    @pytest.mark.parametrize("absent", [False, True])  # a target without rows: missing rows
     @pytest.mark.parametrize("dtype", ["category", "str", "int64"])
     @pytest.mark.parametrize("periods", [["2022", "2022"], ["2022", "2022-H1"]])  # fast, general
-    def test_writing_a_result_cell(self, dtype: str, periods: list[str]) -> None:
-        plan = _plan(_rate(id="a", condition=pt.AtLeast(value=50)))
+    def test_writing_a_result_cell(self, dtype: str, periods: list[str], absent: bool) -> None:
+        targets = [_rate(id="a", condition=pt.AtLeast(value=50))]
+        if absent:
+            targets.append(_rate(id="b", condition=pt.AtLeast(value=50)))
+        plan = _plan(*targets)
         frame = pd.DataFrame(
             {
                 "target_id": pd.Categorical(["a", "a"]),
