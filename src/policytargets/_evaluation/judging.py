@@ -384,6 +384,14 @@ def _custom_score(
 def _reason_text(cx: _Context, ti: int, local: int) -> str:
     from .._units import dimensionality
 
+    # A judged text depends on the plan alone: worked out once per plan, not per call
+    # (each Dask partition, or each evaluation of a plan, worded ~400 texts again).
+    judged: dict[tuple[int, int], str] | None = None
+    if cx.judged_base <= local < cx.partial_base:
+        judged = plan_cache(cx.prepared.plan).get("judged texts", dict[tuple[int, int], str])
+        cached = judged.get((ti, local - cx.judged_base))
+        if cached is not None:
+            return cached
     target = cx.prepared.targets[ti]
     # Period texts cached: ~4 µs a call, per target.
     prev = _period_text(plan_cache(cx.prepared.plan).base_period(ti))
@@ -425,6 +433,8 @@ def _reason_text(cx: _Context, ti: int, local: int) -> str:
         text += f" ({pct}% of {period} observed"
         # Partial and not met: only a maintained condition that failed (see assess).
         text += f"; {FAILED_FOR_GOOD})" if _JUDGED[sj] is Status.NOT_MET else ")"
+    if judged is not None:
+        judged[(ti, local - cx.judged_base)] = text
     return text
 
 
