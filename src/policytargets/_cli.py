@@ -267,18 +267,19 @@ def _evaluate_format(args: argparse.Namespace) -> str:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    from ._evaluation import evaluate
-    from ._evaluation.writing import write_results
     from ._observations import read_observations
 
     fmt = _evaluate_format(args)
     jemalloc = _arrow_memory_pool()
-    # The file is read (mostly by pyarrow, which releases the GIL) while the plan loads;
-    # a bad plan is still the error reported first. Text as categories: less memory, and
-    # evaluate uses their codes.
+    # The file is read (mostly by pyarrow, which releases the GIL) while evaluate's own
+    # modules are imported and the plan loads; a bad plan is still the error reported
+    # first. Text as categories: less memory, and evaluate uses their codes.
     options = {"sheet": args.sheet, "encoding": args.encoding, "categories": True}
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_observations, args.observations, **options)
+        from ._evaluation import evaluate
+        from ._evaluation.writing import write_results
+
         plan = resolve_plan(args.plan)
         if not reading.done():
             # pandas (a quarter of a second) is imported here while pyarrow parses the
