@@ -485,6 +485,44 @@ class TestCells:
             pt.read_observations(bad, encoding=given)
         assert _failures(info) == {(lines[1], "value", "non_numeric_value")}
 
+    def test_a_file_without_blank_lines_is_not_read_again_for_its_lines(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Rows follow the header line by line: no line break is counted (a second pass)."""
+        from policytargets._observation_files import delimited
+
+        def counted(*args: Any) -> None:
+            raise AssertionError("the file was read again to count its lines")
+
+        monkeypatch.setattr(delimited, "_count_newlines", counted)
+        path = tmp_path / "obs.csv"
+        path.write_text("# 说明\ntarget_id,period,value,unit\nt,2022,1,%\nt,2022,2,%", "utf-8")
+        assert list(pt.read_observations(path).index) == [3, 4]
+        path.write_text("target_id,period,value,unit\nt,2022,1,%\n\nt,2022,2,%\n", "utf-8")
+        with pytest.raises(AssertionError, match="read again"):  # a blank line: counted
+            pt.read_observations(path)
+
+    @pytest.mark.parametrize(
+        ("body", "lines"),
+        [
+            ("t,2022,1,%\n,,,\nt,2022,lots,%\n", [2, 3, 4]),
+            ("t,2022,1,%\n,,,\n\nt,2022,lots,%\n", [2, 3, 5]),
+            ('t,2022,1,%\n"",,,\n\nt,2022,lots,%\n\n', [2, 3, 5]),
+        ],
+    )
+    def test_a_row_of_empty_cells_is_a_row_a_blank_line_is_none(
+        self, tmp_path: Path, body: str, lines: list[int]
+    ) -> None:
+        """Both read as a row of missing values at first; only the blank line is let go."""
+        path = tmp_path / "obs.csv"
+        path.write_text(f"target_id,period,value,unit\n{body}", "utf-8")
+        with pytest.raises(pt.ObservationError) as info:
+            pt.read_observations(path)
+        assert _failures(info) == {
+            (lines[1], "period", "bad_period"),
+            (lines[2], "value", "non_numeric_value"),
+        }
+
     def test_a_fraction_column_and_a_percent_cell_agree(self, tmp_path: Path) -> None:
         path = tmp_path / "obs.csv"
         path.write_text("target_id,period,value,unit\nt,2022,96.9%,1\n", "utf-8")

@@ -156,34 +156,48 @@ def read_delimited(
     numbers = {n for n, h in zip(names, header, strict=True) if numeric(h)}
     # Text columns become dictionaries once read (see _encoded).
     text = pa.string()
-    table = None
-    for number in (pa.float64(), pa.string()):
-        column_types = {n: number if n in numbers else text for n in names}
-        # A plain file read, not a memory map: mapped pages would count in the
-        # process's memory beside the parsed table.
-        source: Any = pa.OSFile(path) if data is None else pa.BufferReader(data)
-        try:
-            source.seek(offset)
-            table = pacsv.read_csv(
-                source,
-                read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=column_types,
-                    null_values=[""],
-                    strings_can_be_null=True,
-                    quoted_strings_can_be_null=True,
-                ),
-            )
-            break
-        except pa.ArrowInvalid as exc:
-            message = str(exc)
-            if "conversion error to double" in message and number == pa.float64():
-                continue  # text in a number column: read it as text and say which cells
-            raise _parse_error(path, data, offset, delimiter, len(header), message) from None
-        finally:
-            source.close()
-    assert table is not None
+
+    def parse(blank_lines_are_rows: bool) -> Any:
+        """The rows after the header; ``None``: pyarrow refused them, with blank lines as rows."""
+        for number in (pa.float64(), pa.string()):
+            column_types = {n: number if n in numbers else text for n in names}
+            # A plain file read, not a memory map: mapped pages would count in the
+            # process's memory beside the parsed table.
+            source: Any = pa.OSFile(path) if data is None else pa.BufferReader(data)
+            try:
+                source.seek(offset)
+                return pacsv.read_csv(
+                    source,
+                    read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=delimiter, ignore_empty_lines=not blank_lines_are_rows
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=column_types,
+                        null_values=[""],
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=True,
+                    ),
+                )
+            except pa.ArrowInvalid as exc:
+                message = str(exc)
+                if "conversion error to double" in message and number == pa.float64():
+                    continue  # text in a number column: read it as text and say which cells
+                if blank_lines_are_rows:
+                    return None  # the error is reported as blank lines skipped would give it
+                raise _parse_error(path, data, offset, delimiter, len(header), message) from None
+            finally:
+                source.close()
+        raise AssertionError("unreachable: text columns take any text")
+
+    # Read first with a blank line as a row of empty cells: when no row is empty
+    # (the usual file), no line is blank and each row is the line after the one
+    # before, and the file need not be read again to count its lines. Otherwise it
+    # is read again, blank lines skipped, and the rows' lines counted (see _lines).
+    table = parse(blank_lines_are_rows=True)
+    blank = table is None or _empty_rows(table)
+    if blank:
+        table = parse(blank_lines_are_rows=False)
     n_rows = table.num_rows
     chunked = list(table.columns)
     del table
@@ -195,7 +209,8 @@ def read_delimited(
         columns=_encoded(chunked, texts),
         encoding=name,
     )
-    result.lines = _lines(path, data, offset, header_line, n_rows)
+    if blank:
+        result.lines = _lines(path, data, offset, header_line, n_rows)
     return result
 
 
@@ -218,6 +233,18 @@ def combined(chunked: list[Any]) -> list[Any]:
         columns.append(chunked[i].combine_chunks())
         chunked[i] = None
     return columns
+
+
+def _empty_rows(table: Any) -> bool:
+    """Whether any row of a table has no value at all (a blank line, or only empty cells)."""
+    import pyarrow.compute as pc
+
+    if table.num_rows == 0 or any(column.null_count == 0 for column in table.columns):
+        return False
+    empty = pc.is_null(table.column(0))
+    for column in table.columns[1:]:
+        empty = pc.and_(empty, pc.is_null(column))
+    return bool(pc.any(empty).as_py())
 
 
 def _encoded(chunked: list[Any], texts: set[int]) -> list[Any]:
