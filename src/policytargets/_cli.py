@@ -280,11 +280,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         from ._evaluation import evaluate
         from ._evaluation.writing import write_results
 
-        plan = resolve_plan(args.plan)
         if not reading.done():
             # pandas (a quarter of a second) is imported here while pyarrow parses the
-            # file without the GIL, instead of by the reader after the parse.
+            # file without the GIL, instead of by the reader after the parse; and before
+            # the plan loads, which needs no pandas, so that the reader, which needs it
+            # to make its frame, need not wait for it.
             import pandas  # noqa: F401
+        plan = resolve_plan(args.plan)
         try:
             observations = reading.result()
         except ObservationError:
