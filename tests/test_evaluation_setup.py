@@ -15,10 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policytargets as pt
 from policytargets import _units
 from policytargets._assessment import margin_unit
+from policytargets._evaluation import dispatch
 from policytargets._evaluation.frame import _categorical, _dtype, _numbered, with_missing
 from policytargets._plausibility import _LEVELS, fraction_factor
 
@@ -206,6 +209,56 @@ class TestIndexOfTheObservations:
         assert want["region"].isna().sum() == (0 if every_target else 1)
         shifted = rows.set_axis(range(100 + len(rows) - 1, 99, -1))
         pd.testing.assert_frame_equal(pt.evaluate(_plan(), shifted), want)
+
+
+@st.composite
+def _joins(draw: st.DrawFn) -> tuple[pd.Categorical, list[Any], Any]:
+    """A categorical (texts or numbers), other paths' values for it, and an order of the rows."""
+    pool = draw(
+        st.sampled_from(
+            [["达到", "met", "", "b", "a"], [3, 1, 2, 10, 0]]  # texts, or a numeric breakdown
+        )
+    )
+    k = draw(st.integers(0, len(pool)))
+    categories, others = pool[:k], pool[k:]
+    codes = draw(st.lists(st.integers(-1, k - 1), max_size=6)) if k else []
+    values = draw(st.lists(st.sampled_from([*pool, None, float("nan")]), max_size=6))
+    order = draw(st.permutations(range(len(codes) + len(values))))
+    kind = "str" if isinstance(pool[0], str) else None
+    cat = pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=kind))
+    )
+    del others
+    return cat, values, np.array(order, dtype=np.int64)
+
+
+def _expected(cat: pd.Categorical, values: list[Any], order: Any) -> pd.Categorical:
+    """The join written plainly: every row's value, the new texts in order of appearance."""
+    rows = [None if pd.isna(v) else v for v in [*cat.astype(object), *values]]
+    rows = [rows[i] for i in order]
+    known = list(cat.categories)
+    new = [v for v in dict.fromkeys(rows) if v is not None and v not in known]
+    return pd.Categorical(rows, categories=pd.Index(known + new))
+
+
+class TestJoinedCategorical:
+    """Other paths' values joined to a categorical column, by a dict or by pandas."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(_joins())
+    def test_a_dict_and_pandas_hash_tables_join_alike(
+        self, join: tuple[pd.Categorical, list[Any], Any]
+    ) -> None:
+        """Codes, categories and their type equal the plain join, on both ways."""
+        cat, values, order = join
+        want = _expected(cat, values, order)
+        small = dispatch._joined_categorical(cat, values, order)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dispatch, "SMALL_JOIN", -1)
+            large = dispatch._joined_categorical(cat, values, order)
+        for got in (small, large):
+            pd.testing.assert_extension_array_equal(got, want)
+            pd.testing.assert_index_equal(got.categories, want.categories, exact=True)
 
 
 #: Run in a fresh interpreter: the first evaluate of a process, then the same again.

@@ -155,6 +155,20 @@ def _frame(
     cx: _Context, out: _Out, t: Ints, by_frame: pd.DataFrame | None, missing: Ints
 ) -> pd.DataFrame:
     """The result DataFrame: categorical text columns built from codes, no per-row strings."""
+    import pandas as pd
+
+    # copy=False: the result columns are fresh arrays; copying them would double the peak.
+    return pd.DataFrame(_frame_columns(cx, out, t, by_frame, missing), copy=False)
+
+
+def _frame_columns(
+    cx: _Context, out: _Out, t: Ints, by_frame: pd.DataFrame | None, missing: Ints
+) -> dict[str, Any]:
+    """``_frame``'s columns by name (categoricals, breakdown Series, numpy arrays), in order.
+
+    Other paths' rows join these column by column (``dispatch._combine``),
+    without a frame of them in between.
+    """
     import numpy as np
     import pandas as pd
 
@@ -232,5 +246,4 @@ def _frame(
     columns["score_method"] = _categorical(out.method, cx.methods)
     columns["aspirational"] = plan.aspirational[t]
     columns["reason"] = reason
-    # copy=False: the result columns are fresh arrays; copying them would double the peak.
-    return pd.DataFrame(columns, copy=False)
+    return columns
