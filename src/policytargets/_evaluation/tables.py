@@ -80,6 +80,12 @@ _period_text = functools.lru_cache(maxsize=1 << 14)(Period.__str__)
 
 
 @functools.lru_cache(maxsize=1 << 14)
+def _year_before(period: Period) -> Period:
+    """The calendar year before a period starts (a multi-year target's base), made once."""
+    return Period.year(period.start.year - 1)
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def _period_info(period: Period) -> tuple[bool, int, int, int]:
     """Whole months, the end's month count, the end's and the start's ordinal days."""
     whole = period._whole_months() is not None
@@ -140,7 +146,7 @@ class PlanCache:
                 if base is not None:
                     named = base.period
                 elif multi_year(t.period) is not None:
-                    named = Period.year(t.period.start.year - 1)
+                    named = _year_before(t.period)
             if base is not None and base.period != named:
                 base = None  # a plan baseline of another period is not the base (as in assess)
             rows.append(
