@@ -231,6 +231,15 @@ class TestChoosingAMethod:
         assert want.score.value is not None
         assert got["score"].tolist() == [want.score.value]
 
+    def test_evaluate_powers_overflow_to_infinity_not_an_error(self) -> None:
+        """A growth too large for a float (computed for rows no score is kept for) is inf."""
+        import numpy as np
+
+        from policytargets._evaluation.judging import _python_power
+
+        got = _python_power(np.array([1e300, 4.0, 1e300]), np.array([3.0, 0.5, 3.0]))
+        assert got.tolist() == [float("inf"), 2.0, float("inf")]
+
     @pytest.mark.parametrize("name", ["magic", "Linear", "", "escap"])
     def test_an_unknown_method_name_is_an_invalid_value_error(self, name: str) -> None:
         with pytest.raises(pt.InvalidValueError, match="scoring") as info:

@@ -210,8 +210,20 @@ def _python_power(base: F64, exponent: F64) -> F64:
     shape = np.broadcast_shapes(np.shape(base), np.shape(exponent))
     pairs = np.stack([np.broadcast_to(x, shape).ravel() for x in (base, exponent)], axis=1)
     distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    powers = np.array([b**e for b, e in distinct.tolist()], dtype=np.float64)
+    powers = np.array([_power(b, e) for b, e in distinct.tolist()], dtype=np.float64)
     return powers[np.asarray(inverse).ravel()].reshape(shape)
+
+
+def _power(base: float, exponent: float) -> float:
+    """``base ** exponent``; infinity where Python's float power overflows (numpy's answer).
+
+    Rows no score is kept for are computed too (the arrays are whole): a
+    growth of 1e300 over a short span must not raise there.
+    """
+    try:
+        return float(base**exponent)
+    except OverflowError:
+        return float("inf")
 
 
 @dataclass
