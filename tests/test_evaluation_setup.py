@@ -224,7 +224,8 @@ def _joins(draw: st.DrawFn) -> tuple[pd.Categorical, list[Any], Any]:
     codes = draw(st.lists(st.integers(-1, k - 1), max_size=6)) if k else []
     values = draw(st.lists(st.sampled_from([*pool, None, float("nan")]), max_size=6))
     order = draw(st.permutations(range(len(codes) + len(values))))
-    kind = "str" if isinstance(pool[0], str) else None
+    # Texts as pandas keeps them, or as plain objects (a user's own categorical breakdown).
+    kind = draw(st.sampled_from(["str", object])) if isinstance(pool[0], str) else None
     cat = pd.Categorical.from_codes(
         codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=kind))
     )

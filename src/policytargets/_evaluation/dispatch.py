@@ -15,7 +15,7 @@ from .._scoring import Scorer, ScoringMethod, resolve_scorer
 from . import growth as growth_path
 from . import years
 from .fast import _fast
-from .frame import _distinct_texts, _frame, _frame_columns
+from .frame import _categorical, _distinct_texts, _frame, _frame_columns
 from .grouped import _general
 from .judging import _Context
 from .kernel import judge_groups, kernel_frame, kernel_targets
@@ -221,7 +221,7 @@ def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any)
     import numpy as np
     import pandas as pd
 
-    categories = list(codes_of.categories)
+    categories = codes_of.categories.tolist()  # not list(): one conversion, not one a text
     n = len(categories)
     extra: dict[Any, int] = {}
     if n + len(values) <= SMALL_JOIN:
@@ -248,14 +248,12 @@ def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any)
         codes[new] = renumber[codes[new] - n]
         texts = list(extra)
         categories += [texts[k - n] for k in ranked.tolist()]
-    index = pd.Index(categories)
-    if _distinct_texts(tuple(categories)) and hasattr(pd.CategoricalDtype, "_from_fastpath"):
-        # Distinct texts by construction, codes in range: pandas' checks of both skipped
-        # (its hash table of the categories costs ~0.1 ms a column on a first call).
-        dtype = pd.CategoricalDtype._from_fastpath(index, False)
-        fast: pd.Categorical = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-        return fast
-    joined: pd.Categorical = pd.Categorical.from_codes(codes, categories=index)
+    if categories and _distinct_texts(tuple(categories)):
+        # Texts (distinct by construction): the type the vectorised columns were made with
+        # (the one pandas infers for texts), mostly cached already; codes in range. (No
+        # category at all: pandas infers object, as below.)
+        return _categorical(codes, categories)
+    joined: pd.Categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories))
     return joined
 
 
