@@ -80,9 +80,11 @@ _period_text = functools.lru_cache(maxsize=1 << 14)(Period.__str__)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _year_before(period: Period) -> Period:
-    """The calendar year before a period starts (a multi-year target's base), made once."""
-    return Period.year(period.start.year - 1)
+def _year_before(period: Period) -> Period | None:
+    """The calendar year before a multi-year period starts (its base), made once; else None."""
+    from .._assessment import years_of
+
+    return None if years_of(period) is None else Period.year(period.start.year - 1)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -115,7 +117,6 @@ class PlanCache:
     def __init__(self, targets: Sequence[Target], bases: Sequence[Period] | None = None) -> None:
         import numpy as np
 
-        from .._assessment import _years_of as multi_year  # years_of, without a list copy
         from .._conditions import Condition
         from .._units import conversion_factor
 
@@ -143,10 +144,8 @@ class PlanCache:
             base = t.baseline
             named = bases[i] if bases is not None else c.base
             if bases is None and named is None:
-                if base is not None:
-                    named = base.period
-                elif multi_year(t.period) is not None:
-                    named = _year_before(t.period)
+                # The plan's baseline's period, else the year before a multi-year period.
+                named = base.period if base is not None else _year_before(t.period)
             if base is not None and base.period != named:
                 base = None  # a plan baseline of another period is not the base (as in assess)
             rows.append(
