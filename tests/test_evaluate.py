@@ -752,10 +752,13 @@ class TestResultDoesNotAliasInput:
     a copy; copy-on-write must still guard them, on every path and dtype.
     """
 
+    @pytest.mark.parametrize("index", [[7, 9], [0, 1]])
     @pytest.mark.parametrize("absent", [False, True])  # a target without rows: missing rows
     @pytest.mark.parametrize("dtype", ["category", "str", "int64"])
     @pytest.mark.parametrize("periods", [["2022", "2022"], ["2022", "2022-H1"]])  # fast, general
-    def test_writing_a_result_cell(self, dtype: str, periods: list[str], absent: bool) -> None:
+    def test_writing_a_result_cell(
+        self, dtype: str, periods: list[str], absent: bool, index: list[int]
+    ) -> None:
         targets = [_rate(id="a", condition=pt.AtLeast(value=50))]
         if absent:
             targets.append(_rate(id="b", condition=pt.AtLeast(value=50)))
@@ -763,12 +766,12 @@ class TestResultDoesNotAliasInput:
         frame = pd.DataFrame(
             {
                 "target_id": pd.Categorical(["a", "a"]),
-                "region": pd.Series(["1", "2"], index=[7, 9]).astype(dtype),
+                "region": pd.Series(["1", "2"], index=index).astype(dtype),
                 "period": periods,
                 "value": [60.0, 40.0],
                 "unit": ["%", "%"],
             },
-            index=[7, 9],
+            index=pd.RangeIndex(2) if index == [0, 1] else index,
         )
         before = frame.copy(deep=True)
         result = pt.evaluate(plan, frame)

@@ -337,14 +337,23 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     # The input's own columns are handed over as Series, not arrays: pandas then
     # knows the result shares them and copies on a write (copy-on-write), so
     # writing into the result never changes the caller's table.
+    index = p.frame.index
+    numbered = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+    def as_rows(column: pd.Series[Any]) -> pd.Series[Any]:
+        # Indexed 0..n-1, as the result is (a Series' index would align the frame).
+        return column if numbered else column.reset_index(drop=True)
+
     columns: dict[str, Any] = {}
     if reuse_key:
-        columns["target_id"] = key_column.reset_index(drop=True)
+        columns["target_id"] = as_rows(key_column)
     else:
         columns["target_id"] = _categorical(out["target_id"], plan.ids())
     for name in p.by:
-        # The result rows are the input rows: the input column is reused as it is.
-        columns[name] = with_missing(p.frame[name].reset_index(drop=True), len(absent_t))
+        # The result rows are the input rows: the input column is reused as it is
+        # (with_missing makes new rows when targets are absent).
+        column = p.frame[name]
+        columns[name] = with_missing(column if len(absent_t) else as_rows(column), len(absent_t))
     columns["period"] = _categorical(out["period"], per_target["period"][1])
     columns["status"] = _categorical(out["status"], _STATUSES)
     columns["progress"] = _categorical(memory.full(m, -1, np.int8), _PROGRESS)
