@@ -24,7 +24,9 @@ The command line's peak memory is its process's maximum resident set size
 pandas, pyarrow and pint imported is about 150 MB of it whatever the input.
 CPU seconds (user + system, all threads) are printed beside the CSV times:
 on a shared machine wall time mostly measures the other sessions' load, and
-``cpu_ratio`` (CPU over the floor's CPU) moves less. The last line is
+``cpu_ratio`` (CPU over the floor's CPU) moves less. Every timed run starts
+after ``os.sync()``, so that the kernel is not still writing an earlier
+run's output (several hundred MB each) to disk during it. The last line is
 ``ratio_to_floor=<number>``: the CSV command line's wall time over the CSV
 floor's.
 """
@@ -47,10 +49,23 @@ from evaluate_bench import build_frame, build_plan
 import policytargets as pt
 
 
+def settle() -> None:
+    """Put the files earlier runs wrote on disk, so that no run pays for another's.
+
+    Each run writes 150-500 MB; left in the page cache, the kernel writes them
+    back (on the same two cores) during whichever run comes next, which was
+    the command line's: the floor ran first, on a clean page cache.
+    """
+    sync = getattr(os, "sync", None)  # not on Windows
+    if sync is not None:
+        sync()
+
+
 def best_of(repeats: int, work: Callable[[], object]) -> tuple[float, float]:
     """Best wall seconds and best CPU seconds (all threads) of ``repeats`` runs."""
     best, cpu = float("inf"), float("inf")
     for _ in range(repeats):
+        settle()
         start, start_cpu = time.perf_counter(), time.process_time()
         work()
         best = min(best, time.perf_counter() - start)
@@ -69,6 +84,7 @@ def run_cli(args: list[str], tmp: Path) -> tuple[float, int, float]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     report = tmp / "rss.txt"
     command = ["/usr/bin/time", "-f", "%M %U %S", "-o", str(report)]
+    settle()
     start = time.perf_counter()
     done = subprocess.run([*command, sys.executable, "-m", "policytargets", *args], env=env)
     seconds = time.perf_counter() - start
