@@ -190,3 +190,38 @@ class TestAbsentTargets:
             for name in ("observed", "projected", "threshold", "margin", "baseline", "score"):
                 assert pd.isna(row[name])
                 assert getattr(expected, name, None) is None
+
+
+class TestReasonTypesAreNotKept:
+    """Each call's reason texts make a categorical type of their own, not kept in the cache.
+
+    The cache of categorical types holds a plan's lists (ids, periods, units),
+    which calls share; reason texts differ from table to table, and keeping
+    them would hold up to 256 lists as long as a plan's targets.
+    """
+
+    @pytest.mark.parametrize("period", ["2022", "2022-H1"])  # fast path, general path
+    def test_new_reasons_leave_the_cache_as_it_was(self, period: str) -> None:
+        from policytargets._evaluation import frame
+
+        targets = tuple(
+            pt.Target(id=f"t{i}", indicator=RATE, condition=pt.AtLeast(value=90), period="2022")
+            for i in range(3)
+        )
+        goal = pt.Goal(id="g", title=pt.Label(en="g"), targets=targets)
+        several = pt.Plan(id="p", title=pt.Label(en="p"), period="2022", goals=(goal,))
+
+        def table(units: list[str]) -> pd.DataFrame:
+            rows = [("t0", "2022", 95.0, "%")]
+            rows += [("t1", period, 95.0, unit) for unit in units]  # incomparable units
+            return pd.DataFrame(rows, columns=["target_id", "period", "value", "unit"])
+
+        frame._dtype.cache_clear()  # another test's identical texts would be hits
+        pt.evaluate(several, table(["家"]))
+        size = frame._dtype.cache_info().currsize
+        reasons = set()
+        for units in (["个"], ["亩"], ["公顷"], ["家", "个"]):
+            result = pt.evaluate(several, table(units))
+            reasons.add(tuple(result["reason"].cat.categories))
+        assert len(reasons) == 4  # each table its own reason texts
+        assert frame._dtype.cache_info().currsize == size

@@ -197,7 +197,8 @@ def _combine(
         dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             array = column if isinstance(column, pd.Categorical) else column.array
-            columns[name] = _joined_categorical(array, values, order)
+            # Reason texts differ from call to call: their type is not cached.
+            columns[name] = _joined_categorical(array, values, order, cached=name != "reason")
         elif name in p.by:
             # The by columns keep the input's own type (as the vectorised paths do).
             joined = pd.concat(
@@ -212,7 +213,9 @@ def _combine(
     return pd.DataFrame(columns)
 
 
-def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any) -> pd.Categorical:
+def _joined_categorical(
+    codes_of: pd.Categorical, values: list[Any], order: Any, *, cached: bool = True
+) -> pd.Categorical:
     """``codes_of`` followed by ``values`` (texts or None), taken in ``order``, as one categorical.
 
     The categories are ``codes_of``'s, then the texts of ``values`` they lack,
@@ -252,7 +255,7 @@ def _joined_categorical(codes_of: pd.Categorical, values: list[Any], order: Any)
         # Texts (distinct by construction): the type the vectorised columns were made with
         # (the one pandas infers for texts), mostly cached already; codes in range. (No
         # category at all: pandas infers object, as below.)
-        return _categorical(codes, categories)
+        return _categorical(codes, categories, cached=cached)
     joined: pd.Categorical = pd.Categorical.from_codes(codes, categories=pd.Index(categories))
     return joined
 

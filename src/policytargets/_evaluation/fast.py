@@ -368,6 +368,6 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     columns["score"] = out["score"]
     columns["score_method"] = _categorical(out["method"], cx.methods)
     columns["aspirational"] = out["aspirational"]
-    columns["reason"] = _categorical(reason_codes, texts)
+    columns["reason"] = _categorical(reason_codes, texts, cached=False)
     # copy=False: the columns are fresh (or the input's own); copying doubles the peak.
     return pd.DataFrame(columns, copy=False)

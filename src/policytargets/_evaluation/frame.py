@@ -59,14 +59,18 @@ def _distinct_texts(values: tuple[Any, ...]) -> bool:
     return all(type(v) is str for v in values) and len(set(values)) == len(values)
 
 
-def _categorical(codes: Any, categories: list[str]) -> pd.Categorical:
-    """A categorical over ``codes`` without a validation pass (no copy when the dtype fits)."""
+def _categorical(codes: Any, categories: list[str], *, cached: bool = True) -> pd.Categorical:
+    """A categorical over ``codes`` without a validation pass (no copy when the dtype fits).
+
+    ``cached=False`` for lists made anew by each call (reason texts): the cache
+    would keep up to 256 of them alive, each as long as a plan's targets.
+    """
     import pandas as pd
 
     codes = codes.astype(_code_dtype(len(categories)), copy=False)
-    result: pd.Categorical = pd.Categorical.from_codes(
-        codes, dtype=_dtype(tuple(categories)), validate=False
-    )
+    key = tuple(categories)
+    dtype = _dtype(key) if cached else _dtype.__wrapped__(key)
+    result: pd.Categorical = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
     return result
 
 
@@ -217,7 +221,7 @@ def _frame_columns(
         texts = _reason_texts(cx, uniq // cx.n_reason, uniq % cx.n_reason)
         text_codes, text_values = _numbered(texts)
         reason_codes = text_codes[np.asarray(inverse).ravel()]
-    reason = _categorical(reason_codes, text_values)
+    reason = _categorical(reason_codes, text_values, cached=False)
 
     columns: dict[str, Any] = {"target_id": _categorical(t, plan.ids())}
     for name in p.by:
