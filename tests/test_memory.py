@@ -48,6 +48,16 @@ class TestArrays:
         assert array.flags.owndata
         assert list(array[:2]) == ["x", "x"]
 
+    def test_a_pool_set_later_is_followed(self, pooled: None) -> None:
+        """A program that sets another pool (the command line sets jemalloc) gets numpy's."""
+        before = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
+        try:
+            assert memory.empty(1000).flags.owndata
+        finally:
+            pa.set_memory_pool(before)
+        assert _from_pool(memory.empty(1000))
+
     def test_other_pools_get_numpy_arrays(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(memory, "POOLED_BYTES", 1 << 10)
         monkeypatch.setattr(memory, "_pooled", lambda: False)

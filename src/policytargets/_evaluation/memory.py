@@ -20,7 +20,6 @@ pyarrow buffer: pandas, pickling and parquet treat them like any other.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,9 +30,12 @@ if TYPE_CHECKING:
 POOLED_BYTES = 1 << 20
 
 
-@functools.cache
 def _pooled() -> bool:
-    """Whether pyarrow's default pool is one that keeps freed pages for reuse."""
+    """Whether pyarrow's default pool is one that keeps freed pages for reuse.
+
+    Asked each time (a microsecond): a program may set another pool
+    (``pyarrow.set_memory_pool``, as the command line sets jemalloc).
+    """
     import pyarrow as pa
 
     return bool(pa.default_memory_pool().backend_name == "mimalloc")
