@@ -690,11 +690,28 @@ class TestBetweenInEnglishUnits:
         [
             ("万平方米", "between 100,000 and 200,000 m²"),
             ("%", "between 10 and 20%"),
-            ("亿元", "between 1,000,000,000 and 2,000,000,000 yuan"),
+            ("亿元", "between 1 billion and 2 billion yuan"),
         ],
     )
     def test_describe(self, unit: str, text: str) -> None:
         assert pt.Between(low=10, high=20).describe(unit, "en") == text
+
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (100, "at least 10 billion yuan"),  # 100 亿元
+            (968, "at least 96.8 billion yuan"),
+            (0.01, "at least 1 million yuan"),
+            (0.105, "at least 10.5 million yuan"),
+            (50000, "at least 5 trillion yuan"),
+            (20.005, "at least 2,000,500,000 yuan"),  # two decimals of a billion: digits
+            (0.0099, "at least 990,000 yuan"),  # below a million
+            (0.01234567, "at least 1,234,567 yuan"),
+        ],
+    )
+    def test_large_amounts_in_words_only_when_exact(self, value: float, text: str) -> None:
+        """English says 100 亿元 as "10 billion yuan"; digits stay where words would round."""
+        assert pt.AtLeast(value=value).describe("亿元", "en") == text
 
     def test_no_float_noise_from_the_unit_factor(self) -> None:
         text = pt.Between(low=164.7, high=201.3).describe("万平方米", "en")

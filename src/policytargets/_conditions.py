@@ -251,7 +251,29 @@ def _english_number(value: float, unit: str) -> tuple[str, str]:
     value, label = english_amount(value, unit)
     value = float(f"{value:.12g}")  # 164.7 万 is 1,647,000, not 1,647,000.0000000002
     number = f"{int(value):,}" if value == int(value) and abs(value) < 1e15 else f"{value:,}"
-    return number, label
+    return _in_words(value) or number, label
+
+
+#: The short scale, largest first: 100 亿元 is "10 billion yuan", not "10,000,000,000 yuan".
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def _in_words(value: float) -> str | None:
+    """A whole number of a million or more as "10 billion" or "96.8 billion", when exact.
+
+    Integer arithmetic, so the words say the very number: at most one decimal
+    (1,647,000 and 1,234,567 stay digits). None when the digits must stay.
+    """
+    if value != int(value) or not 1e6 <= abs(value) < 1e15:
+        return None
+    n = abs(int(value))
+    scale, word = next((s, w) for s, w in _SCALES if n >= s)  # the largest that fits
+    step = scale // 10
+    if n % step:
+        return None
+    whole, tenths = divmod(n // step, 10)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{whole:,}{f'.{tenths}' if tenths else ''} {word}"
 
 
 def _is_percent(unit: str) -> bool:
