@@ -391,7 +391,12 @@ def prepare(
     rate_key = np.zeros(len(key_targets) + 1, dtype=bool)
     rate_key[pair_key[cache.columns["pool"][pair_target]]] = True
     # Each unit as a fraction (%, ‰, 1), for the rates' plausibility rule.
-    fractions = _fractions(units) if rate_key.any() else None
+    # Per plan (its cache follows the unit registry, which defines them) and list of units.
+    fractions = (
+        cache.get(("fractions", tuple(units)), lambda: _fractions(units))
+        if rate_key.any()
+        else None
+    )
     # With numerators and denominators every row of a rate is checked: no screen.
     screen = None
     if fractions is not None and not ("numerator" in converted and "denominator" in converted):
@@ -634,6 +639,7 @@ def _fractions(units: list[str | None]) -> tuple[npt.NDArray[np.float64], npt.ND
 
     factors = np.array([fraction_factor(u) or np.nan for u in units], dtype=np.float64)
     plain = np.array([is_plain(u) for u in units], dtype=bool)
+    factors.flags.writeable = plain.flags.writeable = False  # shared by calls (plan cache)
     return factors, plain
 
 
