@@ -131,10 +131,14 @@ def evaluate(
         columns (``target_id``, ``period``, ``status``, ``progress``, ``margin_unit``,
         ``unit``, ``score_method``, ``reason``) are categorical (a
         categorical ``target_id`` or ``by`` column of the input is reused
-        as it is, with its own categories); ``observed``, ``threshold`` and
-        ``margin``, ``projected``, ``baseline``, ``coverage`` and ``score``
-        are float64 (so the frame writes to parquet as it is: see
-        :func:`~policytargets.write_results`); ``aspirational`` is bool.
+        as it is, with its own categories, without a copy: writing into the
+        result copies it first, so the input never changes); ``observed``,
+        ``threshold`` and ``margin``, ``projected``, ``baseline``,
+        ``coverage`` and ``score`` are float64 (so the frame writes to
+        parquet as it is: see :func:`~policytargets.write_results`);
+        ``aspirational`` is bool. Columns of a long result live in
+        pyarrow's memory pool, which reuses them for the next result (see
+        *Where a large result lives* in the implementation notes).
         Missing numbers are NaN. Rows come in the order in which their
         (target, breakdown) group first appears in the observations,
         followed by a ``no_data`` row for each target with no relevant
