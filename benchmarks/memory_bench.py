@@ -24,7 +24,8 @@ set before ``evaluate``, the peak during it, and
 ``peak_over_input=<(peak - before) / input>``: the memory ``evaluate``
 itself adds, as a multiple of its input. ``--tracemalloc`` measures the
 peak that Python and numpy allocate (tracemalloc) instead, which leaves out
-pyarrow's own allocations (string hashing).
+pyarrow's own allocations (string hashing, and a long result's columns, which
+live in pyarrow's memory pool): the default, the resident set, counts them.
 """
 
 from __future__ import annotations
