@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from .._model import Plan, Target
 
-__all__ = ["Prepared", "prepare", "used_pairs", "validate_observations"]
+__all__ = ["Prepared", "prepare", "validate_observations"]
 
 _KEYS = ("target_id", "indicator_id")
 _NUMERIC = NUMERIC_COLUMNS
@@ -661,7 +661,7 @@ def _scan(
     """One pass over the rows, a chunk at a time, while the chunk is in the CPU cache.
 
     Returns which (key code, period code) pairs occur (rows with a missing
-    code left out, as :func:`used_pairs`), the value column's NaN-ignoring
+    code left out), the value column's NaN-ignoring
     extremes (as :func:`_extremes`), and, with a ``screen``, the rows of a
     rate to check, ascending. On a long table each of two threads takes half
     the rows (numpy's reductions run without the GIL).
@@ -746,21 +746,6 @@ def _add_indicator_names(lookup: dict[str, list[int]], targets: list[Target]) ->
     for name, ids in owners.items():
         if len(ids) == 1 and name not in lookup:
             lookup[name] = lookup[next(iter(ids))]
-
-
-def used_pairs(
-    key_codes: npt.NDArray[np.integer[Any]],
-    period_codes: npt.NDArray[np.integer[Any]],
-    n_keys: int,
-    n_periods: int,
-) -> npt.NDArray[np.bool_]:
-    """Which (key code, period code) pairs occur; rows with a missing code are left out."""
-    import numpy as np
-
-    pairs = np.zeros((max(n_keys, 1), max(n_periods, 1)), dtype=bool)
-    for i in range(0, len(key_codes), SCAN_ROWS):
-        _mark_pairs(pairs, key_codes[i : i + SCAN_ROWS], period_codes[i : i + SCAN_ROWS])
-    return pairs
 
 
 def _mark_pairs(pairs: npt.NDArray[np.bool_], kc: Any, pc: Any) -> tuple[int, int]:
