@@ -432,3 +432,39 @@ class TestThresholdsWithPlanUnits:
             thresholds=pt.ProgressThresholds(on_track=0.8),
         )
         assert lazy.compute()["progress"].astype(str).tolist() == ["on_track"]
+
+
+class TestSplitGroupsInTableOrder:
+    """A group split between partitions is judged on its rows in the table's order.
+
+    Two rows of one group in units the target cannot compare with: pandas names
+    the first row's unit. After the shuffle Dask judged the rows in whatever
+    order they arrived, and named the other one (under the threaded scheduler,
+    either of them, run by run). Example data are illustrative.
+    """
+
+    @pytest.mark.parametrize("scheduler", ["sync", "threads"])
+    def test_the_first_incomparable_unit_is_named(self, scheduler: str) -> None:
+        import dask
+
+        per_capita = _indicator("checks", kind="per_capita", unit="批次/千人")
+        target = pt.Target(
+            id="checks", indicator=per_capita, condition=pt.AtLeast(value=1), period="2023-Q1"
+        )
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2023", goals=(goal,))
+        frame = pd.DataFrame(
+            {
+                "target_id": ["checks", "checks"],
+                "region": ["north", "north"],
+                "period": ["2023-01", "2023-Q1"],
+                "value": [1.0, 2.0],
+                "unit": ["%", "‰"],
+            }
+        )
+        (wanted,) = pt.evaluate(plan, frame)["reason"].tolist()
+        assert "'%'" in wanted
+        with dask.config.set(scheduler=scheduler):
+            for _ in range(5):
+                lazy = pt.evaluate(plan, dd.from_pandas(frame, npartitions=2))
+                assert lazy.compute()["reason"].tolist() == [wanted]

@@ -100,11 +100,14 @@ def evaluate_dask(
             _groups, split, group, aliases, False, meta=observations._meta
         ).map_partitions(one, meta=meta)
         # Shuffled on the group's hash, which names an indicator's id and its name alike.
-        spanning = observations._meta.assign(**{_GROUP: np.zeros(0, dtype=np.int64)})
+        # Each row carries its place in the table, so that a group's rows are judged in
+        # the order pandas sees them (which one names an incomparable unit, say).
+        codes = np.zeros(0, dtype=np.int64)
+        spanning = observations._meta.assign(**{_GROUP: codes, _ORDER: codes})
         gathered = (
             observations.map_partitions(_groups, split, group, aliases, True, meta=spanning)
             .shuffle(on=_GROUP)
-            .drop(columns=_GROUP)
+            .map_partitions(_in_table_order, meta=observations._meta)
             .map_partitions(one, meta=meta)
         )
         evaluated = dd.concat([whole, gathered])  # type: ignore[no-untyped-call]
@@ -131,6 +134,8 @@ _PER_PARTITION_GRAPHS = 64
 
 #: The column that carries each split group's hash through the shuffle.
 _GROUP = "__policytargets_group__"
+#: The column that carries each shuffled row's place in the table (partition, row).
+_ORDER = "__policytargets_order__"
 
 
 def _aliases(plan: Plan, key: str) -> dict[str, str]:
@@ -468,15 +473,28 @@ def _groups(
     group: list[str],
     aliases: dict[str, str],
     spanning: bool,
+    partition_info: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The partition's rows of split groups (``spanning``, with their hash) or of whole groups."""
+    """The partition's rows of split groups (``spanning``) or of whole groups.
+
+    Split groups' rows carry their hash and their place in the table (Dask
+    passes ``partition_info``, the partition's number).
+    """
     import numpy as np
 
     hashes = _row_hashes(part, group, aliases)
     inside = np.isin(hashes, split)
     if not spanning:
         return part[~inside]
-    return part[inside].assign(**{_GROUP: hashes[inside]})
+    number = partition_info["number"] if partition_info else 0
+    place = (np.int64(number) << 40) + np.flatnonzero(inside)
+    return part[inside].assign(**{_GROUP: hashes[inside], _ORDER: place})
+
+
+def _in_table_order(part: pd.DataFrame) -> pd.DataFrame:
+    """Shuffled rows back in the table's order, without the shuffle's columns."""
+    ordered = part.sort_values(_ORDER, kind="stable") if len(part) > 1 else part
+    return ordered.drop(columns=[_GROUP, _ORDER])
 
 
 def _target_ids(result: pd.DataFrame) -> pd.DataFrame:
