@@ -1127,3 +1127,47 @@ class TestScriptConversionImport:
         env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
+
+    def test_a_second_thread_waits_for_the_first_import(self) -> None:
+        """A thread never gets zhconv half-imported (CI: AttributeError 'zhcdicts').
+
+        The command line reads the observations on one thread while the plan
+        loads on another; both convert unit texts. Here the first thread's
+        import of zhconv is held at its ``import json`` until the second
+        thread has asked for a conversion; the second must wait, then both
+        convert.
+        """
+        import os
+        import subprocess
+        import sys
+
+        code = (
+            "import builtins, threading, time\n"
+            "from policytargets._numerals import to_simplified\n"
+            "held, go = threading.Event(), threading.Event()\n"
+            "plain = builtins.__import__\n"
+            "def slow(name, *args, **kwargs):\n"
+            "    if name == 'json' and threading.current_thread().name == 'first':\n"
+            "        held.set()\n"
+            "        go.wait()\n"
+            "    return plain(name, *args, **kwargs)\n"
+            "builtins.__import__ = slow\n"
+            "results = {}\n"
+            "def convert(text):\n"
+            "    try:\n"
+            "        results[text] = to_simplified(text)\n"
+            "    except BaseException as error:\n"
+            "        results[text] = repr(error)\n"
+            "first = threading.Thread(target=convert, args=('萬件',), name='first')\n"
+            "first.start()\n"
+            "assert held.wait(10)\n"
+            "second = threading.Thread(target=convert, args=('噸標準煤',))\n"
+            "second.start()\n"
+            "second.join(0.3)\n"
+            "go.set()\n"
+            "first.join(); second.join()\n"
+            "assert results == {'萬件': '万件', '噸標準煤': '吨标准煤'}, results\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr

@@ -50,17 +50,33 @@ def to_simplified(text: str) -> str:
 
 
 def _zhconv() -> Any:
-    impl: Any = sys.modules.get("zhconv.zhconv")
+    """``zhconv.zhconv`` with its dictionary loaded; safe from any thread.
+
+    Only a module whose import and dictionary load have both finished is
+    handed out: ``sys.modules`` holds a module from the start of its import,
+    so another thread (the command line reads the observations on one while
+    the plan loads on another) could see it half-made.
+    """
+    impl = _ready
     if impl is None:
         with _import_lock:
-            impl = _import_zhconv()
+            impl = _ready if _ready is not None else _load_zhconv()
+    return impl
+
+
+def _load_zhconv() -> Any:
+    """Import zhconv and load its dictionary (under ``_import_lock``)."""
+    global _ready
+    impl = _import_zhconv()
     if impl.zhcdicts is None:
         # Load the dictionary by its path: zhconv's own default leaves the
         # packaged file open (a ResourceWarning, an error under pytest -W error).
         impl.loaddict(os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY))
+    _ready = impl
     return impl
 
 
+_ready: Any = None
 _import_lock = threading.Lock()
 
 
