@@ -179,6 +179,36 @@ class TestFileLayouts:
         assert len(got) == 3 * 12 + 1  # a row per target and region, one for the unseen target
 
 
+class TestUsedCategories:
+    """A partition's breakdown categories are trimmed only when they outnumber its rows."""
+
+    def test_more_categories_than_rows_are_trimmed_to_those_used(self) -> None:
+        from policytargets._evaluation.dask import _used_categories
+
+        regions = pd.Categorical(["r1", "r3"], categories=["r0", "r1", "r2", "r3"])
+        part = pd.DataFrame({"region": regions, "observed": [1.0, 2.0]})
+        got = _used_categories(part, ["region"])
+        assert got["region"].cat.categories.tolist() == ["r1", "r3"]
+        assert got["region"].astype(str).tolist() == ["r1", "r3"]
+
+    @pytest.mark.parametrize("rows", [4, 5])
+    def test_no_more_categories_than_rows_are_kept_without_a_pass(self, rows: int) -> None:
+        """At and above as many rows as categories: the partition as it is, unused ones too."""
+        from policytargets._evaluation.dask import _used_categories
+
+        regions = pd.Categorical(["r1"] * rows, categories=["r0", "r1", "r2", "r3"])
+        part = pd.DataFrame({"region": regions, "observed": [1.0] * rows})
+        assert _used_categories(part, ["region"]) is part
+
+    def test_three_rows_of_four_categories_are_trimmed(self) -> None:
+        """Just below the bound: one row fewer than categories."""
+        from policytargets._evaluation.dask import _used_categories
+
+        regions = pd.Categorical(["r1", "r1", "r2"], categories=["r0", "r1", "r2", "r3"])
+        part = pd.DataFrame({"region": regions})
+        assert _used_categories(part, ["region"])["region"].cat.categories.tolist() == ["r1", "r2"]
+
+
 class TestLayoutCheck:
     """What tells that no group is split: the files' statistics, each column's values, or rows."""
 

@@ -362,13 +362,20 @@ def _used_categories(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     A partition of a categorical frame keeps all the frame's categories: a
     partition of 10⁵ rows could carry 25,000 regions, and the judging, which
     sizes its tables by the breakdown's values, would take its slow path.
+    Categories no more numerous than the partition's rows are kept as they
+    are, without a pass over the codes (about 1 ms a partition of 625,000
+    rows): they cannot make a table larger than the rows.
     """
     import numpy as np
     import pandas as pd
 
     for column in columns:
         values = part[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
+        # Categories no more numerous than the rows cannot make the tables large: no
+        # pass over the codes (a partition of a file with its own categories, say).
+        if isinstance(values.dtype, pd.CategoricalDtype) and len(values.cat.categories) > len(
+            values
+        ):
             used = np.zeros(len(values.cat.categories) + 1, dtype=bool)
             used[values.cat.codes.to_numpy()] = True  # a missing value's code, -1, marks the last
             if not used[:-1].all():
@@ -384,8 +391,9 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    for column in meta.columns:
-        want, have = meta[column].dtype, frame[column].dtype
+    types = dict(zip(frame.columns, frame.dtypes, strict=True))  # not a Series per column
+    for column, want in zip(meta.columns, meta.dtypes, strict=True):
+        have = types[column]
         if isinstance(want, pd.CategoricalDtype):
             if not isinstance(have, pd.CategoricalDtype):
                 frame[column] = frame[column].astype("category")
