@@ -371,8 +371,6 @@ def _used_categories(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
     for column in columns:
         values = part[column]
-        # Categories no more numerous than the rows cannot make the tables large: no
-        # pass over the codes (a partition of a file with its own categories, say).
         if isinstance(values.dtype, pd.CategoricalDtype) and len(values.cat.categories) > len(
             values
         ):
