@@ -1109,11 +1109,18 @@ class TestDefinitionCache:
 class TestScriptConversionImport:
     """zhconv is imported without pkg_resources (70 ms of start-up), and converts as before."""
 
-    def test_no_pkg_resources(self) -> None:
+    @staticmethod
+    def _run_fresh(code: str) -> None:
+        """``code`` in a fresh interpreter, which must end without an error."""
         import os
         import subprocess
         import sys
 
+        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+
+    def test_no_pkg_resources(self) -> None:
         code = (
             "import sys, warnings\n"
             "warnings.simplefilter('error')\n"
@@ -1124,9 +1131,7 @@ class TestScriptConversionImport:
             "assert zhconv.zhconv is sys.modules['zhconv.zhconv']\n"
             "assert zhconv.convert('計畫', 'zh-cn') == '计划'\n"
         )
-        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-        assert done.returncode == 0, done.stderr
+        self._run_fresh(code)
 
     def test_a_second_thread_waits_for_the_first_import(self) -> None:
         """A thread never gets zhconv half-imported (CI: AttributeError 'zhcdicts').
@@ -1137,12 +1142,8 @@ class TestScriptConversionImport:
         thread has asked for a conversion; the second must wait, then both
         convert.
         """
-        import os
-        import subprocess
-        import sys
-
         code = (
-            "import builtins, threading, time\n"
+            "import builtins, threading\n"
             "from policytargets._numerals import to_simplified\n"
             "held, go = threading.Event(), threading.Event()\n"
             "plain = builtins.__import__\n"
@@ -1168,6 +1169,4 @@ class TestScriptConversionImport:
             "first.join(); second.join()\n"
             "assert results == {'萬件': '万件', '噸標準煤': '吨标准煤'}, results\n"
         )
-        env = {**os.environ, "PYTHONPATH": str(Path(pt.__file__).parents[1])}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-        assert done.returncode == 0, done.stderr
+        self._run_fresh(code)
