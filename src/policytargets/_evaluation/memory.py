@@ -1,8 +1,7 @@
 """Memory for large result columns: pyarrow's memory pool, reused from call to call.
 
 numpy asks the operating system for every large array. The system hands over
-fresh pages and zeroes each of them first; with transparent huge pages it may
-also have to compact memory to find them. On 10⁷ rows that zeroing was a third
+fresh pages and zeroes each of them first. On 10⁷ rows that zeroing was a third
 of :func:`~policytargets.evaluate`'s time, and a first call could take several
 times as long as the next one.
 
