@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
+
+from .._cores import usable_cores
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -29,7 +30,7 @@ def serial() -> Iterator[None]:
 
 def _workers() -> int:
     """Threads for work over chunks: two at most, one where ``serial`` is in force."""
-    return 1 if getattr(_local, "serial", False) else min(2, os.cpu_count() or 1)
+    return 1 if getattr(_local, "serial", False) else min(2, usable_cores())
 
 
 def _chunks(n: int, size: int) -> list[slice]:

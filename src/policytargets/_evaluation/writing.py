@@ -314,11 +314,9 @@ def _write_csv(frame: pd.DataFrame, path: Any, *, bom: bool) -> None:
 
 def _workers() -> int:
     """Threads that format CSV chunks: one per core this process may use, at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    from .._cores import usable_cores
+
+    return max(1, min(4, usable_cores()))
 
 
 @contextlib.contextmanager

@@ -259,17 +259,15 @@ def _encoded(chunked: list[Any], texts: set[int]) -> list[Any]:
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from .._cores import usable_cores
+
     def one(i: int) -> Any:
         column, chunked[i] = chunked[i], None
         if i in texts:
             column = column.dictionary_encode()
         return column.combine_chunks()
 
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    with ThreadPoolExecutor(max(1, min(len(texts), cores))) as pool:
+    with ThreadPoolExecutor(max(1, min(len(texts), usable_cores()))) as pool:
         return list(pool.map(one, range(len(chunked))))
 
 
