@@ -560,9 +560,7 @@ class _RateScreen:
     factors are positive and a plain unit's factor is 1.
     """
 
-    rate_codes: npt.NDArray[np.bool_]  # by key code: names a rate
-    missing_rate: bool  # the code of a missing key, -1
-    rate_key: npt.NDArray[np.bool_]  # rate_codes, then missing_rate
+    rate_key: npt.NDArray[np.bool_]  # by key code: names a rate; last, the missing key's (-1)
     plain: npt.NDArray[np.bool_]  # by unit code: a plain fraction
     plain_codes: list[int]
     above: float
@@ -580,8 +578,6 @@ class _RateScreen:
         # A plain unit's value v is refused above (1 + slack) / factor: v > 1 / max factor is wider.
         above = 1.0 / float(scale.max()) if len(scale) else np.inf
         return cls(
-            rate_codes=rate_key[:-1],
-            missing_rate=bool(rate_key[-1]),
             rate_key=rate_key,
             plain=plain,
             plain_codes=np.flatnonzero(plain).tolist(),
@@ -606,8 +602,9 @@ class _RateScreen:
         """
         import numpy as np
 
-        if not self.rate_codes[max(k_lo, 0) : k_hi + 1].any() and not (
-            k_lo < 0 and self.missing_rate
+        # Key codes run from -1 (missing) to one below the last entry, the missing key's.
+        if not self.rate_key[max(k_lo, 0) : k_hi + 1].any() and not (
+            k_lo < 0 and self.rate_key[-1]
         ):
             return None
         mask = v < 0 if v_lo < 0 else None
