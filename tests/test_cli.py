@@ -261,6 +261,44 @@ class TestEvaluate:
         assert err.startswith(f"{out_file}: {len(expected)} rows (")
         assert "met" in err
 
+    @pytest.mark.parametrize(
+        ("name", "start"),
+        [("result.txt", "target_id "), ("result", "target_id "), ("result.MD", "| target_id")],
+    )
+    def test_out_suffix_picks_the_text_formats(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, start: str
+    ) -> None:
+        """.txt and no suffix give the text table; suffixes are read in any case."""
+        out_file = tmp_path / name
+        code, out, _ = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file)
+        assert (code, out) == (0, "")
+        assert out_file.read_text(encoding="utf-8").startswith(start)
+
+    @pytest.mark.parametrize("name", ["result.xlsx", "result.tsv", "result.pdf"])
+    def test_out_suffix_without_a_format_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+    ) -> None:
+        """--out with a suffix no format has exits 2 and writes nothing (it wrote a text table)."""
+        out_file = tmp_path / name
+        code, out, err = _run(capsys, "evaluate", "taicang2022", OBSERVATIONS, "--out", out_file)
+        assert (code, out) == (2, "")
+        assert not out_file.exists()
+        message = err.splitlines()[-1]
+        assert f"--out {out_file}: no output format is known for {out_file.suffix!r}" in message
+        assert "give --format" in message
+        assert ("policytargets report" in message) == (name == "result.xlsx")
+
+    def test_format_given_overrides_an_unknown_suffix(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--format decides, whatever the suffix of --out."""
+        out_file = tmp_path / "result.tsv"
+        code, _, _ = _run(
+            capsys, "evaluate", "taicang2022", OBSERVATIONS, "--format", "csv", "--out", out_file
+        )
+        assert code == 0
+        assert out_file.read_text(encoding="utf-8").startswith('"target_id",')
+
     def test_quiet(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """--quiet leaves stderr empty."""
         out_file = tmp_path / "result.csv"
@@ -446,6 +484,41 @@ class TestExport:
         code, out, _ = _run(capsys, "export", "taicang2022", "--format", fmt, "--out", path)
         assert (code, out) == (0, "")
         assert pt.load_plan(path) == pt.taicang2022.plan
+
+    @pytest.mark.parametrize("name", ["plan.json", "plan.JSON", "plan.yml", "plan.yaml", "plan"])
+    def test_export_format_follows_the_out_suffix(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+    ) -> None:
+        """Without --format, --out plan.json is JSON (it was YAML); no suffix: YAML."""
+        path = tmp_path / name
+        code, out, _ = _run(capsys, "export", "taicang2022", "--out", path)
+        assert (code, out) == (0, "")
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("{") == name.lower().endswith(".json")
+        if name != "plan":
+            assert pt.load_plan(path) == pt.taicang2022.plan
+
+    def test_export_csv_follows_the_out_suffix(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--out targets.csv is the CSV table of targets."""
+        path = tmp_path / "targets.csv"
+        code, _, _ = _run(capsys, "export", "taicang2022", "--out", path)
+        assert code == 0
+        assert list(pd.read_csv(path).columns) == list(pt.TARGET_COLUMNS)
+
+    def test_export_unknown_out_suffix_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--out plan.txt without --format exits 2, naming known suffixes; --format decides."""
+        path = tmp_path / "plan.txt"
+        code, _, err = _run(capsys, "export", "taicang2022", "--out", path)
+        assert code == 2
+        assert not path.exists()
+        assert "no output format is known for '.txt' (known: .csv, .json, .yaml, .yml)" in err
+        code, _, _ = _run(capsys, "export", "taicang2022", "--format", "json", "--out", path)
+        assert code == 0
+        assert pt.load_plan(path.rename(tmp_path / "plan.json")) == pt.taicang2022.plan
 
     def test_export_to_stdout_is_yaml(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Without --format and --out, YAML goes to stdout."""

@@ -574,6 +574,19 @@ class TestBadInput:
         assert main(["extract", str(document)]) == 1
         assert "binary" in capsys.readouterr().err
 
+    @pytest.mark.parametrize("name", ["d.csv", "d.txt"])
+    def test_cli_refuses_an_out_suffix_that_is_no_plan_format(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+    ) -> None:
+        """--out d.csv exits 2 before reading the document (it wrote YAML into d.csv)."""
+        document = tmp_path / "x.txt"
+        document.write_text(_one_year("制造业产品质量合格率达到96.8%以上。"), encoding="utf-8")
+        out = tmp_path / name
+        assert main(["extract", str(document), "--out", str(out)]) == 2
+        assert not out.exists()
+        err = capsys.readouterr().err
+        assert "(known: .json, .yaml, .yml); write the draft to a .yaml, .yml or .json" in err
+
     def test_cli_reads_stdin_gb18030_and_writes_json_and_a_report(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -55,7 +55,12 @@ _FORMAT_OF_SUFFIX = {
     ".md": "markdown",
     ".html": "html",
     ".htm": "html",
+    ".txt": "table",
 }
+#: ``export``'s format implied by the suffix of ``--out``.
+_PLAN_FORMAT_OF_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+#: Suffixes of Excel workbooks (``evaluate`` points to ``report`` for one).
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: Status colours of the HTML page (background, text).
 _STATUS_COLOURS = {
     "met": ("#d9f2d9", "#14532d"),
@@ -253,14 +258,39 @@ def _render(frame: pd.DataFrame, fmt: str, title: str) -> str:
 def _evaluate_format(args: argparse.Namespace) -> str:
     if args.format is not None:
         fmt: str = args.format
-    elif args.out is not None:
-        fmt = _FORMAT_OF_SUFFIX.get(Path(args.out).suffix.lower(), "table")
     else:
-        fmt = "table"
+        excel = args.out is not None and Path(args.out).suffix.lower() in _EXCEL_SUFFIXES
+        remedy = "give --format" + (
+            "; an Excel workbook of the results is "
+            "`policytargets report PLAN OBSERVATIONS --out FILE.xlsx`"
+            if excel
+            else ""
+        )
+        fmt = _format_of_out(args.out, _FORMAT_OF_SUFFIX, "table", remedy)
     if fmt == "parquet" and args.out is None:
         raise _UsageError("--format parquet writes a file: add --out FILE.parquet")
     if args.bom and fmt != "csv":
         raise _UsageError("--bom applies to CSV output only")
+    return fmt
+
+
+def _format_of_out(out: str | None, formats: dict[str, str], default: str, remedy: str) -> str:
+    """The format that the suffix of ``--out`` names; ``default`` for stdout or no suffix.
+
+    Any other suffix is a usage error ending in ``remedy``, not ``default``:
+    ``evaluate --out result.xlsx`` wrote a text table that Excel could not open,
+    and ``export --out plan.json`` wrote YAML that ``load_plan`` refused, both
+    with status 0.
+    """
+    suffix = Path(out).suffix.lower() if out is not None else ""
+    if not suffix:
+        return default
+    fmt = formats.get(suffix)
+    if fmt is None:
+        known = ", ".join(sorted(formats))
+        raise _UsageError(
+            f"--out {out}: no output format is known for {suffix!r} (known: {known}); {remedy}"
+        )
     return fmt
 
 
@@ -431,13 +461,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from ._serialization import dumps_plan
 
+    fmt = args.format or _format_of_out(args.out, _PLAN_FORMAT_OF_SUFFIX, "yaml", "give --format")
     plan = resolve_plan(args.plan)
-    if args.format == "csv":
+    if fmt == "csv":
         frame = plan.targets_frame()
         frame["owners"] = frame["owners"].map("、".join)
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
-        text = dumps_plan(plan, args.format)
+        text = dumps_plan(plan, fmt)
     with _output(args.out) as out:
         out.write(text)
     return 0
@@ -467,10 +498,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from ._extract import extract_plan
     from ._serialization import dumps_plan
 
+    drafts = {k: v for k, v in _PLAN_FORMAT_OF_SUFFIX.items() if v != "csv"}
+    fmt = _format_of_out(args.out, drafts, "yaml", "write the draft to a .yaml, .yml or .json file")
     text = _read_document(args.document)
     plan_id = args.id or (Path(args.document).stem if args.document != "-" else "draft")
     plan, report = extract_plan(text, id=plan_id, period=args.period)
-    fmt = "json" if args.out and args.out.endswith(".json") else "yaml"
     with _output(args.out) as out:
         out.write(dumps_plan(plan, fmt))
     if args.report:
@@ -516,7 +548,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--format",
         choices=("table", "csv", "json", "markdown", "html", "parquet"),
-        help="output format (default: from the suffix of --out, else table)",
+        help=(
+            "output format (default: from the suffix of --out: .csv, .parquet, .json, .md, "
+            ".html or .txt (table); a file without a suffix, or stdout: table)"
+        ),
     )
     evaluate.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     evaluate.add_argument(
@@ -588,8 +623,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format",
         choices=("yaml", "json", "csv"),
-        default="yaml",
-        help="(default yaml; csv is a one-way table of targets: load_plan reads yaml and json)",
+        help=(
+            "(default: from the suffix of --out: .yaml/.yml, .json or .csv; else yaml. csv is a "
+            "one-way table of targets: load_plan reads yaml and json)"
+        ),
     )
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     export.set_defaults(func=_cmd_export)
