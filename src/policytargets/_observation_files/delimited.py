@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,9 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 _HEADER_SEARCH = 30
+#: A line and its line break: pyarrow's (CR, LF or CRLF), not str.splitlines' (which also
+#: splits at form feeds, U+2028 and others, and so miscounted the lines above the header).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def detect_encoding(sample: bytes, complete: bool) -> str:
@@ -133,7 +137,7 @@ def read_delimited(
         if len(head) < _SAMPLE or exc.reason != "unexpected end of data":
             raise _undecodable(path, head, exc.start, "utf-8") from None
         head_text = head[: exc.start].decode("utf-8")
-    head_lines = head_text.splitlines(keepends=True)
+    head_lines = _LINE.findall(head_text)
     if len(head) == _SAMPLE and len(head_lines) > 1:
         head_lines = head_lines[:-1]
     first = 0
