@@ -13,6 +13,11 @@
   UTF-8 file is read as it is (streamed, not memory-mapped, so the file's
   pages do not count in the process's memory); another encoding is decoded
   to UTF-8 in memory first.
+* Quoted cells of several lines (Alt+Enter in Excel): pyarrow cuts a file
+  into blocks at line breaks, which may fall inside quotes, so a file with
+  such a cell (or a cell pyarrow read with a stray quote, what a cut leaves)
+  is read again as one stream when it is longer than a block; each row's
+  first line is then found with Python's csv module.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ _HEADER_SEARCH = 30
 #: A line and its line break: pyarrow's (CR, LF or CRLF), not str.splitlines' (which also
 #: splits at form feeds, U+2028 and others, and so miscounted the lines above the header).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: Bytes pyarrow parses at a time (its default); a block ends at a line break.
+_BLOCK_SIZE = 1 << 20
 
 
 def detect_encoding(sample: bytes, complete: bool) -> str:
@@ -161,8 +168,12 @@ def read_delimited(
     # Text columns become dictionaries once read (see _encoded).
     text = pa.string()
 
-    def parse(blank_lines_are_rows: bool) -> Any:
-        """The rows after the header; ``None``: pyarrow refused them, with blank lines as rows."""
+    def parse(blank_lines_are_rows: bool, line_breaks: bool) -> Any:
+        """The rows after the header; ``None``: pyarrow refused them.
+
+        ``line_breaks``: parse the file as one stream, so that a quoted line
+        break never ends one of pyarrow's blocks (slower, so only when needed).
+        """
         for number in (pa.float64(), pa.string()):
             column_types = {n: number if n in numbers else text for n in names}
             # A plain file read, not a memory map: mapped pages would count in the
@@ -172,9 +183,13 @@ def read_delimited(
                 source.seek(offset)
                 return pacsv.read_csv(
                     source,
-                    read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                    read_options=pacsv.ReadOptions(
+                        column_names=names, use_threads=True, block_size=_BLOCK_SIZE
+                    ),
                     parse_options=pacsv.ParseOptions(
-                        delimiter=delimiter, ignore_empty_lines=not blank_lines_are_rows
+                        delimiter=delimiter,
+                        ignore_empty_lines=not blank_lines_are_rows,
+                        newlines_in_values=line_breaks,
                     ),
                     convert_options=pacsv.ConvertOptions(
                         column_types=column_types,
@@ -187,33 +202,54 @@ def read_delimited(
                 message = str(exc)
                 if "conversion error to double" in message and number == pa.float64():
                     continue  # text in a number column: read it as text and say which cells
-                if blank_lines_are_rows:
-                    return None  # the error is reported as blank lines skipped would give it
+                if blank_lines_are_rows or not line_breaks:
+                    return None  # tried again: blank lines skipped, or quoted line breaks
                 raise _parse_error(path, data, offset, delimiter, len(header), message) from None
             finally:
                 source.close()
         raise AssertionError("unreachable: text columns take any text")
 
-    # Read first with a blank line as a row of empty cells: when no row is empty
-    # (the usual file), no line is blank and each row is the line after the one
-    # before, and the file need not be read again to count its lines. Otherwise it
-    # is read again, blank lines skipped, and the rows' lines counted (see _lines).
-    table = parse(blank_lines_are_rows=True)
-    blank = table is None or _empty_rows(table)
-    if blank:
-        table = parse(blank_lines_are_rows=False)
+    def read(line_breaks: bool) -> tuple[Any, bool]:
+        """The rows, and whether a blank line is among them."""
+        # Read first with a blank line as a row of empty cells: when no row is empty
+        # (the usual file), no line is blank and each row is the line after the one
+        # before, and the file need not be read again to count its lines. Otherwise it
+        # is read again, blank lines skipped, and the rows' lines counted (see _lines).
+        table = parse(blank_lines_are_rows=True, line_breaks=line_breaks)
+        blank = table is None or _empty_rows(table)
+        if blank:
+            table = parse(blank_lines_are_rows=False, line_breaks=line_breaks)
+        return table, blank
+
+    texts = {i for i, n in enumerate(names) if n not in numbers}
+    table, blank = read(line_breaks=False)
+    # None: pyarrow cut the file into blocks at a line break inside quotes (a cell of
+    # two lines), or the file is malformed (then the error names its line).
+    streamed = table is None
+    if streamed:
+        table, blank = read(line_breaks=True)
     n_rows = table.num_rows
     chunked = list(table.columns)
     del table
-    texts = {i for i, n in enumerate(names) if n not in numbers}
+    columns = _encoded(chunked, texts)
+    spans = _holding(columns, "\n")
+    blocks = (size if data is None else len(data)) - offset > _BLOCK_SIZE
+    # A block that ended inside quotes can also be read without an error: the
+    # cell's first line lost, its closing quote kept (``yy"``). Read as one stream.
+    if not streamed and blocks and (spans or _holding(columns, '"')):
+        del columns
+        table, blank = read(line_breaks=True)
+        n_rows = table.num_rows
+        chunked = list(table.columns)
+        del table
+        columns = _encoded(chunked, texts)
+        spans = _holding(columns, "\n")
     result = RawTable(
-        path=path,
-        header=header,
-        header_line=header_line,
-        columns=_encoded(chunked, texts),
-        encoding=name,
+        path=path, header=header, header_line=header_line, columns=columns, encoding=name
     )
-    if blank:
+    if spans:
+        result.lines = _row_lines(path, data, offset, header_line, n_rows, delimiter)
+    if blank and result.lines is None:
         result.lines = _lines(path, data, offset, header_line, n_rows)
     return result
 
@@ -237,6 +273,52 @@ def combined(chunked: list[Any]) -> list[Any]:
         columns.append(chunked[i].combine_chunks())
         chunked[i] = None
     return columns
+
+
+def _holding(columns: list[Any], part: str) -> bool:
+    """Whether a text cell holds ``part`` (a line break: rows and lines differ).
+
+    A dictionary column is checked once per distinct text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for column in columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary
+        if pa.types.is_string(column.type) and pc.any(pc.match_substring(column, part)).as_py():
+            return True
+    return False
+
+
+def _row_lines(
+    path: str, data: bytes | None, offset: int, header_line: int, n_rows: int, delimiter: str
+) -> npt.NDArray[np.int64] | None:
+    """Each row's first line when quoted cells span lines, found with Python's csv module.
+
+    Only files with such cells pay for it (Python per row). ``None`` when the
+    csv module does not see pyarrow's rows (then rows are taken to follow lines).
+    """
+    import numpy as np
+
+    raw: Any = open(path, "rb") if data is None else io.BytesIO(data)  # noqa: SIM115
+    with raw:
+        raw.seek(offset)
+        # Lines end at LF only (a CRLF's CR is the csv module's), as _offset_line counts.
+        lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="\n")
+        reader = csv.reader(lines, delimiter=delimiter)
+        starts: list[int] = []
+        before = 0
+        try:
+            for row in reader:
+                if row:  # a blank line is no row (pyarrow skips it too)
+                    starts.append(header_line + before + 1)
+                before = reader.line_num
+        except csv.Error:
+            return None
+    if len(starts) != n_rows:
+        return None
+    return np.array(starts, dtype=np.int64)
 
 
 def _empty_rows(table: Any) -> bool:
