@@ -109,3 +109,139 @@ class TestQuotedLineBreaks:
             frame = pt.read_observations(path)
             assert list(frame["note"]) == ["plain"] * 3 + ["x\nyy"] + ["plain"] * 3, block
             assert list(frame.index) == [2, 3, 4, 5, 7, 8, 9], block
+
+
+def _cells(frame: Any) -> dict[str, list[str]]:
+    """The CSV cells write_results writes for each column, as Python's csv module reads them."""
+    import csv
+    import io
+
+    from policytargets._evaluation.writing import write_results
+
+    buffer = io.BytesIO()
+    write_results(frame, buffer, format="csv")
+    rows = list(csv.reader(io.StringIO(buffer.getvalue().decode("utf-8"))))
+    return {name: [row[i] for row in rows[1:]] for i, name in enumerate(rows[0])}
+
+
+class TestCellsOfEveryDtype:
+    """Each cell as the frame holds it: numbers never prefixed, missing cells empty."""
+
+    def test_categories_that_are_numbers(self) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "code": pd.Categorical([-5, 3, -5, None]),
+                "share": pd.Categorical([0.1 + 0.2, -1.5, None, -1.5]),
+                "text": pd.Categorical(["-5", "=x", "a", None]),
+            }
+        )
+        assert _cells(frame) == {
+            "code": ["-5", "3", "-5", ""],
+            "share": ["0.3", "-1.5", "", "-1.5"],
+            "text": ["'-5", "'=x", "a", ""],
+        }
+
+    def test_categories_of_mixed_objects(self) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame({"x": pd.Categorical(["=x", -2, 0.1 + 0.2, "-y"])})
+        assert _cells(frame) == {"x": ["'=x", "-2", "0.3", "'-y"]}
+
+    def test_nullable_numbers_and_booleans(self) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "i": pd.array([1, None, -2], dtype="Int64"),
+                "f": pd.array([0.1 + 0.2, None, -2.0], dtype="Float64"),
+                "b": pd.array([True, None, False], dtype="boolean"),
+                "full": pd.array([1, 2, 3], dtype="Int64"),
+            }
+        )
+        assert _cells(frame) == {
+            "i": ["1", "", "-2"],
+            "f": ["0.3", "", "-2"],
+            "b": ["true", "", "false"],
+            "full": ["1", "2", "3"],
+        }
+
+    def test_sparse_and_arrow_columns(self) -> None:
+        import numpy as np
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "sf": pd.arrays.SparseArray([np.nan, 0.1 + 0.2, np.nan]),
+                "si": pd.arrays.SparseArray([0, -1, 0]),
+                "af": pd.array([1.5, None, -3], dtype="double[pyarrow]"),
+                "ai": pd.array([1, None, -3], dtype="int64[pyarrow]"),
+                "ab": pd.array([True, None, False], dtype="bool[pyarrow]"),
+            }
+        )
+        assert _cells(frame) == {
+            "sf": ["", "0.3", ""],
+            "si": ["0", "-1", "0"],
+            "af": ["1.5", "", "-3"],
+            "ai": ["1", "", "-3"],
+            "ab": ["true", "", "false"],
+        }
+
+    def test_periods_durations_and_intervals_as_pandas_writes_them(self) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "p": pd.PeriodIndex(["2022", None, "2023"], freq="Y"),
+                "d": pd.to_timedelta(["1D", None, "-1D"]),
+                "iv": pd.arrays.IntervalArray.from_breaks([0, 1, 2, 3]),
+            }
+        )
+        assert _cells(frame) == {
+            "p": ["2022", "", "2023"],
+            "d": ["1 days", "", "-1 days"],
+            "iv": ["(0, 1]", "(1, 2]", "(2, 3]"],
+        }
+
+    def test_objects(self) -> None:
+        import math
+
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "numbers": pd.Series([-1.5, 0.1 + 0.2, None], dtype=object),
+                "mixed": pd.Series(["=x", -1.5, math.nan], dtype=object),
+                "missing": pd.Series(["a", pd.NA, None], dtype=object),
+            }
+        )
+        assert _cells(frame) == {
+            "numbers": ["-1.5", "0.3", ""],
+            "mixed": ["'=x", "-1.5", ""],
+            "missing": ["a", "", ""],
+        }
+
+    def test_a_breakdown_through_evaluate(self) -> None:
+        """A breakdown column keeps its cells: a missing region is no region called "nan"."""
+        import pandas as pd
+
+        indicator = pt.Indicator(id="i", name=pt.Label(en="i"), kind="rate", unit="%")
+        target = pt.Target(
+            id="a", indicator=indicator, condition=pt.AtLeast(value=90), period="2022"
+        )
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+        observations = pd.DataFrame(
+            {
+                "target_id": ["a", "a", "a"],
+                "period": ["2022"] * 3,
+                "value": [95.0, 80.0, 91.0],
+                "unit": ["%"] * 3,
+                "region": pd.array([-1, None, 7], dtype="Int64"),
+                "year": pd.PeriodIndex(["2021", "2022", "2022"], freq="Y"),
+            }
+        )
+        cells = _cells(pt.evaluate(plan, observations, by=["region", "year"]))
+        assert cells["region"] == ["-1", "", "7"]
+        assert cells["year"] == ["2021", "2022", "2022"]

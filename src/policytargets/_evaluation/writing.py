@@ -100,14 +100,20 @@ def write_results(
         _write_json(result, path)
 
 
-def neutralise(array: pa.Array) -> pa.Array:
-    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (OWASP)."""
+def neutralise(array: pa.Array, text: Any = None) -> pa.Array:
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (OWASP).
+
+    ``text``: a boolean mask of the cells that are text (others, numbers
+    written as text such as ``-5``, are left as they are); by default all.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return array
     risky = pc.match_substring_regex(array, _FORMULA_START)
+    if text is not None:
+        risky = pc.and_(risky, pa.array(text, pa.bool_()))
     if not pc.any(risky).as_py():
         return array
     return pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
@@ -136,7 +142,12 @@ _POWERS = tuple(10.0**k for k in range(23))
 
 
 def _text_columns(frame: pd.DataFrame, *, csv: bool) -> dict[str, Any]:
-    """Per categorical column: its categories as an arrow string array, made safe for text."""
+    """Per categorical column: its categories as an arrow string array, made safe for text.
+
+    Categories that are numbers are written as numbers are (floats rounded),
+    and never taken for formulas: ``-5`` stays ``-5``.
+    """
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -145,40 +156,84 @@ def _text_columns(frame: pd.DataFrame, *, csv: bool) -> dict[str, Any]:
         dtype = frame[name].dtype
         if not isinstance(dtype, pd.CategoricalDtype):
             continue
-        categories = pa.array([str(c) for c in dtype.categories], type=pa.string())
+        values = dtype.categories
+        if values.dtype.kind in "iuf":
+            numbers = values.to_numpy()
+            if values.dtype.kind == "f":
+                numbers = _rounded(numbers)
+            out[str(name)] = pa.array(numbers).cast(pa.string())
+            continue
+        categories = pa.array([_cell_text(c) for c in values], type=pa.string())
         if csv:
             if name in _UNIT_COLUMNS:
                 categories = pa.array([c or "1" for c in categories.to_pylist()], pa.string())
-            categories = neutralise(categories)
+            if pd.api.types.is_object_dtype(
+                values.dtype
+            ):  # which are text (numbers, dates: never formulas)
+                text = np.fromiter((isinstance(c, str) for c in values), bool, len(values))
+            elif isinstance(values.dtype, pd.StringDtype):
+                text = None  # all of them
+            else:  # periods, dates, durations (-1 days)
+                text = np.zeros(len(values), dtype=bool)
+            categories = neutralise(categories, text)
         out[str(name)] = categories
     return out
+
+
+def _cell_text(value: Any) -> str:
+    """A value that is not text as text: a float's shortest digits, rounded; others by str."""
+    import numpy as np
+
+    if isinstance(value, float | np.floating):
+        return repr(float(_rounded([value])[0]))
+    return str(value)
 
 
 def _sources(frame: pd.DataFrame, dictionaries: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """Each column's name, kind and data, taken from the frame once for all chunks.
 
     Kinds: ``codes`` (a categorical column's codes, its text in
-    ``dictionaries``), ``numbers`` (floats), ``plain`` (booleans, integers),
-    ``text`` (anything else, cell by cell). Taking a column out of a frame
-    costs tens of microseconds, which a chunk at a time added up to about
-    40 ms on 3 M rows, under the GIL.
+    ``dictionaries``), ``numbers`` (floats), ``plain`` (booleans, integers:
+    a numpy array, or an arrow one where some are missing), ``text`` (text
+    and objects, cell by cell), ``shown`` (pandas' text for periods, intervals
+    and durations, which arrow would write as their ordinals or structures;
+    no formula: ``-1 days`` stays as it is).
+    Taking a column out of a frame costs tens of microseconds, which a chunk
+    at a time added up to about 40 ms on 3 M rows, under the GIL.
     """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
-    sources = []
+    sources: list[tuple[str, str, Any]] = []
     for name in frame.columns:
         column = frame[name]
+        if isinstance(column.dtype, pd.SparseDtype):
+            column = column.sparse.to_dense()  # type: ignore[attr-defined]
+        dtype = column.dtype
         if str(name) in dictionaries:
             sources.append((str(name), "codes", np.asarray(column.array.codes)))
-        elif pd.api.types.is_float_dtype(column.dtype):
-            sources.append((str(name), "numbers", column.to_numpy(dtype=np.float64)))
-        elif pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_integer_dtype(
-            column.dtype
+        elif pd.api.types.is_float_dtype(dtype):
+            if isinstance(dtype, np.dtype):  # as it is: no copy
+                numbers = column.to_numpy(dtype=np.float64)
+            else:  # Float64: pd.NA as NaN
+                numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            sources.append((str(name), "numbers", numbers))
+        elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+            if isinstance(dtype, np.dtype):
+                sources.append((str(name), "plain", column.to_numpy()))
+            else:  # nullable integers or booleans with a missing one: an empty cell
+                sources.append((str(name), "plain", pa.array(column, from_pandas=True)))
+        elif (
+            pd.api.types.is_object_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype)
+            or pd.api.types.is_datetime64_any_dtype(dtype)
         ):
-            sources.append((str(name), "plain", column.to_numpy()))
-        else:
             sources.append((str(name), "text", column.array))
+        else:
+            shown = column.astype(str).to_numpy(dtype=object)
+            shown[np.asarray(column.isna())] = None
+            sources.append((str(name), "shown", shown))
     return sources
 
 
@@ -202,21 +257,51 @@ def _arrow_chunk(
         elif kind == "numbers":
             arrays.append(_numbers(data[s]))
         elif kind == "plain":
-            arrays.append(pa.array(data[s]))
+            if isinstance(data, pa.Array):
+                arrays.append(data.slice(s.start, s.stop - s.start))
+            else:
+                arrays.append(pa.array(data[s]))
+        elif kind == "shown":
+            arrays.append(pa.array(data[s], pa.string()))
         else:
-            values = data[s]
-            try:  # str columns are arrow arrays already: no copy
-                text = pa.array(values, from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects
-                text = pa.array([None if v is None else str(v) for v in values], pa.string())
-            if not pa.types.is_string(text.type):
-                text = text.cast(pa.string())
-            if name in _UNIT_COLUMNS:
-                import pyarrow.compute as pc
-
-                text = pc.if_else(pc.equal(text, ""), "1", text)
-            arrays.append(neutralise(text))
+            arrays.append(_text(name, data[s]))
     return pa.Table.from_arrays(arrays, names=[name for name, _, _ in sources])
+
+
+def _text(name: str, values: Any) -> pa.Array:
+    """A chunk of a text or object column as CSV text: only text taken for a formula.
+
+    Numbers in an object column are written as numbers (floats rounded), never
+    prefixed; a mixed column is written cell by cell, missing cells empty.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = None
+    try:  # str columns are arrow arrays already: no copy
+        text = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects
+        cells = [None if _missing(v) else v for v in values]
+        mask = [isinstance(v, str) for v in cells]
+        text = pa.array([None if v is None else _cell_text(v) for v in cells], pa.string())
+    if pa.types.is_floating(text.type):
+        return _numbers(text.to_numpy(zero_copy_only=False))
+    if pa.types.is_integer(text.type) or pa.types.is_boolean(text.type):
+        return text
+    if not pa.types.is_string(text.type):
+        text = text.cast(pa.string())
+    if name in _UNIT_COLUMNS:
+        text = pc.if_else(pc.equal(text, ""), "1", text)
+    return neutralise(text, mask)
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array in a cell
+        return False
 
 
 #: Whole numbers below this are written by pyarrow as digits alone (10 ** 10 is "1e+10").
