@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import policytargets as pt
+
+
+def given_frames(test: Any) -> Any:
+    """A property test over st.data(); a monkeypatched value is the same for every example."""
+    return settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )(given(data=st.data())(test))
+
 
 HEADER = "target_id,period,value,unit,note\n"
 
@@ -245,3 +255,145 @@ class TestCellsOfEveryDtype:
         cells = _cells(pt.evaluate(plan, observations, by=["region", "year"]))
         assert cells["region"] == ["-1", "", "7"]
         assert cells["year"] == ["2021", "2022", "2022"]
+
+
+_TEXTS = ["a", "=1+1", "-x", "+", "@a", "\tb", "\rc", "中文", "a,b", 'q"q', "two\nlines", " =x"]
+_UNITS = ["", "%", "万元", "1"]
+
+
+class TestRoundTrip:
+    """write_results then a reader: every value back to 12 significant digits, in order."""
+
+    @staticmethod
+    def _frame(data: Any) -> Any:
+        import numpy as np
+        import pandas as pd
+
+        n = data.draw(st.integers(0, 30), label="rows")
+        floats = st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(-1e13, 1e13),
+            st.sampled_from([0.0, -0.0, 1e9, -1e9, 1e9 - 0.5, 999_999_999.0, 1e12, 1e-5, 5e-324]),
+            st.integers(-(10**10), 10**10).map(float),
+        )
+        texts = st.one_of(st.none(), st.sampled_from(_TEXTS))
+        units = st.one_of(st.none(), st.sampled_from(_UNITS))
+        column = st.lists(floats, min_size=n, max_size=n)
+        return pd.DataFrame(
+            {
+                "x": np.array(data.draw(column, label="x"), dtype=np.float64),
+                "w": np.array(
+                    data.draw(
+                        st.lists(
+                            st.integers(-(10**9) - 2, 10**9 + 2).map(float), min_size=n, max_size=n
+                        )
+                    ),
+                    dtype=np.float64,
+                ),
+                "t": pd.Categorical(data.draw(st.lists(texts, min_size=n, max_size=n))),
+                "s": pd.Series(data.draw(st.lists(texts, min_size=n, max_size=n)), dtype=object),
+                "unit": pd.Categorical(data.draw(st.lists(units, min_size=n, max_size=n))),
+                "k": np.arange(n, dtype=np.int64) - 3,
+                "b": np.arange(n) % 3 == 0,
+            }
+        )
+
+    @staticmethod
+    def _same_number(back: float, value: float) -> bool:
+        import math
+
+        if math.isnan(value):
+            return math.isnan(back)
+        if math.isinf(value) or value == 0:  # -0 is written "-0", which pandas reads as 0
+            return back == value
+        return abs(back - value) <= 5.000001e-12 * abs(value) or (
+            abs(value) < 1e-300 and back == value
+        )
+
+    @given_frames
+    def test_pandas_reads_back_what_was_written(
+        self, monkeypatch: pytest.MonkeyPatch, data: Any
+    ) -> None:
+        import io
+
+        import pandas as pd
+
+        from policytargets._evaluation import writing
+
+        monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
+        frame = self._frame(data)
+        buffer = io.BytesIO()
+        writing.write_results(frame, buffer, format="csv")
+        back = pd.read_csv(
+            io.BytesIO(buffer.getvalue()),
+            dtype={"t": str, "s": str, "unit": str},
+            keep_default_na=False,
+            na_values={"x": ["", "nan"], "w": [""], "t": [""], "s": [""], "unit": [""]},
+        )
+        assert len(back) == len(frame)
+        for x, y in zip(back["x"].astype(float), frame["x"], strict=True):
+            assert self._same_number(x, y), (x, y)
+        assert list(back["w"].astype(float)) == list(frame["w"])
+        assert list(back["k"]) == list(frame["k"])
+        assert list(back["b"]) == list(frame["b"])
+        for column in ("t", "s"):
+            want = [
+                None if v is None else ("'" + v if v[0] in "=+-@\t\r" else v)
+                for v in frame[column].astype(object).where(frame[column].notna(), None)
+            ]
+            assert list(back[column].astype(object).where(back[column].notna(), None)) == want
+        units = frame["unit"].astype(object).where(frame["unit"].notna(), None)
+        assert list(back["unit"].astype(object).where(back["unit"].notna(), None)) == [
+            None if u is None else (u or "1") for u in units
+        ]
+
+    @given_frames
+    def test_read_observations_reads_back_what_was_written(
+        self, monkeypatch: pytest.MonkeyPatch, data: Any
+    ) -> None:
+        """An observation table, written and read again: each value to 12 digits, units too
+        (the dimensionless unit written "1"), the same with text as categories or not."""
+        import tempfile
+
+        import numpy as np
+        import pandas as pd
+
+        from policytargets._evaluation import writing
+
+        monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
+        n = data.draw(st.integers(1, 25), label="rows")
+        values = data.draw(
+            st.lists(
+                st.one_of(st.none(), st.floats(-1e15, 1e15), st.sampled_from([-0.0, 1e9, 0.5])),
+                min_size=n,
+                max_size=n,
+            )
+        )
+        units = data.draw(st.lists(st.sampled_from(_UNITS), min_size=n, max_size=n))
+        frame = pd.DataFrame(
+            {
+                "target_id": pd.Categorical([f"t{i % 4}" for i in range(n)]),
+                "period": data.draw(
+                    st.lists(st.sampled_from(["2021", "2022-Q1"]), min_size=n, max_size=n)
+                ),
+                "value": np.array([np.nan if v is None else v for v in values], dtype=float),
+                "unit": pd.Categorical(units),
+                "region": pd.Categorical(
+                    data.draw(
+                        st.lists(st.sampled_from(["中文", "a,b", "0101"]), min_size=n, max_size=n)
+                    )
+                ),
+            }
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "obs.csv"
+            writing.write_results(frame, path)
+            plain = pt.read_observations(path)
+            coded = pt.read_observations(path, categories=True)
+        assert list(plain.index) == list(range(2, n + 2))
+        pd.testing.assert_frame_equal(coded.astype(object), plain.astype(object))
+        for back, value in zip(plain["value"], frame["value"], strict=True):
+            assert self._same_number(back, value), (back, value)
+        assert list(plain["unit"]) == [u or "1" for u in units]
+        for column in ("target_id", "period", "region"):
+            assert list(plain[column]) == list(frame[column].astype(str))
