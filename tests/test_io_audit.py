@@ -5,6 +5,7 @@ Edge cases found by an audit of the readers and the result writer; the figures a
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -397,3 +398,80 @@ class TestRoundTrip:
         assert list(plain["unit"]) == [u or "1" for u in units]
         for column in ("target_id", "period", "region"):
             assert list(plain[column]) == list(frame[column].astype(str))
+
+
+class TestParquetCells:
+    """A parquet file's typed columns read as a CSV's cells would be: refused, never coerced."""
+
+    @staticmethod
+    def _write(tmp_path: Path, **columns: Any) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        base = {
+            "target_id": pa.array(["a", "b", "c"]),
+            "period": pa.array(["2022", "2021", "2020"]),
+            "unit": pa.array(["%", "%", "%"]),
+        }
+        path = tmp_path / "obs.parquet"
+        pq.write_table(pa.table({**base, **columns}), path)
+        return path
+
+    @pytest.mark.parametrize("categories", [False, True])
+    def test_a_text_value_column(self, tmp_path: Path, categories: bool) -> None:
+        """Text values (what pandas writes for an object column) read as in a CSV."""
+        import pyarrow as pa
+
+        path = self._write(tmp_path, value=pa.array(["1,234.5", "—", "96.5%"]))
+        frame = pt.read_observations(path, categories=categories)
+        assert frame["value"].iloc[0] == 1234.5
+        assert math.isnan(frame["value"].iloc[1])
+        assert frame["value"].iloc[2] == 96.5
+        path = self._write(
+            tmp_path, value=pa.array([None, "5%", "1.5万"]), unit=pa.array(["%"] * 3)
+        )
+        frame = pt.read_observations(path, categories=categories)
+        assert math.isnan(frame["value"].iloc[0])
+        assert list(frame["value"].iloc[1:]) == [5.0, 15000.0]
+        path = self._write(tmp_path, value=pa.array(["1,2", None, "lots"]))
+        assert _read_bad(path, categories=categories) == {
+            (1, "value", "1,2", "bad_thousands_separator"),
+            (3, "value", "lots", "non_numeric_value"),
+        }
+
+    def test_booleans_are_no_numbers(self, tmp_path: Path) -> None:
+        """True is not 1 (evaluate refuses a frame's booleans too)."""
+        import pyarrow as pa
+
+        path = self._write(tmp_path, value=pa.array([True, None, False]))
+        assert _read_bad(path) == {
+            (1, "value", True, "non_numeric_value"),
+            (3, "value", False, "non_numeric_value"),
+        }
+
+    def test_dates_are_no_numbers(self, tmp_path: Path) -> None:
+        import datetime
+
+        import pyarrow as pa
+
+        day = datetime.date(2022, 5, 1)
+        path = self._write(tmp_path, value=pa.array([day, None, day]))
+        assert {(r[0], r[3]) for r in _read_bad(path)} == {
+            (1, "non_numeric_value"),
+            (3, "non_numeric_value"),
+        }
+
+    def test_integers_beyond_two_to_the_53(self, tmp_path: Path) -> None:
+        """Read as the nearest float, as pandas' astype(float) does, not refused by pyarrow."""
+        import pyarrow as pa
+
+        path = self._write(tmp_path, value=pa.array([2**60 + 1, 3, None], pa.int64()))
+        assert list(pt.read_observations(path)["value"].iloc[:2]) == [float(2**60), 3.0]
+
+    def test_a_float_breakdown_beyond_int64(self, tmp_path: Path) -> None:
+        import pyarrow as pa
+
+        path = self._write(
+            tmp_path, value=pa.array([1.0, 2.0, 3.0]), region=pa.array([110000.0, 1e20, None])
+        )
+        assert list(pt.read_observations(path)["region"].iloc[:2]) == ["110000", "1e+20"]

@@ -287,9 +287,13 @@ def _plain_text(array: Any) -> Any:
     if pa.types.is_null(array.type):
         return array.cast(pa.string())
     if pa.types.is_floating(array.type):
-        whole = pc.all(pc.equal(pc.floor(array), array)).as_py()
-        if whole is not False:
-            array = pc.cast(array, pa.int64())
+        # A whole number as its digits (110000, not 1.1e+05), where a float holds it exactly.
+        whole = pc.fill_null(
+            pc.and_(pc.equal(pc.floor(array), array), pc.less(pc.abs(array), 2.0**53)), False
+        )
+        if pc.any(whole).as_py():
+            digits = pc.cast(pc.cast(pc.if_else(whole, array, 0.0), pa.int64()), pa.string())
+            array = pc.if_else(whole, digits, pc.cast(array, pa.string()))
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         array = pc.cast(array, pa.string())
     return pc.utf8_trim_whitespace(array)

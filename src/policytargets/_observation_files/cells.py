@@ -75,13 +75,35 @@ class ParsedNumbers:
     bad: list[tuple[npt.NDArray[np.intp], str]] = field(default_factory=list)
 
 
-def _cast(array: pa.Array) -> npt.NDArray[np.float64]:
+def _cast(array: pa.Array, safe: bool = True) -> npt.NDArray[np.float64]:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    numbers = pc.cast(array, pa.float64())
+    numbers = pc.cast(array, pa.float64(), safe=safe)
     return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _by_dictionary(array: pa.DictionaryArray, units: bool) -> ParsedNumbers:
+    """A dictionary column (parquet text): each distinct text parsed once, then per row."""
+    import numpy as np
+
+    codes = np.asarray(array.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
+    missing = codes < 0
+    if missing.all():
+        return ParsedNumbers(np.full(len(array), np.nan))
+    distinct = parse_numbers(array.dictionary, units=units)
+    codes = np.where(missing, 0, codes)
+    values = np.where(missing, np.nan, distinct.values[codes])
+    result = ParsedNumbers(values)
+    if distinct.units is not None:
+        result.units = distinct.units[codes]
+        result.units[missing] = None
+    for positions, reason in distinct.bad:
+        member = np.zeros(len(array.dictionary), dtype=bool)
+        member[positions] = True
+        result.bad.append((np.flatnonzero(member[codes] & ~missing), reason))
+    return result
 
 
 def parse_numbers(array: Any, *, units: bool) -> ParsedNumbers:
@@ -98,10 +120,19 @@ def parse_numbers(array: Any, *, units: bool) -> ParsedNumbers:
 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    if pa.types.is_floating(array.type) or pa.types.is_integer(array.type):
-        return ParsedNumbers(_cast(array))
-    if pa.types.is_null(array.type):
+    kind = array.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        # Integers beyond 2 ** 53 as the nearest float, as pandas' astype(float) does.
+        return ParsedNumbers(_cast(array, safe=False))
+    if pa.types.is_null(kind):
         return ParsedNumbers(np.full(len(array), np.nan))
+    if pa.types.is_dictionary(kind):
+        return _by_dictionary(array, units)
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        # Booleans, dates (a typed parquet column): no number, never True as 1.
+        present = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        bad = [(np.flatnonzero(present), "non_numeric_value")] if present.any() else []
+        return ParsedNumbers(np.full(len(array), np.nan), bad=bad)
     try:
         return ParsedNumbers(_cast(array))  # the usual file: plain numbers, one cast
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
