@@ -475,3 +475,35 @@ class TestParquetCells:
             tmp_path, value=pa.array([1.0, 2.0, 3.0]), region=pa.array([110000.0, 1e20, None])
         )
         assert list(pt.read_observations(path)["region"].iloc[:2]) == ["110000", "1e+20"]
+
+
+class TestExcelPercentFormats:
+    """Only a percent code scales by 100; a percent sign written as text is shown as it is."""
+
+    @pytest.mark.parametrize(
+        ("stored", "number_format", "value", "unit"),
+        [
+            (0.969, "0.0%", 96.9, "%"),  # a code: Excel shows 96.9%
+            (96.9, '0.0"%"', 96.9, "%"),  # text: Excel shows 96.9%, not 9690%
+            (96.9, "0.0\\%", 96.9, "%"),  # escaped: the same
+            (96.9, '0.0" 百分比"', 96.9, "1"),
+            (96.9, "0.0_%", 96.9, "1"),  # _%: a space the width of %, nothing shown
+            (-0.05, "0.0;-0.0%", -5.0, "%"),  # the negative section scales
+            (0.05, "0.0;-0.0%", 0.05, "1"),  # the positive one does not
+            (0.05, '0.0"%;"0%', 5.0, "%"),  # a ';' in quotes ends no section
+        ],
+    )
+    def test_formats(
+        self, tmp_path: Path, stored: float, number_format: str, value: float, unit: str
+    ) -> None:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["target_id", "period", "value", "unit"])
+        sheet.append(["t", "2022", stored, "1"])
+        sheet["C2"].number_format = number_format
+        book.save(tmp_path / "obs.xlsx")
+        frame = pt.read_observations(tmp_path / "obs.xlsx")
+        assert frame["value"].iloc[0] == pytest.approx(value, rel=1e-15)
+        assert frame["unit"].iloc[0] == unit

@@ -3,7 +3,8 @@
 Every cell becomes text the way a CSV export would hold it, so that one
 parser reads both (``cells``): a number as its shortest exact text, a number
 formatted as a percentage as ``96.9%`` (Excel stores 0.969 and shows
-96.9 %), an error value as Excel writes it (``#DIV/0!``), a date as
+96.9 %; a percent sign the format only writes as text, ``0.0"%"``, follows
+the number unscaled), an error value as Excel writes it (``#DIV/0!``), a date as
 ``YYYY-MM-DD``. A formula without a cached value (a file written by a
 program that never calculated it) and merged cells among the data are
 failures naming their row. A file that is not a workbook, corrupt,
@@ -14,8 +15,10 @@ truncated, password-protected or empty is one
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
@@ -31,13 +34,50 @@ _HEADER_SEARCH = 30
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
 
 
-def _number_text(value: float, percent: bool) -> str:
-    if percent:
+def _number_text(value: float, percent: str | None) -> str:
+    if percent == "scaled":
         # What Excel shows (96.9%), at the 15 significant digits Excel keeps.
         return f"{value * 100:.15g}%"
     if float(value).is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(float(value))
+        text = str(int(value))
+    else:
+        text = repr(float(value))
+    # A percent sign written as text (0.0"%", 0.0\%): the number as it is, then the sign.
+    return text + "%" if percent == "literal" else text
+
+
+#: What of a number format is text, not a code: quoted, escaped (\%), the width of a
+#: character (_%) or a fill (*%), a colour or a condition ([Red], [>100]).
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+#: Text a format shows as it is: quoted, or escaped.
+_FORMAT_SHOWN = re.compile(r'"([^"]*)"|\\(.)')
+
+
+@functools.lru_cache(maxsize=256)
+def _percent(number_format: str, section: int) -> str | None:
+    """How a format shows a number: ``scaled`` (a % code: x 100), ``literal`` (a % as text).
+
+    ``section``: 0 for a positive number, 1 for a negative one, 2 for zero (the
+    ``;``-separated sections of a format, where it has them).
+    """
+    if "%" not in number_format:
+        return None
+    sections = []
+    start, quoted = 0, False
+    for i, char in enumerate(number_format):  # a ';' inside quotes is text
+        if char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted and (i == 0 or number_format[i - 1] != "\\"):
+            sections.append(number_format[start:i])
+            start = i + 1
+    sections.append(number_format[start:])
+    if (section == 2 and len(sections) < 3) or section >= len(sections):
+        section = 0
+    codes = _FORMAT_TEXT.sub("", sections[section])
+    if "%" in codes:
+        return "scaled"
+    shown = "".join(a + b for a, b in _FORMAT_SHOWN.findall(sections[section]))
+    return "literal" if "%" in shown else None
 
 
 def _text(value: Any, number_format: str = "General") -> str | None:
@@ -48,7 +88,9 @@ def _text(value: Any, number_format: str = "General") -> str | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return repr(value)
-        return _number_text(float(value), "%" in (number_format or ""))
+        number = float(value)
+        section = 0 if number > 0 else 1 if number < 0 else 2
+        return _number_text(number, _percent(number_format or "General", section))
     if isinstance(value, datetime.datetime):
         if value.time() == datetime.time(0):
             return value.date().isoformat()
