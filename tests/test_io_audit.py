@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -507,3 +507,45 @@ class TestExcelPercentFormats:
         frame = pt.read_observations(tmp_path / "obs.xlsx")
         assert frame["value"].iloc[0] == pytest.approx(value, rel=1e-15)
         assert frame["unit"].iloc[0] == unit
+
+
+class TestHeaderBelowATitle:
+    """The header is found below title lines by the caller's own headers, or a wide table's."""
+
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "考核指标": "indicator_id",
+        "考核年度": "period",
+        "完成数": "value",
+        "计量": "unit",
+    }
+
+    @pytest.mark.parametrize("title", ["表1 2022年考核情况\n", "表1 2022年考核情况,,,\n"])
+    def test_csv_headers_from_columns(self, tmp_path: Path, title: str) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(
+            f"{title}考核指标,考核年度,完成数,计量\nq,2022,96.5,%\nq,2021,x,%\n", "utf-8"
+        )
+        assert _read_bad(path, columns=self.COLUMNS) == {(4, "完成数", "x", "non_numeric_value")}
+
+    def test_xlsx_headers_from_columns(self, tmp_path: Path) -> None:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["表1 2022年考核情况"])
+        sheet.append(list(self.COLUMNS))
+        sheet.append(["q", "2022", 96.5, "%"])
+        book.save(tmp_path / "obs.xlsx")
+        frame = pt.read_observations(tmp_path / "obs.xlsx", columns=self.COLUMNS)
+        assert list(frame.index) == [3]
+        assert frame["value"].iloc[0] == 96.5
+
+    def test_a_wide_table(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("说明：单位 万元\n指标,2021,2022\nq,1,x\n", "utf-8")
+        assert _read_bad(path) == {(3, "2022", "x", "non_numeric_value")}
+
+    def test_a_note_naming_a_column_and_a_period_is_no_header(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("时间,2022年\n指标,年份,数值,单位\nq,2022,x,%\n", "utf-8")
+        assert _read_bad(path) == {(3, "数值", "x", "non_numeric_value")}

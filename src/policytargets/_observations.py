@@ -108,8 +108,12 @@ def read_observations(
     if not os.path.exists(name):
         raise FileNotFoundError(f"{name}: no such observation file")
     suffix = os.path.splitext(name)[1].lower()
+    from ._observation_files.columns import fold
+
+    user = columns if isinstance(columns, Mapping) else {}
+    headers = {fold(k) for k in user if isinstance(k, str)}
     if suffix in _TEXT_FILES:
-        from ._observation_files.columns import COLUMN_NAMES, fold
+        from ._observation_files.columns import COLUMN_NAMES
 
         numeric = {fold(a) for c in NUMERIC_COLUMNS for a in COLUMN_NAMES[c]}
         numeric |= {fold(k) for k, v in (columns or {}).items() if v in NUMERIC_COLUMNS}
@@ -121,11 +125,12 @@ def read_observations(
             delimiter=delimiter,
             encoding=encoding,
             numeric=lambda h: fold(h) in numeric or period_header(h) is not None,
+            headers=headers,
         )
     elif suffix in _WORKBOOKS:
         from ._observation_files.excel import read_workbook
 
-        raw = read_workbook(name, sheet=sheet)
+        raw = read_workbook(name, sheet=sheet, headers=headers)
     elif suffix == ".parquet":
         raw = _read_parquet(name)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -102,16 +102,28 @@ def is_known_header(cell: Any) -> bool:
     return isinstance(cell, str) and fold(cell) in _ALIASES
 
 
-def header_row(rows: list[list[Any]]) -> int:
+def header_row(rows: list[list[Any]], headers: Collection[str] = ()) -> int:
     """The index of the header among a file's first rows.
 
     Title and note rows often come first (``表1 2022年质量指标完成情况``): the
-    header is the first row naming at least two recognised columns, or else
-    the first row that is not empty.
+    header is the first row naming at least two recognised columns (or
+    ``headers``, the caller's own, folded), or one and two periods (a wide
+    table: ``指标, 2021, 2022``); else the first row that is not empty.
     """
+
+    def named(cell: Any) -> bool:
+        return is_known_header(cell) or (isinstance(cell, str) and fold(cell) in headers)
+
     for i, row in enumerate(rows):
-        if sum(1 for cell in row if is_known_header(cell)) >= 2:
+        known = sum(1 for cell in row if named(cell))
+        if known >= 2:
             return i
+        if known == 1:
+            periods = sum(
+                1 for c in row if isinstance(c, str) and not named(c) and period_header(c)
+            )
+            if periods >= 2:
+                return i
     for i, row in enumerate(rows):
         if any(cell not in (None, "") for cell in row):
             return i

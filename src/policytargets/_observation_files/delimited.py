@@ -26,7 +26,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
@@ -98,7 +98,12 @@ def _undecodable(path: str, data: bytes, start: int, encoding: str) -> Observati
 
 
 def read_delimited(
-    path: str, *, delimiter: str | None, encoding: str | None, numeric: Callable[[str], bool]
+    path: str,
+    *,
+    delimiter: str | None,
+    encoding: str | None,
+    numeric: Callable[[str], bool],
+    headers: Collection[str] = (),
 ) -> RawTable:
     """Read a CSV or TSV file into a raw table.
 
@@ -108,6 +113,8 @@ def read_delimited(
             a ``.txt`` whose header has tabs and no commas), else a comma.
         encoding: the text encoding; ``None`` detects it.
         numeric: whether a header's cells should be tried as numbers first.
+        headers: the caller's own header texts (folded), which find the header
+            below title lines as the recognised ones do.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -156,7 +163,7 @@ def read_delimited(
         tabs = "\t" in header_text and "," not in header_text
         delimiter = "\t" if path.lower().endswith(".tsv") or tabs else ","
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in window]
-    index = first + header_row([[c.strip() for c in row] for row in rows])
+    index = first + header_row([[c.strip() for c in row] for row in rows], headers)
     if index >= len(head_lines) or not head_lines[index].strip():
         raise ObservationFileError(path, "no header line (the file has only notes)")
     header = [c.strip() for c in rows[index - first]]

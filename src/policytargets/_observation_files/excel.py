@@ -19,6 +19,7 @@ import functools
 import math
 import os
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
@@ -100,18 +101,21 @@ def _text(value: Any, number_format: str = "General") -> str | None:
     return str(value)
 
 
-def read_workbook(path: str, *, sheet: str | int | None) -> RawTable:
-    """Read one sheet of an ``.xlsx``/``.xlsm`` or ``.xls`` workbook into a raw table."""
+def read_workbook(path: str, *, sheet: str | int | None, headers: Collection[str] = ()) -> RawTable:
+    """Read one sheet of an ``.xlsx``/``.xlsm`` or ``.xls`` workbook into a raw table.
+
+    ``headers``: the caller's own header texts (folded), see ``header_row``.
+    """
     size = os.path.getsize(path)
     if size == 0:
         raise ObservationFileError(path, "the file is empty")
     with open(path, "rb") as file:
         magic = file.read(8)
     if magic == _OLE:
-        return _read_xls(path, sheet)
+        return _read_xls(path, sheet, headers)
     if not magic.startswith(b"PK"):
         raise ObservationFileError(path, "not an Excel workbook (an .xlsx file is a zip archive)")
-    return _read_xlsx(path, sheet)
+    return _read_xlsx(path, sheet, headers)
 
 
 def _sheet_name(path: str, names: list[str], sheet: str | int | None) -> str:
@@ -130,7 +134,7 @@ def _sheet_name(path: str, names: list[str], sheet: str | int | None) -> str:
     )
 
 
-def _read_xlsx(path: str, sheet: str | int | None) -> RawTable:
+def _read_xlsx(path: str, sheet: str | int | None, headers: Collection[str]) -> RawTable:
     import warnings
 
     openpyxl = require("openpyxl", "excel", "to read .xlsx observations")
@@ -154,7 +158,7 @@ def _read_xlsx(path: str, sheet: str | int | None) -> RawTable:
     uncached: set[tuple[int, int]] = set()
     if any(v is None for row in grid for v in row):
         uncached = _formulas_without_values(path, name, grid)
-    return _table(path, name, grid, formats, merged, uncached)
+    return _table(path, name, grid, formats, merged, uncached, headers)
 
 
 def _formulas_without_values(path: str, name: str, grid: list[list[Any]]) -> set[tuple[int, int]]:
@@ -183,7 +187,7 @@ def _formulas_without_values(path: str, name: str, grid: list[list[Any]]) -> set
     return found
 
 
-def _read_xls(path: str, sheet: str | int | None) -> RawTable:
+def _read_xls(path: str, sheet: str | int | None, headers: Collection[str]) -> RawTable:
     xlrd = require("xlrd", "excel", "to read .xls observations")
 
     try:
@@ -234,7 +238,7 @@ def _read_xls(path: str, sheet: str | int | None) -> RawTable:
         ) from None
     finally:
         book.release_resources()
-    return _table(path, name, grid, formats, merged, set())
+    return _table(path, name, grid, formats, merged, set(), headers)
 
 
 def _reason(exc: BaseException) -> str:
@@ -258,6 +262,7 @@ def _table(
     formats: list[list[str]],
     merged: list[tuple[int, int, int, int]],
     uncached: set[tuple[int, int]],
+    headers: Collection[str],
 ) -> RawTable:
     import numpy as np
     import pyarrow as pa
@@ -267,7 +272,7 @@ def _table(
     if not grid:
         raise ObservationFileError(path, f"sheet {name!r} is empty")
     top = [[_text(v) for v in row] for row in grid[:_HEADER_SEARCH]]
-    h = header_row([[c.strip() if isinstance(c, str) else c for c in row] for row in top])
+    h = header_row([[c.strip() if isinstance(c, str) else c for c in row] for row in top], headers)
     header_cells = grid[h]
     width = len(header_cells)
     while width and header_cells[width - 1] in (None, ""):
