@@ -549,3 +549,34 @@ class TestHeaderBelowATitle:
         path = tmp_path / "obs.csv"
         path.write_text("时间,2022年\n指标,年份,数值,单位\nq,2022,x,%\n", "utf-8")
         assert _read_bad(path) == {(3, "数值", "x", "non_numeric_value")}
+
+
+class TestShortGbkFiles:
+    """A few Chinese characters read as plausibly in Big5: a tie goes to GB18030 (zh-CN Excel)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "target_id,period,value,unit,region\nt,2022,1,%,镇\n",
+            "target_id,period,value,unit,region\nt,2022,1,%,城厢镇\nt,2022,2,%,浏河镇\n",
+            "target_id,period,value,unit,note\nt,2022,1,%,“示例”\n",
+        ],
+    )
+    def test_gbk(self, tmp_path: Path, text: str) -> None:
+        import pandas as pd
+
+        path = tmp_path / "obs.csv"
+        path.write_bytes(text.encode("gbk"))
+        frame = pt.read_observations(path)
+        assert frame.attrs["encoding"] == "gb18030"
+        written = pd.read_csv(path, encoding="gbk", dtype=str)
+        assert list(frame.iloc[:, -1]) == list(written.iloc[:, -1])
+
+    def test_big5_still_big5(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_bytes(
+            "指標名稱,年份,數值,單位\n製造業產品品質合格率,2022,96.9,%\n".encode("big5")
+        )
+        frame = pt.read_observations(path)
+        assert frame.attrs["encoding"] == "big5"
+        assert frame.iloc[0, 0] == "製造業產品品質合格率"

@@ -77,9 +77,13 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
         )
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATES).best()
-    if best is None:
+    found = list(charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATES))
+    if not found:
         return "gb18030"  # decoding will name the first byte it cannot read
+    # A short text is often as plausible in GB18030 as in Big5 (镇 read as 淜, 沙溪镇 as
+    # 銡碩淜): charset-normalizer then names either; a tie goes to what zh-CN Excel writes.
+    rank = {name: i for i, name in enumerate(_CANDIDATES)}
+    best = min(found, key=lambda r: (r.chaos, -r.coherence, rank.get(r.encoding, len(rank))))
     return str(best.encoding).replace("_", "-")
 
 
