@@ -580,3 +580,64 @@ class TestShortGbkFiles:
         frame = pt.read_observations(path)
         assert frame.attrs["encoding"] == "big5"
         assert frame.iloc[0, 0] == "製造業產品品質合格率"
+
+
+class TestJson:
+    """JSON records keep every number to 12 significant digits, however small, and escape text."""
+
+    @staticmethod
+    def _records(frame: Any) -> list[dict[str, Any]]:
+        import io
+        import json
+
+        from policytargets._evaluation.writing import write_results
+
+        buffer = io.BytesIO()
+        write_results(frame, buffer, format="json")
+        records: list[dict[str, Any]] = json.loads(buffer.getvalue().decode("utf-8"))
+        return records
+
+    def test_small_numbers_and_infinities(self) -> None:
+        import pandas as pd
+
+        values = [1e-12, 1.234567891234e-8, 0.1 + 0.2, 80.0, -0.0, math.inf, math.nan, 1e20]
+        got = [r["x"] for r in self._records(pd.DataFrame({"x": values}))]
+        assert got == [1e-12, 1.234567891234e-8, 0.3, 80.0, -0.0, None, None, 1e20]
+        assert all(isinstance(v, float) for v in got if v is not None)
+
+    def test_text_as_written(self) -> None:
+        import pandas as pd
+
+        texts = ['a"b', "c\\d", "e\nf", "\x01\t", "百分点", "", "=x", None]
+        frame = pd.DataFrame({"c": pd.Categorical(texts), "s": pd.Series(texts, dtype=object)})
+        records = self._records(frame)
+        assert [r["c"] for r in records] == texts
+        assert [r["s"] for r in records] == texts
+
+    @given_frames
+    def test_records_equal_the_frame(self, monkeypatch: pytest.MonkeyPatch, data: Any) -> None:
+        """In chunks of 7 rows: each record is its row (floats to 12 significant digits)."""
+        from policytargets._evaluation import writing
+
+        monkeypatch.setattr(writing, "CHUNK_ROWS", 7)
+        frame = TestRoundTrip._frame(data)
+        records = self._records(frame)
+        assert len(records) == len(frame)
+        for record, (_, row) in zip(records, frame.iterrows(), strict=True):
+            assert list(record) == list(frame.columns)
+            for name in ("t", "s", "unit"):
+                assert record[name] == (None if pd_missing(row[name]) else row[name])
+            assert record["k"] == row["k"]
+            assert record["b"] == row["b"]
+            for name in ("x", "w"):
+                value = row[name]
+                if math.isfinite(value):
+                    assert TestRoundTrip._same_number(record[name], value), (record, value)
+                else:
+                    assert record[name] is None
+
+
+def pd_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))

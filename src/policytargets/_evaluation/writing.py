@@ -12,6 +12,8 @@ whole and no Python runs per cell:
   recommends against CSV injection; an optional byte order mark for Excel.
 * parquet: every column as it is (categorical text as dictionary columns),
   so ``pandas.read_parquet`` gives back an equal frame.
+* JSON: records, a line each, numbers as in CSV (pandas' ``to_json`` kept
+  10 decimal places: ``1e-12`` became ``0.0``), built by pyarrow too.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def write_results(
         result: the frame to write.
         path: a file path, or a binary file object (then ``format`` is needed).
         format: ``"csv"``, ``"parquet"`` or ``"json"`` (JSON records, one
-            array); by default from the path's suffix.
+            array, a record a line); by default from the path's suffix.
         bom: begin a CSV file with a UTF-8 byte order mark, which Excel needs
             to read Chinese text correctly.
 
@@ -76,8 +78,10 @@ def write_results(
     would read back as a missing unit), and text cells beginning with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'`` so
     that a spreadsheet shows them as text instead of running them as
-    formulas. Parquet keeps every value and type exactly:
-    ``pandas.read_parquet`` gives back an equal frame.
+    formulas. JSON numbers keep 12 significant digits too (``1e-12`` stays
+    ``1e-12``), and a missing number or an infinity is ``null``. Parquet
+    keeps every value and type exactly: ``pandas.read_parquet`` gives back an
+    equal frame.
 
     Raises:
         InvalidValueError: an unknown format, or none given or implied.
@@ -453,6 +457,129 @@ def _dense(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_json(frame: pd.DataFrame, path: Any) -> None:
-    text = frame.to_json(orient="records", force_ascii=False, indent=2) or "[]"
+    """JSON records, one a line, made chunk by chunk with pyarrow (no Python per cell).
+
+    Numbers as in CSV (12 significant digits, ``1e-12`` kept: pandas' to_json
+    kept 10 decimal places and wrote it 0.0), missing ones and infinities
+    ``null``; text escaped as JSON requires.
+    """
+    import json
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    literals: dict[str, Any] = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            values = dtype.categories
+            if values.dtype.kind in "iuf":
+                literals[str(name)] = _json_numbers(values.to_numpy(dtype="float64"))
+                if values.dtype.kind in "iu":
+                    literals[str(name)] = pa.array(values.to_numpy()).cast(pa.string())
+            else:
+                texts = pa.array([_cell_text(c) for c in values], pa.string())
+                literals[str(name)] = _json_strings(texts)
+    sources = _sources(frame, literals)
+    # Each row: "\n{" key value "," key value ... "}", rows joined by commas.
+    keys = [
+        ("\n{" if i == 0 else ",") + json.dumps(str(n), ensure_ascii=False) + ":"
+        for i, n in enumerate(frame.columns)
+    ]
     with _binary(path) as sink:
-        sink.write((text + "\n").encode("utf-8"))
+        sink.write(b"[")
+        for number, s in enumerate(_chunks(len(frame)) if len(frame) else []):
+            if not sources:
+                sink.write(
+                    (("," if number else "") + ",".join(["\n{}"] * (s.stop - s.start))).encode()
+                )
+                continue
+            parts: list[Any] = []
+            for (name, kind, data), key in zip(sources, keys, strict=True):
+                parts += [key, pc.fill_null(_json_chunk(name, kind, data, s, literals), "null")]
+            rows = pc.binary_join_element_wise(*parts, "},", "")
+            text = _joined(rows)
+            sink.write(b"," if number else b"")
+            sink.write(text[:-1])  # the last row's comma: the next chunk writes its own
+        sink.write(b"\n]\n" if len(frame) else b"]\n")
+
+
+def _json_chunk(name: str, kind: str, data: Any, s: slice, literals: dict[str, Any]) -> Any:
+    """Rows ``s`` of one column as JSON literals (null where missing)."""
+    import pyarrow as pa
+
+    if kind == "codes":
+        return _taken(literals[name], data[s])
+    if kind == "numbers":
+        return _json_numbers(data[s])
+    if kind == "plain":
+        array = data.slice(s.start, s.stop - s.start) if isinstance(data, pa.Array) else data[s]
+        return pa.array(array).cast(pa.string())  # true/false, digits
+    if kind == "shown":
+        return _json_strings(pa.array(data[s], pa.string()))
+    values = data[s]
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: a cell at a time
+        return pa.array([_json_cell(v) for v in values], pa.string())
+    if pa.types.is_floating(array.type):
+        return _json_numbers(array.to_numpy(zero_copy_only=False))
+    if pa.types.is_integer(array.type) or pa.types.is_boolean(array.type):
+        return array.cast(pa.string())
+    if pa.types.is_null(array.type):
+        return array.cast(pa.string())
+    return _json_strings(array.cast(pa.string()))
+
+
+def _json_cell(value: Any) -> str | None:
+    import json
+    import math
+
+    if _missing(value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return json.dumps(float(_rounded([value])[0])) if math.isfinite(value) else None
+    return json.dumps(value if isinstance(value, str) else str(value), ensure_ascii=False)
+
+
+def _json_numbers(values: Any) -> Any:
+    """Floats as JSON numbers, rounded as in CSV; NaN and infinities null."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _rounded(values)
+    text = pc.cast(pa.array(values, mask=~np.isfinite(values)), pa.string())
+    # pyarrow writes 80.0 as "80": "80.0" keeps it a float for the reader.
+    whole = pc.match_substring_regex(text, "^-?[0-9]+$")
+    return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+
+
+def _json_strings(texts: Any) -> Any:
+    """Text as JSON string literals: quotes, backslashes and control characters escaped."""
+    import pyarrow.compute as pc
+
+    texts = pc.replace_substring(texts, "\\", "\\\\")
+    texts = pc.replace_substring(texts, '"', '\\"')
+    if pc.any(pc.match_substring_regex(texts, "[\\x00-\\x1f]")).as_py():
+        for code in range(32):
+            if pc.any(pc.match_substring(texts, chr(code))).as_py():
+                texts = pc.replace_substring(texts, chr(code), f"\\u{code:04x}")
+    return pc.binary_join_element_wise('"', texts, '"', "")
+
+
+def _joined(rows: Any) -> bytes:
+    """A string array's text, all of it, as one run of bytes."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    _, offsets, data = rows.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+    return bytes(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
