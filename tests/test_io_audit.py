@@ -641,3 +641,26 @@ def pd_missing(value: Any) -> bool:
     import pandas as pd
 
     return value is None or bool(pd.isna(value))
+
+
+class TestSeparatorBelowATitle:
+    """The separator is the one under which a line names known columns, not the title's."""
+
+    @pytest.mark.parametrize("title", ["表1 质量指标\n", "表1, 质量指标\n", "# 注\n表1\n"])
+    def test_tabs_in_a_txt_file(self, tmp_path: Path, title: str) -> None:
+        path = tmp_path / "obs.txt"
+        path.write_text(title + "target_id\tperiod\tvalue\tunit\na\t2022\t1,234\t%\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert frame["value"].iloc[0] == 1234.0
+        assert list(frame.index) == [title.count("\n") + 2]
+
+    def test_semicolons(self, tmp_path: Path) -> None:
+        """A decimal comma in a semicolon file is refused, never 965."""
+        path = tmp_path / "obs.csv"
+        path.write_text("target_id;period;value;unit\na;2022;96,5;%\nb;2022;97;%\n", "utf-8")
+        assert _read_bad(path) == {(2, "value", "96,5", "bad_thousands_separator")}
+
+    def test_a_comma_file_with_tabs_in_a_title(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text("表1\t说明\ntarget_id,period,value,unit\na,2022,1,%\n", "utf-8")
+        assert list(pt.read_observations(path).index) == [3]

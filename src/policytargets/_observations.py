@@ -85,8 +85,9 @@ def read_observations(
         columns: header text → column name, for headers the reader does not
             know (``{"考核指标": "indicator_id"}``); applied first.
         encoding: the text encoding of a CSV/TSV (default: detected).
-        delimiter: the field separator (default: a tab for ``.tsv``, else a
-            comma).
+        delimiter: the field separator (default: a tab for ``.tsv``; else a
+            comma, or the tab or semicolon under which a line names more of
+            the known columns, below a title line too).
         categories: text columns (ids, periods, units, breakdowns) as pandas
             categoricals: less memory, and :func:`~policytargets.evaluate`
             uses their codes as they are.

@@ -102,6 +102,15 @@ def is_known_header(cell: Any) -> bool:
     return isinstance(cell, str) and fold(cell) in _ALIASES
 
 
+def known_headers(row: list[Any], headers: Collection[str] = ()) -> int:
+    """How many cells of a row are recognised column names (or ``headers``, folded)."""
+    return sum(
+        1
+        for cell in row
+        if is_known_header(cell) or (isinstance(cell, str) and fold(cell) in headers)
+    )
+
+
 def header_row(rows: list[list[Any]], headers: Collection[str] = ()) -> int:
     """The index of the header among a file's first rows.
 
@@ -115,7 +124,7 @@ def header_row(rows: list[list[Any]], headers: Collection[str] = ()) -> int:
         return is_known_header(cell) or (isinstance(cell, str) and fold(cell) in headers)
 
     for i, row in enumerate(rows):
-        known = sum(1 for cell in row if named(cell))
+        known = known_headers(row, headers)
         if known >= 2:
             return i
         if known == 1:

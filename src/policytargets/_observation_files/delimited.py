@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
-from .columns import RawTable, header_row
+from .columns import RawTable, header_row, known_headers
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,8 +113,10 @@ def read_delimited(
 
     Args:
         path: the file.
-        delimiter: the field separator; ``None``: a tab for ``.tsv`` (and for
-            a ``.txt`` whose header has tabs and no commas), else a comma.
+        delimiter: the field separator; ``None``: a tab for ``.tsv``; else a
+            comma, or a tab when the first line has tabs and no commas, or the
+            tab or semicolon under which a line names more known columns (two
+            at least: a title line's commas say nothing).
         encoding: the text encoding; ``None`` detects it.
         numeric: whether a header's cells should be tried as numbers first.
         headers: the caller's own header texts (folded), which find the header
@@ -162,12 +164,27 @@ def read_delimited(
     while first < len(head_lines) and head_lines[first].startswith("#"):
         first += 1
     window = head_lines[first : first + _HEADER_SEARCH]
+
+    def split(separator: str) -> list[list[str]]:
+        return [
+            [c.strip() for c in next(csv.reader([line], delimiter=separator), [])]
+            for line in window
+        ]
+
     if delimiter is None:
         header_text = next((line for line in window if line.strip()), "")
         tabs = "\t" in header_text and "," not in header_text
         delimiter = "\t" if path.lower().endswith(".tsv") or tabs else ","
-    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in window]
-    index = first + header_row([[c.strip() for c in row] for row in rows], headers)
+        if not path.lower().endswith(".tsv"):
+            # The first line may be a title (its commas or none say nothing): the
+            # separator under which a line names the most known columns, two at least.
+            best = max([2, *(known_headers(row, headers) for row in split(delimiter))])
+            for other in ("\t", ",", ";"):
+                known = max([0, *(known_headers(row, headers) for row in split(other))])
+                if known > best:
+                    delimiter, best = other, known
+    rows = split(delimiter)
+    index = first + header_row(rows, headers)
     if index >= len(head_lines) or not head_lines[index].strip():
         raise ObservationFileError(path, "no header line (the file has only notes)")
     header = [c.strip() for c in rows[index - first]]
