@@ -664,3 +664,34 @@ class TestSeparatorBelowATitle:
         path = tmp_path / "obs.csv"
         path.write_text("表1\t说明\ntarget_id,period,value,unit\na,2022,1,%\n", "utf-8")
         assert list(pt.read_observations(path).index) == [3]
+
+
+class TestASecondNumberInACell:
+    """pint reads a number after the number as a unit of one: such a cell is refused."""
+
+    @pytest.mark.parametrize("cell", ["5 1", "96.5+1", "1+1", "5(1)", "5%1", "1+1%"])
+    def test_refused(self, tmp_path: Path, cell: str) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(f'target_id,period,value,unit\na,2022,"{cell}",1\n', "utf-8")
+        assert _read_bad(path) == {(2, "value", cell, "non_numeric_value")}
+
+    @pytest.mark.parametrize(
+        ("cell", "unit", "value", "read_unit"),
+        [
+            ("1e5%", "", 1e5, "%"),
+            ("1.18万", "1", 11800.0, "1"),
+            ("5 m^2", "", 5.0, "m^2"),
+            ("7批次/千人", "", 7.0, "批次/千人"),
+            ("１２３", "1", 123.0, "1"),
+            ("五十", "1", 50.0, "1"),
+            ("-1,234.5", "1", -1234.5, "1"),
+        ],
+    )
+    def test_still_read(
+        self, tmp_path: Path, cell: str, unit: str, value: float, read_unit: str
+    ) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_text(f'target_id,period,value,unit\na,2022,"{cell}",{unit}\n', "utf-8")
+        frame = pt.read_observations(path)
+        assert frame["value"].iloc[0] == value
+        assert frame["unit"].iloc[0] == read_unit

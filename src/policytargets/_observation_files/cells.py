@@ -57,6 +57,8 @@ _PLAIN = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _NUMBER_PREFIX = re.compile(r"^[+-]?[\d,.]+")
 _THOUSANDS_RE = re.compile(_THOUSANDS)
+#: A number as a cell begins with it, exponent included (1e5%).
+_NUMBER = re.compile(r"^[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -206,6 +208,10 @@ def _one_cell(cell: str, units: bool) -> tuple[float, str | None, str | None]:
     magnitude = float(quantity.magnitude)
     if not math.isfinite(magnitude):
         return math.nan, None, "non_finite_value"
+    number = _NUMBER.match(cell)
+    if quantity.dimensionless and any(c.isdigit() for c in cell[number.end() if number else 0 :]):
+        # 5 1, 96.5+1, 5(1), 5%1: pint reads a second number as a unit of one (5 x 1).
+        return math.nan, None, "non_numeric_value"
     unit = f"{quantity.units:~}"
     if not unit:
         return magnitude, None, None
