@@ -900,7 +900,14 @@ def assess(
     scope = target.indicator._unit_scope
     if scope and scope != current_unit_scope():  # the units of the plan it was built for
         with using_scope(scope):
-            return assess(target, observations, baseline=baseline, scoring=scoring, rtol=rtol)
+            return assess(
+                target,
+                observations,
+                baseline=baseline,
+                scoring=scoring,
+                rtol=rtol,
+                thresholds=thresholds,
+            )
     scorer = resolve_scorer(scoring)
     obs = _as_observations(observations, target)
     current: list[Observation] = []
