@@ -695,3 +695,13 @@ class TestASecondNumberInACell:
         frame = pt.read_observations(path)
         assert frame["value"].iloc[0] == value
         assert frame["unit"].iloc[0] == read_unit
+
+
+class TestHeaderCellsNeutralised:
+    """A column named like a formula (a breakdown's header from a file) is no formula."""
+
+    def test_header(self) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame({"=HYPERLINK(1)": ["a"], "-x": [1.5], "ok": ["=b"]})
+        assert _cells(frame) == {"'=HYPERLINK(1)": ["a"], "'-x": ["1.5"], "ok": ["'=b"]}

@@ -45,6 +45,7 @@ PARQUET_CHUNK_ROWS = 1 << 20
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 _FORMULA_START = "^[=+\\-@\t\r]"
+_FORMULA_CHARS = frozenset("=+-@\t\r")
 
 #: Columns holding a unit, whose dimensionless "" is written as "1" in text formats.
 _UNIT_COLUMNS = ("unit", "margin_unit")
@@ -269,7 +270,9 @@ def _arrow_chunk(
             arrays.append(pa.array(data[s], pa.string()))
         else:
             arrays.append(_text(name, data[s]))
-    return pa.Table.from_arrays(arrays, names=[name for name, _, _ in sources])
+    # Header cells too: a breakdown column named "=HYPERLINK(...)" by a file's header.
+    names = [f"'{name}" if name[:1] in _FORMULA_CHARS else name for name, _, _ in sources]
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def _text(name: str, values: Any) -> pa.Array:
