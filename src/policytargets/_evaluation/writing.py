@@ -6,8 +6,8 @@ whole and no Python runs per cell:
 * CSV: numbers rounded to 12 significant digits (``97.12``, not
   ``97.11999999999999``; the noise of unit conversion and subtraction sits
   in the last digits), missing numbers as empty cells, the dimensionless
-  unit as ``1`` (an empty cell reads back as a missing unit), and text cells
-  that a spreadsheet would take for a formula (starting with ``=``, ``+``,
+  unit as ``1`` (an empty cell reads back as a missing unit), and text and
+  header cells that a spreadsheet would take for a formula (starting with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return) prefixed with ``'``, as OWASP
   recommends against CSV injection; an optional byte order mark for Excel.
 * parquet: every column as it is (categorical text as dictionary columns),
@@ -76,7 +76,8 @@ def write_results(
 
     In CSV, numbers keep 12 significant digits (no ``97.11999999999999``),
     the dimensionless unit is written ``1`` rather than an empty cell (which
-    would read back as a missing unit), and text cells beginning with ``=``,
+    would read back as a missing unit), and text and header cells (never
+    numbers) beginning with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'`` so
     that a spreadsheet shows them as text instead of running them as
     formulas. JSON numbers keep 12 significant digits too (``1e-12`` stays
