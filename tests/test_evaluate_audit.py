@@ -6,6 +6,7 @@ Plans and observations here are illustrative.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import policytargets as pt
 
@@ -53,3 +54,78 @@ class TestThresholdsOfAPlanWithItsOwnUnits:
             assert judged.progress.value == wanted
             result = pt.evaluate(plan, frame, thresholds=thresholds)
             assert result["progress"].tolist() == [wanted]
+
+
+def _rate() -> pt.Indicator:
+    return pt.Indicator(
+        id="rate", name=pt.Label(zh="合格率"), kind="rate", unit="%", direction="higher"
+    )
+
+
+def _norm(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain values in (target, region) order: Dask's rows come in another order."""
+    frame = frame.astype({c: object for c in frame.columns if frame[c].dtype.kind not in "fb"})
+    frame = frame.where(frame.notna(), None)
+    keys = [c for c in ("target_id", "region") if c in frame.columns]
+    return frame.sort_values(keys, key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+class TestDaskCategoricalColumns:
+    """Every partition's categorical columns unite: Dask raised TypeError ('dtype of
+    categories must be the same') where two partitions' categories differed in type."""
+
+    @staticmethod
+    def _compare(plan: pt.Plan, frame: pd.DataFrame, npartitions: int) -> None:
+        dd = pytest.importorskip("dask.dataframe")
+        lazy = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+        got = pt.evaluate(plan, lazy).compute()
+        pd.testing.assert_frame_equal(_norm(got), _norm(pt.evaluate(plan, frame)))
+
+    @pytest.mark.parametrize("npartitions", [1, 2])
+    def test_a_categorical_region_with_a_multi_year_target_and_an_absent_one(
+        self, npartitions: int
+    ) -> None:
+        # The absent target's no_data row has no region: its categories were an
+        # empty Index of object, the judged rows' pandas' str.
+        plan = _plan(
+            pt.Target(
+                id="t0", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2021-2025"
+            ),
+            pt.Target(id="t1", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2022"),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t0", "t0"],
+                "region": pd.Categorical(["东区", "西区"]),
+                "period": ["2022", "2022"],
+                "value": [95.0, 85.0],
+                "unit": ["%", "%"],
+            }
+        )
+        self._compare(plan, frame, npartitions)
+
+    @pytest.mark.parametrize("absent", [False, True])
+    def test_categories_of_object_type_in_partitions_on_different_paths(self, absent: bool) -> None:
+        # One partition on the fast path (which keeps the input's own categories, of
+        # object), the other on the general path (categories of pandas' str).
+        plan = _plan(
+            pt.Target(id="t0", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2022"),
+            pt.Target(id="t1", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2022"),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t0", "t1", "t1"],
+                "region": ["东区", "东区", "西区"],
+                "period": ["2022", "2021", "2022"],
+                "value": [95.0, 80.0, 85.0],
+                "unit": ["%", "%", "%"],
+            }
+        )
+        if absent:
+            frame = frame.iloc[:1]
+        for column in ("target_id", "region"):
+            texts = pd.Index(
+                ["t0", "t1"] if column == "target_id" else ["西区", "东区"], dtype=object
+            )
+            frame[column] = pd.Categorical(frame[column], categories=texts)
+        self._compare(plan, frame, min(2, len(frame)))

@@ -385,7 +385,11 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     """Every partition with the meta's kinds of column (the by columns' type depends on the path).
 
     Categorical stays categorical with the partition's own categories: Dask
-    unites them when it concatenates partitions.
+    unites them when it concatenates partitions, which it can only do for
+    categories of one type. Texts are categories of the type pandas infers
+    for texts (its ``str``): an input's own categories of ``object`` (which
+    the fast path keeps) would not unite with another path's, nor with the
+    no_data rows' partition.
     """
     import pandas as pd
 
@@ -395,9 +399,25 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
         if isinstance(want, pd.CategoricalDtype):
             if not isinstance(have, pd.CategoricalDtype):
                 frame[column] = frame[column].astype("category")
+            elif have.categories.dtype == object:
+                frame[column] = _text_categories(frame[column])
         elif have != want:
             frame[column] = frame[column].astype(want)
     return frame
+
+
+def _text_categories(column: pd.Series[Any]) -> pd.Series[Any]:
+    """A categorical of texts held as ``object`` with categories of pandas' text type."""
+    import pandas as pd
+
+    categories = column.cat.categories
+    if pd.api.types.infer_dtype(categories, skipna=False) not in ("string", "empty"):
+        return column  # not texts (numbers, say): as they are
+    texts = categories.astype(pd.Index(["text"]).dtype)
+    values = pd.Categorical.from_codes(
+        column.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(texts), validate=False
+    )
+    return pd.Series(values, index=column.index, name=column.name, copy=False)
 
 
 def _row_hashes(
