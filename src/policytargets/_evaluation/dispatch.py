@@ -251,13 +251,7 @@ def _joined_categorical(
         codes[new] = renumber[codes[new] - n]
         texts = list(extra)
         categories += [texts[k - n] for k in ranked.tolist()]
-    if not categories:
-        # Every value missing (absent targets' breakdown): the categories' own type
-        # (pandas' str, say), not an empty Index's object, which Dask cannot unite
-        # with the other partitions' categories.
-        empty: pd.Categorical = pd.Categorical.from_codes(codes, dtype=codes_of.dtype)
-        return empty
-    if _distinct_texts(tuple(categories)):
+    if categories and _distinct_texts(tuple(categories)):
         # Texts (distinct by construction): the type the vectorised columns were made with
         # (the one pandas infers for texts), mostly cached already; codes in range. (No
         # category at all: pandas infers object, as below.)
