@@ -705,3 +705,29 @@ class TestHeaderCellsNeutralised:
 
         frame = pd.DataFrame({"=HYPERLINK(1)": ["a"], "-x": [1.5], "ok": ["=b"]})
         assert _cells(frame) == {"'=HYPERLINK(1)": ["a"], "'-x": ["1.5"], "ok": ["'=b"]}
+
+
+class TestTextNumbersInAFrame:
+    """evaluate on a frame of text numbers reads them as a file's cells are read."""
+
+    @pytest.mark.parametrize("cell", ["97_0", "1_000"])
+    def test_underscores_are_refused(self, cell: str) -> None:
+        import pandas as pd
+
+        indicator = pt.Indicator(id="i", name=pt.Label(en="i"), kind="rate", unit="%")
+        target = pt.Target(
+            id="a", indicator=indicator, condition=pt.AtLeast(value=90), period="2022"
+        )
+        goal = pt.Goal(id="g", title=pt.Label(en="goal"), targets=(target,))
+        plan = pt.Plan(id="p", title=pt.Label(en="plan"), period="2022", goals=(goal,))
+        frame = pd.DataFrame(
+            {
+                "target_id": ["a"],
+                "period": ["2022"],
+                "value": pd.Series([cell], dtype=object),
+                "unit": ["%"],
+            }
+        )
+        with pytest.raises(pt.ObservationError) as info:
+            pt.evaluate(plan, frame)
+        assert list(info.value.failures["reason"]) == ["non_numeric_value"]

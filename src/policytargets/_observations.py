@@ -547,6 +547,8 @@ def _number_or_none(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
+        if "_" in value:  # float() reads 97_0 as 970; a file's cell is refused, so is this
+            return None
         if "," in value:
             from ._numerals import parse_number
 
