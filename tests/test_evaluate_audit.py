@@ -129,3 +129,33 @@ class TestDaskCategoricalColumns:
             )
             frame[column] = pd.Categorical(frame[column], categories=texts)
         self._compare(plan, frame, min(2, len(frame)))
+
+
+class TestSamePeriodProjectionReadsOnlyRelevantYears:
+    """A contradiction in a year a same-period projection never reads stops neither
+    assess nor evaluate (assess refused it while evaluate judged the target)."""
+
+    def test_two_values_for_2019_of_a_2022_target(self) -> None:
+        indicator = pt.Indicator(
+            id="firms",
+            name=pt.Label(zh="新增企业"),
+            kind="count",
+            unit="家",
+            direction="higher",
+            basis="flow",
+            projection="same_period",
+        )
+        target = pt.Target(
+            id="t", indicator=indicator, condition=pt.AtLeast(value=10.0), period="2022"
+        )
+        rows = [("2019", 1.0), ("2019", 2.0), ("2021-H1", 4.0), ("2021-H2", 6.0), ("2022-H1", 6.0)]
+        observations = [pt.Observation(period=p, value=v, unit="家") for p, v in rows]
+        judged = pt.assess(target, observations)
+        # 6 in the first half, 4 of 10 in last year's: 15 projected.
+        assert judged.status is pt.Status.ON_TRACK
+        assert judged.projected == 15.0
+        frame = pd.DataFrame(
+            {"target_id": "t", "period": [p for p, _ in rows], "value": [v for _, v in rows]}
+        ).assign(unit="家")
+        row = pt.evaluate(_plan(target), frame).iloc[0]
+        assert (row["status"], row["projected"], row["reason"]) == ("on_track", 15.0, judged.reason)

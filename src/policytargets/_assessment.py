@@ -1000,8 +1000,11 @@ class _Judge:
         pool = agg.values
         if target.indicator.projection is Projection.SAME_PERIOD:
             # Only a same-period projection reads last year's figures: only then
-            # do contradictions among them stop the assessment.
-            earlier_values = _collect([o for o in earlier if not o.missing], target.period, target)
+            # do contradictions among them stop the assessment. Only the periods
+            # that matter to the target (as evaluate reads them): it never reads
+            # a year further back, so a contradiction there stops nothing.
+            read = [o for o in earlier if not o.missing and relevant(target, o.period)]
+            earlier_values = _collect(read, target.period, target)
             pool = earlier_values.values + pool
         return self._judge(agg.values, base_value, base_p, base_reason, _flow(target), pool)
 
