@@ -159,3 +159,50 @@ class TestSamePeriodProjectionReadsOnlyRelevantYears:
         ).assign(unit="家")
         row = pt.evaluate(_plan(target), frame).iloc[0]
         assert (row["status"], row["projected"], row["reason"]) == ("on_track", 15.0, judged.reason)
+
+
+class TestMultiYearTargetNamedByIdAndName:
+    """A multi-year target's rows under its indicator's id and its name are one group:
+    the base year named one way reaches the year named the other (it was needs_baseline)."""
+
+    @staticmethod
+    def _gdp_plan() -> pt.Plan:
+        gdp = pt.Indicator(
+            id="gdp",
+            name=pt.Label(zh="地区生产总值", en="GDP"),
+            kind="amount",
+            unit="亿元",
+            direction="higher",
+            basis="stock",
+        )
+        target = pt.Target(
+            id="t", indicator=gdp, condition=pt.AnnualGrowth(percent=5.0), period="2021-2025"
+        )
+        return _plan(target)
+
+    def test_pandas_and_dask_equal_assess(self) -> None:
+        plan = self._gdp_plan()
+        rows = [("gdp", "2020", 90.0), ("地区生产总值", "2021", 100.0), ("GDP", "2022", 106.0)]
+        observations = [pt.Observation(period=p, value=v, unit="亿元") for _, p, v in rows]
+        judged = pt.assess(plan.targets[0], observations)
+        assert judged.status is pt.Status.ON_TRACK
+        assert judged.baseline == 90.0
+        frame = pd.DataFrame(
+            {
+                "indicator_id": [k for k, _, _ in rows],
+                "period": [p for _, p, _ in rows],
+                "value": [v for _, _, v in rows],
+            }
+        ).assign(unit="亿元")
+        results = [pt.evaluate(plan, frame)]
+        dd = pytest.importorskip("dask.dataframe")
+        for n in (1, 2, 3):
+            lazy = dd.from_pandas(frame, npartitions=n, sort=False)
+            results.append(pt.evaluate(plan, lazy).compute())
+        for result in results:
+            row = result.iloc[0]
+            assert (row["status"], row["baseline"], row["reason"]) == (
+                "on_track",
+                90.0,
+                judged.reason,
+            )

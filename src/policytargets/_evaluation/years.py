@@ -561,29 +561,34 @@ def _span_keys(
     )
     starts = np.array([q.start.toordinal() for q in p.periods] or [0], dtype=np.int64)
     ends = np.array([q.end.toordinal() for q in p.periods] or [0], dtype=np.int64)
-    key_spans: list[list[int]] = []
+    # Only the spans a row of the target falls in: a year nothing was observed in
+    # (2024, 2025 so far) has no figure to judge. A row of any key of the target
+    # counts (an indicator's id and its name are two keys of one group): the base
+    # year named one way must reach the year named the other.
+    keys_of: dict[int, list[int]] = {}
     for k, targets in enumerate(p.key_targets):
-        chosen = [ti for ti in targets if ti in span_of]
-        if p.pairs is not None and chosen:
-            # Only the spans a row of this key falls in: a year nothing was
-            # observed in (2024, 2025 so far) has no figure to judge.
-            seen = np.flatnonzero(p.pairs[k])
+        for ti in targets:
+            if ti in span_of:
+                keys_of.setdefault(ti, []).append(k)
+    kept_of: dict[int, list[int]] = {}
+    if p.pairs is not None:
+        for ti, keys in keys_of.items():
+            seen = np.flatnonzero(p.pairs[keys[0]] if len(keys) == 1 else p.pairs[keys].any(axis=0))
             lo, hi = starts[seen], ends[seen]
-            kept = {
-                ti: [
-                    s
-                    for s in span_of[ti]
-                    if (
-                        (lo >= spans[s].period.start.toordinal())
-                        & (hi <= spans[s].period.end.toordinal())
-                    ).any()
-                ]
-                for ti in chosen
-            }
-            # A key seen only in its base still has its groups (no_data, as in assess).
-            kept = {ti: spans_ or span_of[ti][:1] for ti, spans_ in kept.items()}
-        else:
-            kept = {ti: span_of[ti] for ti in chosen}
+            kept_spans = [
+                s
+                for s in span_of[ti]
+                if (
+                    (lo >= spans[s].period.start.toordinal())
+                    & (hi <= spans[s].period.end.toordinal())
+                ).any()
+            ]
+            # A target seen only in its base still has its groups (no_data, as in assess).
+            kept_of[ti] = kept_spans or span_of[ti][:1]
+    key_spans: list[list[int]] = []
+    for targets in p.key_targets:
+        chosen = [ti for ti in targets if ti in span_of]
+        kept = {ti: kept_of.get(ti, span_of[ti]) for ti in chosen}
         key_spans.append([s for ti in chosen for s in kept[ti]])
         for year in range(first, last + 1):
             mine: list[int] = []
