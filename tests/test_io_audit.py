@@ -675,6 +675,21 @@ class TestASecondNumberInACell:
         path.write_text(f'target_id,period,value,unit\na,2022,"{cell}",1\n', "utf-8")
         assert _read_bad(path) == {(2, "value", cell, "non_numeric_value")}
 
+    @pytest.mark.parametrize("cell", ["10²", "2²", "5³%", "10⁴", "2₂", "①", "½"])
+    def test_numbers_that_are_not_digits_are_refused(self, tmp_path: Path, cell: str) -> None:
+        """NFKC made them digits before the cell was read: 10² was 102, 5³% was 53%."""
+        path = tmp_path / "obs.csv"
+        path.write_text(f'target_id,period,value,unit\na,2022,"{cell}",1\n', "utf-8")
+        assert _read_bad(path) == {(2, "value", cell, "non_numeric_value")}
+
+    @pytest.mark.parametrize(("cell", "read_unit"), [("100m²", "m²"), ("100㎡", "㎡")])
+    def test_a_unit_squared_is_read(self, tmp_path: Path, cell: str, read_unit: str) -> None:
+        """m² and ㎡ stay a power of a unit (NFKC made m² m2, which was refused)."""
+        path = tmp_path / "obs.csv"
+        path.write_text(f"target_id,period,value\na,2022,{cell}\n", "utf-8")
+        frame = pt.read_observations(path)
+        assert (frame["value"].iloc[0], frame["unit"].iloc[0]) == (100.0, read_unit)
+
     @pytest.mark.parametrize(
         ("cell", "unit", "value", "read_unit"),
         [

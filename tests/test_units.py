@@ -65,6 +65,28 @@ class TestParseQuantity:
         assert info.value.text == text
         assert repr(text) in str(info.value)
 
+    @pytest.mark.parametrize("text", ["96.5+1", "5 1", "5%1", "5(1)", "1+1", "1+1%"])
+    def test_refuses_a_second_number_after_the_number(self, text: str) -> None:
+        """pint read the second number as a unit of one: 96.5+1 was 96.5, 5%1 was 5%."""
+        with pytest.raises(pt.UnitParseError, match="a second number follows") as info:
+            pt.parse_quantity(text)
+        assert info.value.text == text
+
+    @pytest.mark.parametrize("text", ["10⁴", "10⁴ 个", "2₂", "①家", "5¹%", "½"])
+    def test_refuses_numbers_that_are_not_digits(self, text: str) -> None:
+        """NFKC made them digits: 10⁴ was 104, 2₂ was 22, ①家 was 1 家."""
+        with pytest.raises(pt.UnitParseError, match="not a digit") as info:
+            pt.parse_quantity(text)
+        assert info.value.text == text
+
+    @pytest.mark.parametrize(
+        ("text", "unit"), [("100m²", "平方米"), ("5 m³", "m**3"), ("2㎡", "m**2")]
+    )
+    def test_superscript_powers_of_a_unit_are_read(self, text: str, unit: str) -> None:
+        """² and ³ after a unit are its power, not digits."""
+        q = pt.parse_quantity(text)
+        assert pt.conversion_factor(f"{q.units}", unit) == pytest.approx(1.0, rel=1e-12)
+
     def test_refuses_a_number_too_large_for_a_float(self) -> None:
         with pytest.raises(pt.UnitParseError, match="too large"):
             pt.parse_quantity("1e999%")

@@ -393,8 +393,16 @@ def _clear_caches() -> None:
 
 
 def _fold(text: str) -> str:
+    original = text
     for old, new in _SUPERSCRIPTS:
         text = text.replace(old, new)
+    if any(unicodedata.category(c) == "No" for c in text):
+        # NFKC would make them digits: 10⁴ read as 104, 2₂ as 22, ①家 as 1 家.
+        raise UnitParseError(
+            original,
+            "a superscript, subscript, circled or fraction number (⁴, ₂, ①, ½) is not a digit;"
+            " write the number in digits (10000, not 10⁴)",
+        )
     # NFKC folds full-width digits, letters and punctuation (１２％, ，) to ASCII;
     # traditional script (萬件, 噸) is read as simplified (万件, 吨).
     return to_simplified(unicodedata.normalize("NFKC", text).strip())
@@ -536,7 +544,10 @@ def parse_quantity(text: str) -> pint.Quantity[Any]:
     ``"5,873 batch"``, ``"1.18万"`` (11,800), ``"7萬件"`` (traditional
     script), ``"十五家"``, ``"两轮"``, ``"百分之九十"`` (Chinese numerals).
     Full-width digits and ``％`` are accepted; a comma only separates
-    thousands (``"96,8"`` is refused, never 968).
+    thousands (``"96,8"`` is refused, never 968). A second number after the
+    number (``"96.5+1"``, ``"5 1"``) and numbers that are not digits
+    (``"10⁴"``, ``"①"``; ``²`` and ``³`` are read only as a unit's power,
+    ``"100m²"``) are refused, never read as part of the number or dropped.
 
     Returns:
         A quantity of the registry in force (see :func:`get_registry`).
@@ -585,9 +596,13 @@ def _number_unit(text: str, unit_text: str) -> tuple[float, pint.Unit]:
     if head in _BARE_MULTIPLIERS and rest.strip():  # "801万 TEU": the multiplier, then the unit
         return _BARE_MULTIPLIERS[head], _number_unit(text, rest.strip())[1]
     try:
-        return 1.0, parse_unit(unit_text)
+        unit = parse_unit(unit_text)
     except UnitParseError as exc:
         raise UnitParseError(text, exc.reason) from None
+    if unit.dimensionless and any(c.isdigit() for c in unit_text):
+        # pint reads a second number as a unit of one: 96.5+1, 5 1, 5(1), 5%1 were 96.5, 5, 5, 5%.
+        raise UnitParseError(text, "a second number follows the number")
+    return 1.0, unit
 
 
 def parse_quantities(texts: Iterable[str]) -> dict[str, pint.Quantity[Any] | UnitParseError]:

@@ -5,7 +5,10 @@ written as the text Excel shows). A column of plain numbers is one pyarrow
 cast. Otherwise, without Python per cell:
 
 * cells are trimmed and NFKC-normalised (full-width digits ``１２３`` and
-  ``％`` become ``123`` and ``%``);
+  ``％`` become ``123`` and ``%``), except cells holding a superscript or
+  another character NFKC would make a digit (``10²`` is not ``102``): those
+  go to :func:`~policytargets.parse_quantity` as written, which reads
+  ``100m²`` and refuses ``10⁴``;
 * the missing-value markers of :data:`MISSING_MARKERS` (and empty cells) are
   missing: NaN, never zero;
 * plain numbers, and numbers with thousands separators in valid positions
@@ -57,8 +60,9 @@ _PLAIN = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _NUMBER_PREFIX = re.compile(r"^[+-]?[\d,.]+")
 _THOUSANDS_RE = re.compile(_THOUSANDS)
-#: A number as a cell begins with it, exponent included (1e5%).
-_NUMBER = re.compile(r"^[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: Characters that NFKC turns into digits though they are none: superscripts and
+#: subscripts, circled and fraction numbers (Unicode's "other number"), and ㎡.
+_FOLDED_TO_DIGITS = r"\p{No}|㎡"
 
 
 @dataclass
@@ -140,7 +144,13 @@ def parse_numbers(array: Any, *, units: bool) -> ParsedNumbers:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
 
-    text = pc.utf8_normalize(pc.utf8_trim_whitespace(array), "NFKC")
+    trimmed = pc.utf8_trim_whitespace(array)
+    # NFKC folds superscripts and other numbers into digits (10² into 102, 10⁴ into 104):
+    # such a cell is left as written, for parse_quantity, which reads m² and refuses 10⁴.
+    folding = pc.fill_null(pc.match_substring_regex(trimmed, _FOLDED_TO_DIGITS), False)
+    text = pc.utf8_normalize(trimmed, "NFKC")
+    if pc.any(folding).as_py():
+        text = pc.if_else(folding, trimmed, text)
     missing = pc.or_kleene(
         pc.is_null(text), pc.is_in(text, value_set=pa.array(["", *MISSING_MARKERS]))
     )
@@ -208,10 +218,6 @@ def _one_cell(cell: str, units: bool) -> tuple[float, str | None, str | None]:
     magnitude = float(quantity.magnitude)
     if not math.isfinite(magnitude):
         return math.nan, None, "non_finite_value"
-    number = _NUMBER.match(cell)
-    if quantity.dimensionless and any(c.isdigit() for c in cell[number.end() if number else 0 :]):
-        # 5 1, 96.5+1, 5(1), 5%1: pint reads a second number as a unit of one (5 x 1).
-        return math.nan, None, "non_numeric_value"
     unit = f"{quantity.units:~}"
     if not unit:
         return magnitude, None, None
