@@ -746,3 +746,37 @@ class TestTextNumbersInAFrame:
         with pytest.raises(pt.ObservationError) as info:
             pt.evaluate(plan, frame)
         assert list(info.value.failures["reason"]) == ["non_numeric_value"]
+
+
+class TestBinaryFilesNamedAsText:
+    """A parquet file or a workbook with a text suffix is named as what it is, not undecodable."""
+
+    @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".txt"])
+    def test_a_parquet_file(self, tmp_path: Path, suffix: str) -> None:
+        import pandas as pd
+
+        path = tmp_path / f"obs{suffix}"
+        pd.DataFrame({"target_id": ["a"], "period": ["2022"], "value": [1.0]}).to_parquet(path)
+        with pytest.raises(pt.ObservationFileError, match=r"a parquet file .*suffix \.parquet"):
+            pt.read_observations(path)
+
+    def test_a_zip_archive(self, tmp_path: Path) -> None:
+        import zipfile
+
+        path = tmp_path / "obs.csv"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+        with pytest.raises(pt.ObservationFileError, match=r"a zip archive.*suffix \.xlsx"):
+            pt.read_observations(path)
+
+    def test_an_old_workbook(self, tmp_path: Path) -> None:
+        path = tmp_path / "obs.csv"
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+        with pytest.raises(pt.ObservationFileError, match=r"Excel 97-2003.*suffix \.xls"):
+            pt.read_observations(path)
+
+    def test_text_that_begins_like_one_is_still_read(self, tmp_path: Path) -> None:
+        """Only the magic bytes themselves: a header beginning 'PAR' is text."""
+        path = tmp_path / "obs.csv"
+        path.write_text("PAR,target_id,period,value\nx,a,2022,1\n", encoding="utf-8")
+        assert pt.read_observations(path)["value"].tolist() == [1.0]

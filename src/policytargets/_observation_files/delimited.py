@@ -51,6 +51,15 @@ _HEADER_SEARCH = 30
 #: A line and its line break: pyarrow's (CR, LF or CRLF), not str.splitlines' (which also
 #: splits at form feeds, U+2028 and others, and so miscounted the lines above the header).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: Files that are not text, by their first bytes: a file of another kind given a text suffix.
+_BINARY_FILES = (
+    (b"PAR1", "a parquet file (it begins with PAR1): give it the suffix .parquet"),
+    (b"PK\x03\x04", "a zip archive, such as an .xlsx workbook: give a workbook the suffix .xlsx"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel 97-2003 workbook (or an encrypted .xlsx): give it the suffix .xls",
+    ),
+)
 #: Bytes pyarrow parses at a time (its default); a block ends at a line break.
 _BLOCK_SIZE = 1 << 20
 
@@ -130,6 +139,10 @@ def read_delimited(
         raise ObservationFileError(path, "the file is empty")
     with open(path, "rb") as file:
         sample = file.read(_SAMPLE)
+    for magic, what in _BINARY_FILES:
+        if sample.startswith(magic):
+            # Read as text it fails on its first bytes, "cannot be read as gb18030".
+            raise ObservationFileError(path, f"{what}, not delimited text")
     name = encoding or detect_encoding(sample, complete=size <= _SAMPLE)
     utf8 = name.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
     if utf8:
