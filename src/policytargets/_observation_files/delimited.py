@@ -250,8 +250,13 @@ def read_delimited(
                 source.close()
         raise AssertionError("unreachable: text columns take any text")
 
-    def read(line_breaks: bool) -> tuple[Any, bool]:
-        """The rows, and whether a blank line is among them."""
+    texts = {i for i, n in enumerate(names) if n not in numbers}
+
+    def read(line_breaks: bool) -> tuple[list[Any], int, bool] | None:
+        """The columns (text as dictionaries), the rows' number, whether a blank line is a row.
+
+        ``None``: pyarrow refused the file cut into blocks (``line_breaks`` False).
+        """
         # Read first with a blank line as a row of empty cells: when no row is empty
         # (the usual file), no line is blank and each row is the line after the one
         # before, and the file need not be read again to count its lines. Otherwise it
@@ -260,30 +265,32 @@ def read_delimited(
         blank = table is None or _empty_rows(table)
         if blank:
             table = parse(blank_lines_are_rows=False, line_breaks=line_breaks)
-        return table, blank
-
-    texts = {i for i, n in enumerate(names) if n not in numbers}
-    table, blank = read(line_breaks=False)
-    # None: pyarrow cut the file into blocks at a line break inside quotes (a cell of
-    # two lines), or the file is malformed (then the error names its line).
-    streamed = table is None
-    if streamed:
-        table, blank = read(line_breaks=True)
-    n_rows = table.num_rows
-    chunked = list(table.columns)
-    del table
-    columns = _encoded(chunked, texts)
-    spans = _holding(columns, "\n")
-    blocks = (size if data is None else len(data)) - offset > _BLOCK_SIZE
-    # A block that ended inside quotes can also be read without an error: the
-    # cell's first line lost, its closing quote kept (``yy"``). Read as one stream.
-    if not streamed and blocks and (spans or _holding(columns, '"')):
-        del columns
-        table, blank = read(line_breaks=True)
+        if table is None:
+            return None
         n_rows = table.num_rows
         chunked = list(table.columns)
         del table
-        columns = _encoded(chunked, texts)
+        return _encoded(chunked, texts), n_rows, blank
+
+    def streamed() -> tuple[list[Any], int, bool]:
+        """The file read as one stream: a quoted line break never ends a block."""
+        read_ = read(line_breaks=True)
+        assert read_ is not None  # parse() raises what it refuses when streaming
+        return read_
+
+    # in_blocks is None when pyarrow cut the file into blocks at a line break inside quotes
+    # (a cell of two lines), or the file is malformed (then the streamed read names its line).
+    # cut: the file is longer than a block.
+    in_blocks = read(line_breaks=False)
+    cut = in_blocks is not None and (size if data is None else len(data)) - offset > _BLOCK_SIZE
+    columns, n_rows, blank = in_blocks if in_blocks is not None else streamed()
+    del in_blocks
+    spans = _holding(columns, "\n")
+    # A block that ended inside quotes can also be read without an error: the
+    # cell's first line lost, its closing quote kept (``yy"``). Read as one stream.
+    if cut and (spans or _holding(columns, '"')):
+        del columns
+        columns, n_rows, blank = streamed()
         spans = _holding(columns, "\n")
     result = RawTable(
         path=path, header=header, header_line=header_line, columns=columns, encoding=name
