@@ -206,3 +206,49 @@ class TestMultiYearTargetNamedByIdAndName:
                 90.0,
                 judged.reason,
             )
+
+
+class TestMaintainedWithoutAFigureOfOneSpan:
+    """保持 and 每年 judged on each month's (year's) figure, given no observation within one:
+    not_comparable, saying why, from assess and evaluate alike (both raised IndexError)."""
+
+    @pytest.mark.parametrize(
+        ("condition", "period", "observed", "every"),
+        [
+            (
+                pt.Maintained(condition=pt.AtLeast(value=90.0), every="month"),
+                "2023",
+                "2023",
+                "month",
+            ),
+            (
+                pt.Maintained(condition=pt.AtLeast(value=90.0), every="month"),
+                "2023",
+                "2023-Q1",
+                "month",
+            ),
+            (pt.Maintained(condition=pt.AtLeast(value=90.0)), "2021-2025", "2022-2023", "year"),
+            (pt.EveryYear(condition=pt.AtLeast(value=90.0)), "2021-2025", "2021-2025", "year"),
+        ],
+    )
+    def test_not_comparable(
+        self, condition: pt.Condition, period: str, observed: str, every: str
+    ) -> None:
+        target = pt.Target(id="t", indicator=_rate(), condition=condition, period=period)
+        judged = pt.assess(target, [pt.Observation(period=observed, value=95.0, unit="%")])
+        assert judged.status is pt.Status.NOT_COMPARABLE
+        assert judged.reason == (
+            f"a target over {period} is judged on each {every}'s figure; the latest "
+            f"observation, for {observed}, spans more than one {every}"
+        )
+        frame = pd.DataFrame(
+            {"target_id": ["t"], "period": [observed], "value": [95.0], "unit": ["%"]}
+        )
+        row = pt.evaluate(_plan(target), frame).iloc[0]
+        assert (row["status"], row["reason"]) == ("not_comparable", judged.reason)
+
+    def test_a_month_inside_is_still_judged(self) -> None:
+        condition = pt.Maintained(condition=pt.AtLeast(value=90.0), every="month")
+        target = pt.Target(id="t", indicator=_rate(), condition=condition, period="2023")
+        judged = pt.assess(target, [pt.Observation(period="2023-01", value=95.0, unit="%")])
+        assert judged.status is pt.Status.ON_TRACK

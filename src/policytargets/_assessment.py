@@ -1294,6 +1294,15 @@ class _Judge:
             holds = _inside(value, bounds, self.rtol)
             judged_years.append((span, figure, value, bounds, holds, partial, projected))
             previous = None if partial else figure
+        if not judged_years:
+            # No figure of one year (quarter, month) to judge: refuse rather than guess.
+            latest = values[-1][0].period
+            unit = str(getattr(condition, "every", "year"))
+            return self._done(
+                Status.NOT_COMPARABLE,
+                f"a target over {period} is judged on each {unit}'s figure; the latest "
+                f"observation, for {latest}, spans more than one {unit}",
+            )
         failed = [y for y in judged_years if not y[4] and not y[5]]
         last = judged_years[-1]
         if failed:
