@@ -130,6 +130,26 @@ class TestDaskCategoricalColumns:
             frame[column] = pd.Categorical(frame[column], categories=texts)
         self._compare(plan, frame, min(2, len(frame)))
 
+    def test_an_ordered_categorical_region(self) -> None:
+        # Each partition keeps the regions its rows use; ordered categories unite
+        # only when equal ('Categorical.ordered must be the same').
+        plan = _plan(
+            pt.Target(id="t0", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2022"),
+            pt.Target(id="t1", indicator=_rate(), condition=pt.AtLeast(value=90.0), period="2022"),
+        )
+        frame = pd.DataFrame(
+            {
+                "target_id": ["t0", "t0"],
+                "region": pd.Categorical(
+                    ["东区", "西区"], categories=["东区", "西区", "南区"], ordered=True
+                ),
+                "period": ["2022", "2022"],
+                "value": [95.0, 85.0],
+                "unit": ["%", "%"],
+            }
+        )
+        self._compare(plan, frame, 2)
+
 
 class TestSamePeriodProjectionReadsOnlyRelevantYears:
     """A contradiction in a year a same-period projection never reads stops neither

@@ -389,7 +389,8 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     categories of one type. Texts are categories of the type pandas infers
     for texts (its ``str``): an input's own categories of ``object`` (which
     the fast path keeps) would not unite with another path's, nor with the
-    no_data rows' partition.
+    no_data rows' partition. Ordered categories become unordered: Dask unites
+    ordered ones only when their categories are equal.
     """
     import pandas as pd
 
@@ -399,8 +400,13 @@ def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
         if isinstance(want, pd.CategoricalDtype):
             if not isinstance(have, pd.CategoricalDtype):
                 frame[column] = frame[column].astype("category")
-            elif have.categories.dtype == object:
-                frame[column] = _text_categories(frame[column])
+            elif have.categories.dtype == object or have.ordered:
+                values = frame[column]
+                if have.categories.dtype == object:
+                    values = _text_categories(values)
+                # Ordered categories unite only when equal: each partition keeps those
+                # its rows use (and the no_data rows' none), so unordered.
+                frame[column] = values.cat.as_unordered() if have.ordered else values
         elif have != want:
             frame[column] = frame[column].astype(want)
     return frame
