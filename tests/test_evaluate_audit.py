@@ -272,3 +272,34 @@ class TestMaintainedWithoutAFigureOfOneSpan:
         target = pt.Target(id="t", indicator=_rate(), condition=condition, period="2023")
         judged = pt.assess(target, [pt.Observation(period="2023-01", value=95.0, unit="%")])
         assert judged.status is pt.Status.ON_TRACK
+
+
+class TestNoToleranceAtAnInfiniteBound:
+    """``rtol=0`` with an open-ended condition: the general path's bounds are arrays, where
+    ``0 * inf`` made the tolerance NaN and every value fail (off_track for 90 % >= 0 %)."""
+
+    def test_satisfies_with_array_bounds(self) -> None:
+        import numpy as np
+
+        from policytargets._conditions import satisfies
+
+        value = np.array([90.0, 90.0, -1.0])
+        low, high = np.array([0.0, -np.inf, 0.0]), np.array([np.inf, 100.0, np.inf])
+        closed = np.array([True, True, True])
+        for rtol in (0.0, pt.DEFAULT_RTOL):
+            assert satisfies(value, low, high, closed, closed, rtol).tolist() == [True, True, False]
+
+    @pytest.mark.parametrize("period", ["2022-01", "2022-Q1", "2022"])
+    @pytest.mark.parametrize(
+        "condition",
+        [pt.AtLeast(value=90.0), pt.AtMost(value=90.0), pt.MoreThan(value=0.0)],
+    )
+    def test_evaluate_equals_assess(self, condition: pt.Condition, period: str) -> None:
+        target = pt.Target(id="t", indicator=_rate(), condition=condition, period="2022")
+        judged = pt.assess(target, [pt.Observation(period=period, value=90.0, unit="%")], rtol=0)
+        assert judged.status in (pt.Status.MET, pt.Status.ON_TRACK, pt.Status.NOT_MET)
+        frame = pd.DataFrame(
+            {"target_id": ["t"], "period": [period], "value": [90.0], "unit": ["%"]}
+        )
+        row = pt.evaluate(_plan(target), frame, rtol=0).iloc[0]
+        assert (row["status"], row["reason"]) == (judged.status.value, judged.reason)

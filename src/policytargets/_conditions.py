@@ -158,7 +158,8 @@ def satisfies(
         infinite = np.inf if upper else -np.inf
         if np.ndim(bound) == 0 and np.ndim(closed) == 0 and bool(closed) and bound == infinite:
             return None
-        tol = rtol * np.abs(bound)
+        # No tolerance: 0, not 0 * inf (NaN) at an infinite bound of an array.
+        tol = rtol * np.abs(bound) if rtol else 0.0
         uniform: bool | None = None
         if np.ndim(closed) == 0:
             uniform = bool(closed)
