@@ -200,10 +200,10 @@ def satisfies_one(
     """
     inside = observed == observed  # NaN is inside nothing
     if not (low_closed and low == -math.inf):
-        tol = rtol * abs(low)
+        tol = rtol * abs(low) if rtol else 0.0
         inside = inside and (observed >= low - tol if low_closed else observed > low + tol)
     if not (high_closed and high == math.inf):
-        tol = rtol * abs(high)
+        tol = rtol * abs(high) if rtol else 0.0
         inside = inside and (observed <= high + tol if high_closed else observed < high - tol)
     return bool(inside)
 
