@@ -147,7 +147,9 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
     marked: list[Any] = []  # keys of groups seen out of order, when not dense
     counted: list[int] = []
     runs: list[tuple[int, int, int]] = []  # (target, first by code, last by code)
-    used = np.zeros((nt, 2), dtype=bool)  # some row got the met / not-met reason
+    # Some row got the met / not-met reason. Only ever set to True, never read and
+    # written back (|=): the two threads may judge chunks of one target at once.
+    used = np.zeros((nt, 2), dtype=bool)
     bad_parts: list[tuple[Any, Any]] = []  # (rows, target * n_local + local reason)
     n_local = 4 + tb.n_units
     rtol, sign, total, scoring = cx.rtol, tb.sign, tb.total_years, cx.method
@@ -179,7 +181,8 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             th.fill(np.nan)
             mg.fill(np.nan)
             sc.fill(np.nan)
-            used[ti] |= len(bad) < len(v)
+            if len(bad) < len(v):
+                used[ti] = True
         else:
             lo, hi, ref = float(low[ti]), float(high[ti]), float(thr[ti])
             holds = satisfies(v, lo, hi, bool(lc[ti]), bool(hc[ti]), rtol)
@@ -190,8 +193,10 @@ def _fast(cx: _Context, progress: bool, absent: bool) -> pd.DataFrame | None:
             np.multiply(st, code(not_code[ti] - met_code[ti]), out=rs, casting="unsafe")
             rs += code(met_code[ti])
             n_met = int(np.count_nonzero(holds))
-            used[ti, 0] |= n_met > 0
-            used[ti, 1] |= n_met + len(bad) < len(v)
+            if n_met:
+                used[ti, 0] = True
+            if n_met + len(bad) < len(v):
+                used[ti, 1] = True
             tol: Any
             if not np.isnan(ref):
                 np.subtract(v, ref, out=mg)
