@@ -478,10 +478,10 @@ def _write_json(frame: pd.DataFrame, path: Any) -> None:
         dtype = frame[name].dtype
         if isinstance(dtype, pd.CategoricalDtype):
             values = dtype.categories
-            if values.dtype.kind in "iuf":
+            if values.dtype.kind in "iu":
+                literals[str(name)] = pa.array(values.to_numpy()).cast(pa.string())
+            elif values.dtype.kind == "f":
                 literals[str(name)] = _json_numbers(values.to_numpy(dtype="float64"))
-                if values.dtype.kind in "iu":
-                    literals[str(name)] = pa.array(values.to_numpy()).cast(pa.string())
             else:
                 texts = pa.array([_cell_text(c) for c in values], pa.string())
                 literals[str(name)] = _json_strings(texts)

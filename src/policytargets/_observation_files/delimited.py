@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import ObservationFileError
 from .columns import RawTable, header_row, known_headers
+from .excel import OLE_SIGNATURE
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,10 +56,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BINARY_FILES = (
     (b"PAR1", "a parquet file (it begins with PAR1): give it the suffix .parquet"),
     (b"PK\x03\x04", "a zip archive, such as an .xlsx workbook: give a workbook the suffix .xlsx"),
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an Excel 97-2003 workbook (or an encrypted .xlsx): give it the suffix .xls",
-    ),
+    (OLE_SIGNATURE, "an Excel 97-2003 workbook (or an encrypted .xlsx): give it the suffix .xls"),
 )
 #: Bytes pyarrow parses at a time (its default); a block ends at a line break.
 _BLOCK_SIZE = 1 << 20

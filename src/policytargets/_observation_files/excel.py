@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["read_workbook"]
 
 _HEADER_SEARCH = 30
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
+#: The first bytes of a compound file: an .xls workbook, or an encrypted .xlsx.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _number_text(value: float, percent: str | None) -> str:
@@ -111,7 +112,7 @@ def read_workbook(path: str, *, sheet: str | int | None, headers: Collection[str
         raise ObservationFileError(path, "the file is empty")
     with open(path, "rb") as file:
         magic = file.read(8)
-    if magic == _OLE:
+    if magic == OLE_SIGNATURE:
         return _read_xls(path, sheet, headers)
     if not magic.startswith(b"PK"):
         raise ObservationFileError(path, "not an Excel workbook (an .xlsx file is a zip archive)")
